@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh Debian machine: the Debian packages the tests and the bot use,
+# pnpm, and the workspace's dependencies. Safe to run on every start and every test run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debian_packages=(docker-registry apache2-utils skopeo openssh-server openssh-client docker.io busybox-static openssl iproute2)
+
+missing=()
+for pkg in "${debian_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v pnpm >/dev/null 2>&1; then
+  echo "setup: installing pnpm"
+  npm install -g --silent "pnpm@$(node -p "require('./package.json').packageManager.split('@')[1]")"
+fi
+
+# Native addons (ssh2's optional binding) build against the local Node headers, never downloaded ones.
+export npm_config_nodedir="${npm_config_nodedir:-/usr}"
+if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; then
+  pnpm install --frozen-lockfile --reporter=silent
+fi
