@@ -20,7 +20,7 @@ fi
 
 if ! command -v pnpm >/dev/null 2>&1; then
   echo "setup: installing pnpm"
-  npm install -g --silent "pnpm@$(node -p "require('./package.json').packageManager.split('@')[1]")"
+  npm install -g --silent pnpm@12
 fi
 
 # Native addons (ssh2's optional binding) build against the local Node headers, never downloaded ones.
