@@ -1,1 +1,2 @@
 export * from "./registry/credentials.js";
+export * from "./tags/index.js";
