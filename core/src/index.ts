@@ -1,2 +1,2 @@
-export * from "./registry/credentials.js";
+export * from "./registry/index.js";
 export * from "./tags/index.js";
