@@ -37,16 +37,16 @@ export type UpdateDecision =
  * Decides whether an image has an update and says why not when it has none (SPEC 3.2).
  *
  * - No deployed digest: `no_deployed_digest`, whatever the registry has.
- * - Version tag deployed: the highest strictly newer tag of the same family is the candidate
- *   (a pre-release is never offered for a release). With no newer tag, the deployed tag itself
- *   is checked for a rebuild under the same name, as a rolling tag would be.
+ * - Version tag deployed: the highest strictly newer tag of the same family is the candidate.
+ *   The family keeps the suffix, so a pre-release is never offered for a release. With no
+ *   newer tag, the deployed tag itself is checked for a rebuild under the same name.
  * - Rolling tag deployed: the same tag's current digest is the candidate.
- * - The candidate is an update only if its digest is known (`no_digest_from_registry`) and it
- *   is another image for this server (`up_to_date`): its index digest differs from the deployed
- *   one and its child digest for the server's platform too, when both are known, so rebuilding
- *   another architecture only is not an update. A deployed rolling tag missing from the
- *   registry counts as `no_digest_from_registry`; a version tag with nothing newer and no
- *   rebuild is `no_newer_tag`.
+ * - The candidate is an update only if its digest is known (else `no_digest_from_registry`)
+ *   and it is another image for this server (else `up_to_date`): its digest differs from the
+ *   deployed one, and so does the digest the server would run (the platform child of an
+ *   index, else the manifest itself). A rebuild of another architecture only is no update.
+ * - A deployed rolling tag missing from the registry is `no_digest_from_registry`; a version
+ *   tag with nothing newer and no rebuild is `no_newer_tag`.
  *
  * @example
  * explainUpdate({
@@ -121,8 +121,8 @@ function newestInFamily(
   let newest: { candidate: UpdateCandidate; version: VersionTag } | undefined;
   for (const candidate of candidates) {
     const version = parseTag(candidate.tag);
+    // The family keeps the suffix, so a pre-release (`-rc1`) never shares one with a release.
     if (version.kind !== "version" || !sameFamily(version, deployed)) continue;
-    if (version.preRelease && !deployed.preRelease) continue;
     if (compareVersions(version, deployed) <= 0) continue;
     if (newest === undefined || compareNewer({ candidate, version }, newest) < 0) {
       newest = { candidate, version };
