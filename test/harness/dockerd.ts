@@ -1,6 +1,6 @@
 import { chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { killProcessesMentioning, unmountUnder } from "./host-cleanup.js";
+import { killProcessesMentioning, sweepStaleDirs, unmountUnder } from "./host-cleanup.js";
 import { pingDocker, removeAllContainers } from "./host-docker-api.js";
 import { DOCKER_GROUP, ensureDockerGroup } from "./linux-user.js";
 import { type ManagedProcess, startProcess, waitUntil } from "./process.js";
@@ -17,13 +17,17 @@ export interface DockerdOptions {
   startTimeoutMs?: number;
 }
 
-/** A private Docker engine. It has no bridge network: run containers with `--network host`. */
-export interface Dockerd {
+/** How to reach a private engine: plain data, fit for vitest's `provide`/`inject`. */
+export interface DockerTarget {
   socketPath: string;
   /** `unix://<socketPath>`, for DOCKER_HOST. */
   dockerHost: string;
   dataRoot: string;
   storageDriver: StorageDriver;
+}
+
+/** A private Docker engine. It has no bridge network: run containers with `--network host`. */
+export interface Dockerd extends DockerTarget {
   pid: number;
   log(): string;
   /** Removes every container, stops the daemon and deletes its state. Safe to call twice. */
@@ -37,6 +41,7 @@ export interface Dockerd {
  */
 export async function startDockerd(options: DockerdOptions = {}): Promise<Dockerd> {
   await ensureDockerGroup();
+  await sweepStaleDirs("dockerd", "dockerd.pid");
   if (options.storageDriver !== undefined) return launch(options.storageDriver, options);
   try {
     return await launch("overlay2", options);
@@ -48,6 +53,12 @@ export async function startDockerd(options: DockerdOptions = {}): Promise<Docker
     console.warn("dockerd: overlay2 cannot mount here, using the much slower vfs storage driver");
     return launch("vfs", options);
   }
+}
+
+/** The connection facts of a running dockerd, without its methods. */
+export function dockerTarget(dockerd: Dockerd): DockerTarget {
+  const { socketPath, dockerHost, dataRoot, storageDriver } = dockerd;
+  return { socketPath, dockerHost, dataRoot, storageDriver };
 }
 
 async function launch(storageDriver: StorageDriver, options: DockerdOptions): Promise<Dockerd> {

@@ -1,5 +1,8 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { runHostCommand } from "./host-command.js";
+import { removeTempDir } from "./temp-dir.js";
 
 /**
  * SIGKILLs every process whose command line mentions `marker` (a daemon's private temp dir).
@@ -33,4 +36,36 @@ export async function unmountUnder(dir: string): Promise<void> {
   for (const point of points) {
     await runHostCommand(["umount", "-l", point]);
   }
+}
+
+const STALE_AFTER_MS = 10 * 60_000;
+
+/**
+ * Removes state dirs that earlier runs left behind when their worker was killed before teardown
+ * (`bridgeport-test-<label>-*` whose daemon, named in `pidFile`, is gone). Young dirs are spared:
+ * a parallel worker may be starting a daemon in one that has no pid file yet.
+ */
+export async function sweepStaleDirs(label: string, pidFile: string): Promise<void> {
+  const prefix = `bridgeport-test-${label}-`;
+  for (const entry of await readdir(tmpdir())) {
+    if (!entry.startsWith(prefix)) continue;
+    const dir = join(tmpdir(), entry);
+    const info = await stat(dir).catch(() => undefined);
+    if (info === undefined || Date.now() - info.mtimeMs < STALE_AFTER_MS) continue;
+    const pid = Number(await readFile(join(dir, pidFile), "utf8").catch(() => ""));
+    if (Number.isInteger(pid) && pid > 0 && (await isProcessAlive(pid))) continue;
+    // Best effort: a parallel worker may be sweeping the same dir right now.
+    await killProcessesMentioning(dir)
+      .then(() => unmountUnder(dir))
+      .then(() => removeTempDir(dir))
+      .catch(() => undefined);
+  }
+}
+
+/** True while `pid` runs; a zombie (exited, not yet reaped) counts as gone. */
+export async function isProcessAlive(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  // The state letter follows the parenthesised command name, which may itself contain spaces.
+  const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+  return state !== "" && state !== "Z";
 }

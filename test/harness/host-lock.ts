@@ -1,4 +1,5 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
+import { isProcessAlive } from "./host-cleanup.js";
 import { waitUntil } from "./process.js";
 
 /**
@@ -22,15 +23,7 @@ async function tryLock(path: string): Promise<true | undefined> {
     if (!(error instanceof Error && "code" in error && error.code === "EEXIST")) throw error;
   }
   const holder = Number(await readFile(path, "utf8").catch(() => ""));
-  if (Number.isInteger(holder) && holder > 0 && !isAlive(holder)) await rm(path, { force: true });
+  if (Number.isInteger(holder) && holder > 0 && !(await isProcessAlive(holder)))
+    await rm(path, { force: true });
   return undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return !(error instanceof Error && "code" in error && error.code === "ESRCH");
-  }
 }

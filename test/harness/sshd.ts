@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { sweepStaleDirs } from "./host-cleanup.js";
 import { readSshBanner } from "./host-ssh-banner.js";
 import { generateSshKeyPair } from "./host-ssh-keys.js";
 import { ensureLinuxUser, type LinuxUser } from "./linux-user.js";
@@ -19,8 +20,8 @@ export interface SshdOptions {
   startTimeoutMs?: number;
 }
 
-/** A real OpenSSH server playing one deploy target. */
-export interface Sshd {
+/** How to reach one SSH deploy target: plain data, fit for vitest's `provide`/`inject`. */
+export interface SshTarget {
   host: string;
   port: number;
   username: string;
@@ -34,9 +35,19 @@ export interface Sshd {
   /** `ssh-ed25519 AAAA...`, for a known_hosts line. */
   hostPublicKey: string;
   dockerHost: string;
+}
+
+/** A real OpenSSH server playing one deploy target. */
+export interface Sshd extends SshTarget {
   log(): string;
   /** Stops the server. Safe to call twice. */
   stop(): Promise<void>;
+}
+
+/** The connection facts of a running sshd, without its methods. */
+export function sshTarget(sshd: Sshd): SshTarget {
+  const { log: _log, stop: _stop, ...target } = sshd;
+  return target;
 }
 
 // Parallel deploys open many connections at once; the defaults (10 unauthenticated, 10 sessions)
@@ -59,6 +70,7 @@ export async function startSshd(options: SshdOptions): Promise<Sshd> {
   const passwordAuth = options.passwordAuth ?? true;
   // Privilege separation needs this directory; a fresh machine boots without it.
   await mkdir("/run/sshd", { recursive: true, mode: 0o755 });
+  await sweepStaleDirs("sshd", "sshd.pid");
   const dir = await makeTempDir("sshd");
   const hostKey = generateSshKeyPair(`bridgeport-test-host-${address}`);
   const hostKeyPath = join(dir, "ssh_host_ed25519_key");
