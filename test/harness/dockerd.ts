@@ -46,13 +46,15 @@ export async function startDockerd(options: DockerdOptions = {}): Promise<Docker
   try {
     return await launch("overlay2", options);
   } catch (error) {
-    if (
-      !(error instanceof Error && /error initializing graphdriver|driver not supported/i.test(error.message))
-    )
-      throw error;
+    if (!overlayUnusable(error)) throw error;
     console.warn("dockerd: overlay2 cannot mount here, using the much slower vfs storage driver");
     return launch("vfs", options);
   }
+}
+
+// dockerd's own words when the kernel or the backing filesystem cannot host overlay2.
+function overlayUnusable(error: unknown): boolean {
+  return error instanceof Error && /error initializing graphdriver|driver not supported/i.test(error.message);
 }
 
 /** The connection facts of a running dockerd, without its methods. */
@@ -65,6 +67,11 @@ async function launch(storageDriver: StorageDriver, options: DockerdOptions): Pr
   const dir = await makeTempDir("dockerd");
   await chmod(dir, 0o711);
   const socketPath = join(dir, "docker.sock");
+  // containerd's socket is the deepest one dockerd makes; unix socket paths stop at 107 bytes.
+  if (join(dir, "exec", "containerd", "containerd.sock").length > 107) {
+    await removeTempDir(dir);
+    throw new Error(`temp dir ${dir} is too deep for unix sockets; set TMPDIR to a shorter path`);
+  }
   const dataRoot = join(dir, "data");
   const configPath = join(dir, "daemon.json");
   const config = {

@@ -61,6 +61,7 @@ async function loadOrCreateCredentials(stateDir: string, username: string): Prom
   try {
     return Credentials.parse(JSON.parse(await readFile(file, "utf8")));
   } catch (error) {
+    // No cause attached: a JSON parse error quotes the file, and the file holds the password.
     if (!isMissingFile(error)) throw new Error(`unreadable ${file}; delete it to start afresh`);
   }
   const keys = generateSshKeyPair(username);
