@@ -92,9 +92,13 @@ export async function startTokenIssuer(options: TokenIssuerOptions): Promise<Tok
       reply(res, 401, { details: "incorrect username or password" });
       return;
     }
+    // A scope with nothing granted is left out, so an anonymous token has `access: []`.
     const access = scopes.flatMap((text) => {
       const scope = parseScope(text);
-      return scope ? [{ type: scope.type, name: scope.name, actions: [...grant({ user, scope })] }] : [];
+      const actions = scope ? grant({ user, scope }) : [];
+      return scope && actions.length > 0
+        ? [{ type: scope.type, name: scope.name, actions: [...actions] }]
+        : [];
     });
     const now = Math.floor(Date.now() / 1000);
     const token = signRs256Jwt(
