@@ -1,14 +1,9 @@
-import { execFile } from "node:child_process";
-import { readlink, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { request } from "undici";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import {
   cosignTag,
   createPushClient,
   deleteManifest,
-  makeTempDir,
   mediaTypes,
   type PushTarget,
   parseAuthChallenge,
@@ -18,7 +13,6 @@ import {
   pushOciImage,
   pushOciIndex,
   type RegistryInfo,
-  removeTempDir,
   retag,
   runnableImage,
   sha256Digest,
@@ -247,60 +241,5 @@ describe.each([
     await deleteManifest(target, "fixtures/deleted", pushed.digest);
     const fetched = await fetchManifest(target, "fixtures/deleted", pushed.digest, mediaTypes.ociManifest);
     expect(fetched.status).toBe(404);
-  });
-});
-
-describe("runnable image", () => {
-  let dir = "";
-  beforeAll(async () => {
-    dir = await makeTempDir("runnable");
-  });
-  afterAll(async () => {
-    await removeTempDir(dir);
-  });
-
-  it.each([
-    ["passing", ["CMD-SHELL", 'wget -q -O /dev/null "http://127.0.0.1:$PORT/" || exit 1']],
-    ["failing", ["CMD-SHELL", "exit 1"]],
-  ] as const)("has busybox, the version page, PORT and a %s health check", async (healthcheck, test) => {
-    const target = targetOf(registries.basic);
-    const pushed = await runnableImage(target, "fixtures/runnable", healthcheck, {
-      version: `build-${healthcheck}`,
-      port: 18_123,
-      healthcheck,
-    });
-    const manifest = JSON.parse(pushed.manifest.toString()) as {
-      config: { digest: string };
-      layers: { digest: string }[];
-    };
-    const client = createPushClient(target);
-    const configResponse = await client.request({
-      repo: "fixtures/runnable",
-      path: `/v2/fixtures/runnable/blobs/${manifest.config.digest}`,
-    });
-    const config = (await configResponse.body.json()) as { config: Record<string, unknown> };
-    expect(config.config).toMatchObject({
-      Env: ["PATH=/bin", "PORT=18123", `APP_VERSION=build-${healthcheck}`],
-      Cmd: ["/bin/sh", "-c", 'exec httpd -f -p "$PORT" -h /www'],
-      Healthcheck: { Test: test, Interval: 1_000_000_000, Timeout: 2_000_000_000, Retries: 3 },
-    });
-
-    const root = join(dir, healthcheck);
-    await promisify(execFile)("mkdir", ["-p", root]);
-    for (const layer of manifest.layers) {
-      const blob = await client.request({
-        repo: "fixtures/runnable",
-        path: `/v2/fixtures/runnable/blobs/${layer.digest}`,
-      });
-      const file = join(dir, `${layer.digest.slice(7)}.tar.gz`);
-      await writeFile(file, Buffer.from(await blob.body.arrayBuffer()));
-      await promisify(execFile)("tar", ["-xzf", file, "-C", root]);
-    }
-    const run = promisify(execFile);
-    expect(await readlink(join(root, "bin/sh"))).toBe("busybox");
-    expect((await run(join(root, "bin/sh"), ["-c", "echo ok"])).stdout).toBe("ok\n");
-    expect((await run(join(root, "bin/cat"), [join(root, "www/index.html")])).stdout).toBe(
-      `build-${healthcheck}\n`,
-    );
   });
 });

@@ -11,7 +11,11 @@ export interface ExitStatus {
 export interface StartProcessOptions {
   /** Short label for error messages, e.g. "registry". */
   name: string;
-  /** Program and arguments; never passed through a shell. Never put a secret here. */
+  /**
+   * Program and arguments; never passed through a shell. Never put a secret here. A bare
+   * program name is looked up on the child's PATH (from `env`), so give a full path when
+   * `env` sets a different PATH.
+   */
   argv: readonly [string, ...string[]];
   cwd?: string;
   /** The child's whole environment (nothing is inherited unless the caller spreads process.env). */

@@ -44,6 +44,10 @@ export async function runCommand(
         reject(new Error(`${program} ${how}: ${result.stderr.trim().slice(-2_000)}`));
       }
     });
+    // A command that exits without reading its stdin closes the pipe: not an error of its own.
+    child.stdin.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") reject(error);
+    });
     child.stdin.end(options.stdin ?? "");
   });
 }

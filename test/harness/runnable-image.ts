@@ -9,7 +9,7 @@ const applets = ["sh", "ash", "cat", "echo", "env", "false", "grep", "hostname",
 const moreApplets = ["mkdir", "nc", "ps", "rm", "sleep", "test", "true", "wget"];
 
 export interface HealthcheckOptions {
-  /** Docker form, e.g. ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:$PORT/"]. */
+  /** Docker form, e.g. ["CMD-SHELL", "wget -q --spider http://127.0.0.1:$PORT/"]. */
   test?: string[];
   intervalMs?: number;
   timeoutMs?: number;
@@ -54,7 +54,7 @@ function busyboxLayer(): LayerBlob {
 
 function healthcheckConfig(option: RunnableImageOptions["healthcheck"]): Record<string, unknown> | undefined {
   if (option === undefined) return undefined;
-  const probe = ["CMD-SHELL", 'wget -q -O /dev/null "http://127.0.0.1:$PORT/" || exit 1'];
+  const probe = ["CMD-SHELL", 'wget -q --spider "http://127.0.0.1:$PORT/" || exit 1'];
   const spec: HealthcheckOptions =
     option === "passing"
       ? { test: probe }
