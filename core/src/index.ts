@@ -1,2 +1,4 @@
 export * from "./registry/index.js";
 export * from "./tags/index.js";
+export * from "./crypto/index.js";
+export * from "./store/index.js";

@@ -1,0 +1,4 @@
+export * from "./cipher.js";
+export * from "./errors.js";
+export * from "./master-key.js";
+export * from "./rotate.js";

@@ -1,0 +1,35 @@
+/**
+ * The request conflicts with what is stored: a duplicate name, a deletion that would orphan
+ * rows. The message is the user-facing text (the seeds' wording where they have one) and
+ * never contains a secret. The API answers 409 with it.
+ */
+export class ConflictError extends Error {
+  override readonly name = "ConflictError";
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** No row with that id (or key). The API answers 404. */
+export class NotFoundError extends Error {
+  override readonly name = "NotFoundError";
+  readonly entity: string;
+  readonly id: string;
+
+  constructor(entity: string, id: string, options?: { cause?: unknown }) {
+    super(`${entity} not found: ${id}`, options);
+    this.entity = entity;
+    this.id = id;
+  }
+}
+
+/** True for SQLite's UNIQUE / PRIMARY KEY violations, wherever the driver nests them. */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") return true;
+    if (/UNIQUE constraint failed/.test(e.message)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,18 @@
+export * from "./database.js";
+export * from "./errors.js";
+export * from "./ids.js";
+export type * from "./repositories/container-images.js";
+export type * from "./repositories/deployment-history.js";
+export type * from "./repositories/deployment-plans.js";
+export type * from "./repositories/digests.js";
+export type * from "./repositories/environments.js";
+export type * from "./repositories/locks.js";
+export { environmentLockScope, serviceLockScope } from "./repositories/locks.js";
+export type * from "./repositories/registries.js";
+export type * from "./repositories/registry-logins.js";
+export type * from "./repositories/servers.js";
+export type * from "./repositories/services.js";
+export type { HealthCheckDefinition, HistoryService } from "./schema/index.js";
+export * as storeSchema from "./schema/index.js";
+export * from "./schema/values.js";
+export * from "./store.js";

@@ -1,0 +1,51 @@
+import type { Client } from "@libsql/client";
+import type { Cipher } from "../../crypto/cipher.js";
+import type { BridgeportDb } from "../database.js";
+import { ConflictError, isUniqueViolation, NotFoundError } from "../errors.js";
+import type { Exclusive } from "../exclusive.js";
+
+/** A drizzle transaction on the store's database. */
+export type Tx = Parameters<Parameters<BridgeportDb["transaction"]>[0]>[0];
+
+/** What every repository is built from; createStore makes one and shares it. */
+export interface RepositoryContext {
+  readonly db: BridgeportDb;
+  /** The raw client under `db`, for the few bulk statements drizzle would slow down. */
+  readonly client: Client;
+  readonly cipher: Cipher;
+  readonly now: () => Date;
+  readonly exclusive: Exclusive;
+}
+
+/** Runs `task` queued behind every other store call (reads need no transaction). */
+export function read<T>(ctx: RepositoryContext, task: (db: BridgeportDb) => Promise<T>): Promise<T> {
+  return ctx.exclusive(() => task(ctx.db));
+}
+
+/** Runs `task` in one write transaction, queued behind every other store call. */
+export function write<T>(ctx: RepositoryContext, task: (tx: Tx) => Promise<T>): Promise<T> {
+  return ctx.exclusive(() => ctx.db.transaction(task));
+}
+
+/** Copies only the listed keys that are present: patches from callers never set other columns. */
+export function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const key of keys) {
+    if (source[key] !== undefined) out[key] = source[key];
+  }
+  return out;
+}
+
+/** The row, or NotFoundError naming the entity and id. */
+export function found<T>(row: T | undefined, entity: string, id: string): T {
+  if (row === undefined) throw new NotFoundError(entity, id);
+  return row;
+}
+
+/** A `.catch` handler turning a UNIQUE violation into a ConflictError with `message`. */
+export function onDuplicate(message: string): (error: unknown) => never {
+  return (error) => {
+    if (isUniqueViolation(error)) throw new ConflictError(message, { cause: error });
+    throw error;
+  };
+}

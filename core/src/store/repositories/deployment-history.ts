@@ -1,0 +1,54 @@
+import { and, count, desc, eq } from "drizzle-orm";
+import { newId } from "../ids.js";
+import { deploymentHistory } from "../schema/index.js";
+import { found, type RepositoryContext, read, write } from "./context.js";
+
+export type DeploymentHistoryEntry = typeof deploymentHistory.$inferSelect;
+
+/** `deploymentCount` defaults to how many times this image has had this digest deployed, this one included. */
+export type NewDeploymentHistoryEntry = Omit<DeploymentHistoryEntry, "id" | "deploymentCount"> & {
+  deploymentCount?: number;
+};
+
+export interface DeploymentHistoryRepository {
+  record(entry: NewDeploymentHistoryEntry): Promise<DeploymentHistoryEntry>;
+  /** Newest first; `limit` defaults to 20 as in the seed's API. */
+  listForImage(containerImageId: string, options?: { limit?: number }): Promise<DeploymentHistoryEntry[]>;
+}
+
+export function createDeploymentHistoryRepository(ctx: RepositoryContext): DeploymentHistoryRepository {
+  return {
+    record: (entry) =>
+      write(ctx, async (tx) => {
+        let deploymentCount = entry.deploymentCount;
+        if (deploymentCount === undefined) {
+          const [earlier] = await tx
+            .select({ n: count() })
+            .from(deploymentHistory)
+            .where(
+              and(
+                eq(deploymentHistory.containerImageId, entry.containerImageId),
+                eq(deploymentHistory.digest, entry.digest),
+              ),
+            );
+          deploymentCount = (earlier?.n ?? 0) + 1;
+        }
+        const id = newId(entry.deployedAt.getTime());
+        const [row] = await tx
+          .insert(deploymentHistory)
+          .values({ ...entry, id, deploymentCount })
+          .returning();
+        return found(row, "Deployment history entry", id);
+      }),
+
+    listForImage: (containerImageId, options = {}) =>
+      read(ctx, (db) =>
+        db
+          .select()
+          .from(deploymentHistory)
+          .where(eq(deploymentHistory.containerImageId, containerImageId))
+          .orderBy(desc(deploymentHistory.deployedAt), desc(deploymentHistory.id))
+          .limit(options.limit ?? 20),
+      ),
+  };
+}

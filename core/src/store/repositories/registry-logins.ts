@@ -1,0 +1,81 @@
+import { and, eq, gte } from "drizzle-orm";
+import { registryConnections, serverRegistryLogins } from "../schema/index.js";
+import { type RepositoryContext, read, write } from "./context.js";
+
+/** "docker on this server is logged in to this registry with credential version N." */
+export type RegistryLogin = typeof serverRegistryLogins.$inferSelect;
+
+export interface RegistryLoginRepository {
+  /**
+   * The cached login when it is still good: made with the registry's active credential
+   * version, after its last auth-relevant change. Otherwise undefined: log in again.
+   */
+  current(serverId: string, registryConnectionId: string): Promise<RegistryLogin | undefined>;
+  /**
+   * Records a successful login. Pass as `loggedInAt` the time the credentials were read, so
+   * a change that lands during the login still makes the record stale.
+   */
+  record(login: RegistryLogin): Promise<void>;
+  forget(serverId: string, registryConnectionId: string): Promise<void>;
+  list(filter?: { serverId?: string; registryConnectionId?: string }): Promise<RegistryLogin[]>;
+}
+
+export function createRegistryLoginRepository(ctx: RepositoryContext): RegistryLoginRepository {
+  const key = (serverId: string, registryConnectionId: string) =>
+    and(
+      eq(serverRegistryLogins.serverId, serverId),
+      eq(serverRegistryLogins.registryConnectionId, registryConnectionId),
+    );
+
+  return {
+    current: (serverId, registryConnectionId) =>
+      read(ctx, async (db) => {
+        const [row] = await db
+          .select({ login: serverRegistryLogins })
+          .from(serverRegistryLogins)
+          .innerJoin(
+            registryConnections,
+            eq(registryConnections.id, serverRegistryLogins.registryConnectionId),
+          )
+          .where(
+            and(
+              key(serverId, registryConnectionId),
+              eq(serverRegistryLogins.credentialVersion, registryConnections.activeCredentialVersion),
+              gte(serverRegistryLogins.loggedInAt, registryConnections.authChangedAt),
+            ),
+          );
+        return row?.login;
+      }),
+
+    record: (login) =>
+      write(ctx, async (tx) => {
+        await tx
+          .insert(serverRegistryLogins)
+          .values(login)
+          .onConflictDoUpdate({
+            target: [serverRegistryLogins.serverId, serverRegistryLogins.registryConnectionId],
+            set: { credentialVersion: login.credentialVersion, loggedInAt: login.loggedInAt },
+          });
+      }),
+
+    forget: (serverId, registryConnectionId) =>
+      write(ctx, async (tx) => {
+        await tx.delete(serverRegistryLogins).where(key(serverId, registryConnectionId));
+      }),
+
+    list: (filter = {}) =>
+      read(ctx, (db) =>
+        db
+          .select()
+          .from(serverRegistryLogins)
+          .where(
+            and(
+              filter.serverId === undefined ? undefined : eq(serverRegistryLogins.serverId, filter.serverId),
+              filter.registryConnectionId === undefined
+                ? undefined
+                : eq(serverRegistryLogins.registryConnectionId, filter.registryConnectionId),
+            ),
+          ),
+      ),
+  };
+}

@@ -1,0 +1,16 @@
+import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { oneOf, timestamps } from "./columns.js";
+import { PRUNE_IMAGES_MODES } from "./values.js";
+
+/** Staging, production, ...: scopes registries, images, servers and services. */
+export const environments = sqliteTable(
+  "environments",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull().unique(),
+    autoPruneImages: integer("auto_prune_images", { mode: "boolean" }).notNull().default(false),
+    pruneImagesMode: text("prune_images_mode", { enum: PRUNE_IMAGES_MODES }).notNull().default("dangling"),
+    ...timestamps(),
+  },
+  (t) => [oneOf("environments_prune_images_mode_check", t.pruneImagesMode, PRUNE_IMAGES_MODES)],
+);

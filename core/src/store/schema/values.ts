@@ -1,0 +1,51 @@
+/**
+ * The closed value sets stored in text columns. Each list is also a CHECK constraint in the
+ * table that uses it, so a bad value fails at the database as well as in the type checker.
+ */
+export const PRUNE_IMAGES_MODES = ["dangling", "all"] as const;
+export type PruneImagesMode = (typeof PRUNE_IMAGES_MODES)[number];
+
+/** Where an ImageDigest's pushedAt came from, best first (SPEC.md section 2). */
+export const PUSHED_AT_SOURCES = ["registry", "config", "first_seen"] as const;
+export type PushedAtSource = (typeof PUSHED_AT_SOURCES)[number];
+
+export const SERVER_MODES = ["ssh", "socket"] as const;
+export type ServerMode = (typeof SERVER_MODES)[number];
+
+export const SERVER_AUTH_KINDS = ["key", "password"] as const;
+export type ServerAuthKind = (typeof SERVER_AUTH_KINDS)[number];
+
+export const SERVICE_KINDS = ["container", "compose"] as const;
+export type ServiceKind = (typeof SERVICE_KINDS)[number];
+
+export const PLAN_STATUSES = [
+  "pending",
+  "running",
+  "success",
+  "failed",
+  "rolled_back",
+  "rollback_failed",
+  "cancelled",
+] as const;
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
+
+/** Statuses a plan never leaves; anything else is still in flight (or was, before a crash). */
+export const FINISHED_PLAN_STATUSES = [
+  "success",
+  "failed",
+  "rolled_back",
+  "rollback_failed",
+  "cancelled",
+] as const satisfies readonly PlanStatus[];
+
+export const PLAN_TRIGGERS = ["api", "webhook", "schedule", "pr_comment", "action", "auto_update"] as const;
+export type PlanTrigger = (typeof PLAN_TRIGGERS)[number];
+
+export const STEP_ACTIONS = ["deploy", "rollback"] as const;
+export type StepAction = (typeof STEP_ACTIONS)[number];
+
+export const STEP_STATUSES = ["pending", "running", "success", "failed", "skipped", "rolled_back"] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+export const HISTORY_STATUSES = ["success", "failed", "rolled_back"] as const;
+export type HistoryStatus = (typeof HISTORY_STATUSES)[number];

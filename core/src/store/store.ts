@@ -1,0 +1,80 @@
+import type { Cipher } from "../crypto/cipher.js";
+import type { Database } from "./database.js";
+import { createExclusive } from "./exclusive.js";
+import {
+  type ContainerImageRepository,
+  createContainerImageRepository,
+} from "./repositories/container-images.js";
+import type { RepositoryContext } from "./repositories/context.js";
+import {
+  createDeploymentHistoryRepository,
+  type DeploymentHistoryRepository,
+} from "./repositories/deployment-history.js";
+import {
+  createDeploymentPlanRepository,
+  type DeploymentPlanRepository,
+} from "./repositories/deployment-plans.js";
+import { createDigestRepository, type DigestRepository } from "./repositories/digests.js";
+import { createEnvironmentRepository, type EnvironmentRepository } from "./repositories/environments.js";
+import { createLockRepository, type LockRepository } from "./repositories/locks.js";
+import { createRegistryRepository, type RegistryRepository } from "./repositories/registries.js";
+import {
+  createRegistryLoginRepository,
+  type RegistryLoginRepository,
+} from "./repositories/registry-logins.js";
+import { createServerRepository, type ServerRepository } from "./repositories/servers.js";
+import { createServiceRepository, type ServiceRepository } from "./repositories/services.js";
+
+/**
+ * Everything Bridgeport keeps, one repository per aggregate. Metadata methods never return
+ * a secret; `registries.getSecrets` and `servers.getSecret` are the only ways to one.
+ */
+export interface Store {
+  environments: EnvironmentRepository;
+  registries: RegistryRepository;
+  images: ContainerImageRepository;
+  digests: DigestRepository;
+  servers: ServerRepository;
+  services: ServiceRepository;
+  registryLogins: RegistryLoginRepository;
+  plans: DeploymentPlanRepository;
+  history: DeploymentHistoryRepository;
+  locks: LockRepository;
+}
+
+export interface StoreOptions {
+  cipher: Cipher;
+  /** The clock for timestamps and lock/lease expiry (tests pass a fixed one). */
+  now?: () => Date;
+}
+
+/**
+ * Builds the store over an open database. All calls on one store run one after another on
+ * the database's single connection; each write is one transaction.
+ *
+ * @example
+ * const database = await openDatabase({ url: "file:.data/bridgeport.db" });
+ * const store = createStore(database, { cipher: createCipher(masterKey) });
+ * const env = await store.environments.create({ name: "staging" });
+ */
+export function createStore(database: Database, options: StoreOptions): Store {
+  const ctx: RepositoryContext = {
+    db: database.db,
+    client: database.client,
+    cipher: options.cipher,
+    now: options.now ?? (() => new Date()),
+    exclusive: createExclusive(),
+  };
+  return {
+    environments: createEnvironmentRepository(ctx),
+    registries: createRegistryRepository(ctx),
+    images: createContainerImageRepository(ctx),
+    digests: createDigestRepository(ctx),
+    servers: createServerRepository(ctx),
+    services: createServiceRepository(ctx),
+    registryLogins: createRegistryLoginRepository(ctx),
+    plans: createDeploymentPlanRepository(ctx),
+    history: createDeploymentHistoryRepository(ctx),
+    locks: createLockRepository(ctx),
+  };
+}
