@@ -171,6 +171,7 @@ CREATE TABLE `registry_credentials` (
 	`registry_connection_id` text NOT NULL,
 	`version` integer NOT NULL,
 	`ciphertext` text NOT NULL,
+	`secret_fields` text NOT NULL,
 	`created_at` integer NOT NULL,
 	FOREIGN KEY (`registry_connection_id`) REFERENCES `registry_connections`(`id`) ON UPDATE no action ON DELETE cascade
 );
@@ -205,6 +206,7 @@ CREATE TABLE `servers` (
 	FOREIGN KEY (`environment_id`) REFERENCES `environments`(`id`) ON UPDATE no action ON DELETE no action,
 	CONSTRAINT "servers_mode_check" CHECK("servers"."mode" IN ('ssh', 'socket')),
 	CONSTRAINT "servers_auth_kind_check" CHECK("servers"."auth_kind" IS NULL OR "servers"."auth_kind" IN ('key', 'password')),
+	CONSTRAINT "servers_ssh_target_check" CHECK("servers"."mode" <> 'ssh' OR ("servers"."host" IS NOT NULL AND "servers"."username" IS NOT NULL)),
 	CONSTRAINT "servers_port_check" CHECK("servers"."port" BETWEEN 1 AND 65535),
 	CONSTRAINT "servers_auth_pair_check" CHECK(("servers"."auth_kind" IS NULL) = ("servers"."secret_ciphertext" IS NULL))
 );

@@ -1,0 +1,101 @@
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { openDatabase } from "./database.js";
+
+const EXPECTED_TABLES = [
+  "container_images",
+  "deployment_history",
+  "deployment_plans",
+  "deployment_steps",
+  "environments",
+  "image_digest_platforms",
+  "image_digests",
+  "locks",
+  "registry_connections",
+  "registry_credentials",
+  "server_registry_logins",
+  "servers",
+  "service_dependencies",
+  "services",
+];
+
+let dir: string | undefined;
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+async function tables(database: Awaited<ReturnType<typeof openDatabase>>): Promise<string[]> {
+  const result = await database.client.execute(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%' ORDER BY name",
+  );
+  return result.rows.map((row) => String(row.name));
+}
+
+describe("openDatabase", () => {
+  it("applies the migrations to a fresh file, in WAL mode with foreign keys on, readable by its owner only", async () => {
+    dir = await mkdtemp(join(tmpdir(), "bp-db-"));
+    // A directory that does not exist yet: openDatabase creates it. The vitest working
+    // directory is the repository root, not core/, so finding the migrations proves they are
+    // resolved from the module.
+    const file = join(dir, "nested", "bridgeport.db");
+    const database = await openDatabase({ url: `file:${file}` });
+    try {
+      expect(await tables(database)).toEqual(EXPECTED_TABLES);
+      const pragma = async (name: string) => (await database.client.execute(`PRAGMA ${name}`)).rows[0]?.[0];
+      expect(await pragma("journal_mode")).toBe("wal");
+      expect(await pragma("foreign_keys")).toBe(1);
+      expect(await pragma("synchronous")).toBe(1); // NORMAL
+      expect(await pragma("busy_timeout")).toBe(5000);
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+    } finally {
+      database.close();
+    }
+  });
+
+  it("applies each migration once: reopening an up-to-date file changes nothing", async () => {
+    dir = await mkdtemp(join(tmpdir(), "bp-db-"));
+    const url = `file:${join(dir, "bridgeport.db")}`;
+    const first = await openDatabase({ url });
+    await first.client.execute(
+      "INSERT INTO environments (id, name, created_at, updated_at) VALUES ('e1', 'kept', 0, 0)",
+    );
+    const applied = (await first.client.execute("SELECT count(*) AS n FROM __drizzle_migrations")).rows[0]?.n;
+    first.close();
+
+    const second = await openDatabase({ url });
+    try {
+      const again = (await second.client.execute("SELECT count(*) AS n FROM __drizzle_migrations")).rows[0]
+        ?.n;
+      expect(again).toBe(applied);
+      const kept = await second.client.execute("SELECT name FROM environments");
+      expect(kept.rows.map((r) => r.name)).toEqual(["kept"]);
+    } finally {
+      second.close();
+    }
+  });
+
+  it("opens an in-memory database with the whole schema", async () => {
+    const database = await openDatabase({ url: ":memory:" });
+    try {
+      expect(await tables(database)).toEqual(EXPECTED_TABLES);
+    } finally {
+      database.close();
+    }
+  });
+
+  it("enforces foreign keys", async () => {
+    const database = await openDatabase({ url: ":memory:" });
+    try {
+      await expect(
+        database.client.execute(
+          "INSERT INTO servers (id, environment_id, name, mode, socket_path, created_at, updated_at) VALUES ('s', 'missing', 'x', 'socket', '/run/docker.sock', 0, 0)",
+        ),
+      ).rejects.toThrow(/FOREIGN KEY/);
+    } finally {
+      database.close();
+    }
+  });
+});
