@@ -11,7 +11,7 @@ import {
   type RegistryConfigAuth,
   registryConfig,
 } from "./registry-config.js";
-import { makeTempDir, removeTempDir } from "./temp-dir.js";
+import { makeTempDir, removeTempDir, sweepAbandonedTempDirs } from "./temp-dir.js";
 import { startTokenIssuer, type TokenIssuer, type TokenIssuerOptions } from "./token-issuer.js";
 import { defaultUsers, type RegistryUser } from "./users.js";
 
@@ -65,7 +65,8 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Runn
   const users = options.users ?? defaultUsers();
   const [first] = users;
   if (first === undefined) throw new Error("startRegistry needs at least one user");
-  const dir = await makeTempDir("registry");
+  await sweepAbandonedTempDirs("registry").catch(() => 0);
+  const dir = await makeTempDir("registry", { markOwner: true });
   let tokenIssuer: TokenIssuer | undefined;
   try {
     const storageDir = join(dir, "data");
@@ -115,6 +116,7 @@ async function prepareAuth(
   }
   const tokenIssuer = await startTokenIssuer({
     users,
+    dir,
     ...(options.tokenExpiresInSeconds === undefined
       ? {}
       : { expiresInSeconds: options.tokenExpiresInSeconds }),

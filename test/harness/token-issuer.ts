@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { libtrustKeyId, signRs256Jwt } from "./jwt.js";
 import { makeSelfSignedCert } from "./self-signed-cert.js";
-import { makeTempDir, removeTempDir } from "./temp-dir.js";
+import { makeTempDir, removeTempDir, sweepAbandonedTempDirs } from "./temp-dir.js";
 import { parseScope, requestedScopes, type TokenScope } from "./token-scope.js";
 import { parseBasicAuth, type RegistryUser } from "./users.js";
 
@@ -28,6 +28,8 @@ export interface TokenIssuerOptions {
    * for private repositories).
    */
   grant?: (request: { user: string | null; scope: TokenScope }) => readonly string[];
+  /** Where to put the key and certificate; default a temp dir of its own, removed on stop. */
+  dir?: string;
 }
 
 export interface TokenIssuer {
@@ -63,7 +65,9 @@ export async function startTokenIssuer(options: TokenIssuerOptions): Promise<Tok
     expiresInSeconds = 300,
   } = options;
   const grant = options.grant ?? defaultGrant;
-  const dir = await makeTempDir("token-issuer");
+  const ownDir = options.dir === undefined;
+  if (ownDir) await sweepAbandonedTempDirs("token-issuer").catch(() => 0);
+  const dir = options.dir ?? (await makeTempDir("token-issuer", { markOwner: true }));
   const cert = await makeSelfSignedCert(dir, issuer);
   const kid = libtrustKeyId(cert.publicKey);
   const requests: TokenRequestRecord[] = [];
@@ -143,7 +147,7 @@ export async function startTokenIssuer(options: TokenIssuerOptions): Promise<Tok
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await removeTempDir(dir);
+      if (ownDir) await removeTempDir(dir);
     },
   };
 }
