@@ -33,15 +33,25 @@ export function basicHeader(credentials: BasicCredentials): string {
  * carry credentials up front instead of paying a 401 round trip.
  */
 export class Authorizer {
-  readonly #challenges = new Map<string, AuthChallenge>();
+  readonly #challenges: Map<string, AuthChallenge>;
   readonly #transport: Transport;
   readonly #tokens: TokenCache;
   readonly #credentials: CredentialProvider;
 
-  constructor(transport: Transport, tokens: TokenCache, credentials: CredentialProvider) {
+  /**
+   * `challenges` is shared between clients of one process: a registry's challenge is not
+   * credential-specific, and knowing it saves every new client a 401 round trip.
+   */
+  constructor(
+    transport: Transport,
+    tokens: TokenCache,
+    credentials: CredentialProvider,
+    challenges: Map<string, AuthChallenge> = new Map(),
+  ) {
     this.#transport = transport;
     this.#tokens = tokens;
     this.#credentials = credentials;
+    this.#challenges = challenges;
   }
 
   /** The Authorization header for `origin` and `scope`, when the registry's scheme is known. */
@@ -66,7 +76,10 @@ export class Authorizer {
     this.#challenges.set(origin, challenge);
     if (challenge.scheme === "basic" && sent?.startsWith("Basic ")) return null;
     const effectiveScope = scope ?? (challenge.scheme === "bearer" ? challenge.scope : null);
-    if (challenge.scheme === "bearer") this.#tokens.invalidate(this.#tokenKey(challenge, effectiveScope));
+    // A refused token is forgotten; a 401 to an anonymous first request just teaches the challenge.
+    if (challenge.scheme === "bearer" && sent?.startsWith("Bearer ")) {
+      this.#tokens.invalidate(this.#tokenKey(challenge, effectiveScope));
+    }
     const next = await this.#answer(origin, challenge, effectiveScope);
     return next === sent ? null : next;
   }

@@ -1,4 +1,5 @@
 import { Authorizer } from "./authorizer.js";
+import type { AuthChallenge } from "./challenge.js";
 import { RegistryClient } from "./client.js";
 import { type Clock, systemClock } from "./clock.js";
 import { ContentCache } from "./config-cache.js";
@@ -17,6 +18,8 @@ import { Transport, type TransportOptions } from "./transport.js";
 export interface RegistryDeps {
   transport: Transport;
   tokens: TokenCache;
+  /** Each registry origin's auth challenge, learnt once. */
+  challenges: Map<string, AuthChallenge>;
   configs: ContentCache<ImageConfig>;
   clock: Clock;
   endpoints?: ProviderEndpoints;
@@ -29,6 +32,7 @@ export function createRegistryDeps(
   return {
     transport: new Transport({ ...options, clock }),
     tokens: new TokenCache(clock),
+    challenges: new Map(),
     configs: new ContentCache<ImageConfig>(),
     clock,
     ...(options.endpoints ? { endpoints: options.endpoints } : {}),
@@ -43,7 +47,7 @@ export interface ConnectedRegistry {
 /** A client for one registry connection. */
 export function connectRegistry(conn: RegistryConnectionInfo, deps: RegistryDeps): ConnectedRegistry {
   const provider = resolveProvider(conn, deps);
-  const authorizer = new Authorizer(deps.transport, deps.tokens, provider.credentials);
+  const authorizer = new Authorizer(deps.transport, deps.tokens, provider.credentials, deps.challenges);
   return {
     client: new RegistryClient({ baseUrl: provider.distributionUrl, transport: deps.transport, authorizer }),
     provider,

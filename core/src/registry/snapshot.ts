@@ -1,5 +1,5 @@
 import pLimit from "p-limit";
-import type { RegistryClient } from "./client.js";
+import type { FetchedManifest, RegistryClient } from "./client.js";
 import type { ContentCache } from "./config-cache.js";
 import { ARTIFACT, type DigestDetails, describeDigest } from "./digest-details.js";
 import { RegistryError } from "./errors.js";
@@ -71,47 +71,50 @@ export async function snapshotRepository(
   const selected = candidates.slice(0, options.maxTags);
   skipped.overMax = candidates.length - selected.length;
 
-  const details = new Map<string, Promise<DigestDetails | typeof ARTIFACT>>();
-  const describe = (digest: string, fetched: Parameters<typeof describeDigest>[3]) => {
-    let pending = details.get(digest);
-    if (!pending) {
-      pending = describeDigest(client, repository, digest, fetched, options.configs);
-      details.set(digest, pending);
-    }
-    return pending;
-  };
-
   const limit = pLimit(options.concurrency ?? 16);
-  const resolve = async (tag: string): Promise<{ tag: string; digest: string } | null> => {
-    const viaHead = options.known.tags.has(tag) || options.headBeforeGet;
-    const found = viaHead
-      ? await client.headManifest(repository, tag)
-      : await getOrNull(client, repository, tag);
-    if (!found) return skip("vanished");
-    const fetched = "manifest" in found ? found : null;
-    if (!options.known.digests.has(found.digest) && (await describe(found.digest, fetched)) === ARTIFACT) {
-      return skip("artifacts");
+  const run = async <T>(jobs: (() => Promise<T>)[]): Promise<T[]> => {
+    try {
+      return await Promise.all(jobs.map((job) => limit(job)));
+    } catch (error) {
+      limit.clearQueue();
+      throw error;
     }
-    return { tag, digest: found.digest };
   };
 
-  let results: ({ tag: string; digest: string } | null)[];
-  try {
-    results = await Promise.all(selected.map((tag) => limit(() => resolve(tag))));
-  } catch (error) {
-    limit.clearQueue();
-    throw error;
-  }
-  const newDigests: DigestDetails[] = [];
-  for (const pending of details.values()) {
-    const d = await pending;
-    if (d !== ARTIFACT) newDigests.push(d);
-  }
+  // Phase 1: every selected tag to a digest. Manifests fetched by tag are kept for phase 2.
+  const fetchedByDigest = new Map<string, FetchedManifest>();
+  const resolved = await run(
+    selected.map((tag) => async () => {
+      const viaHead = options.known.tags.has(tag) || options.headBeforeGet;
+      const found = viaHead
+        ? await client.headManifest(repository, tag)
+        : await getOrNull(client, repository, tag);
+      if (!found) return skip("vanished");
+      if ("manifest" in found) fetchedByDigest.set(found.digest, found);
+      return { tag, digest: found.digest };
+    }),
+  );
+
+  // Phase 2: details of each digest not seen before, once, reusing what phase 1 fetched.
+  const unseen = [
+    ...new Set(resolved.flatMap((r) => (r && !options.known.digests.has(r.digest) ? [r.digest] : []))),
+  ];
+  const described = await run(
+    unseen.map(
+      (digest) => () =>
+        describeDigest(client, repository, digest, fetchedByDigest.get(digest) ?? null, options.configs),
+    ),
+  );
+  const artifacts = new Set(unseen.filter((_, i) => described[i] === ARTIFACT));
+  const tags = resolved.filter(
+    (r): r is { tag: string; digest: string } => r !== null && !artifacts.has(r.digest),
+  );
+  skipped.artifacts = resolved.filter((r) => r !== null && artifacts.has(r.digest)).length;
   return {
     repository,
     tagsListed: listed.length,
-    tags: results.filter((r): r is { tag: string; digest: string } => r !== null),
-    newDigests,
+    tags,
+    newDigests: described.filter((d): d is DigestDetails => d !== ARTIFACT),
     skipped,
   };
 }
