@@ -167,6 +167,22 @@ describe("Bearer token cache", () => {
   });
 });
 
+describe("catalog", () => {
+  it("lists every repository through the registry's own _catalog pagination", async () => {
+    const registry = await startRegistry({ auth: "htpasswd" });
+    try {
+      const names = Array.from({ length: 7 }, (_, i) => `cat/app-${i}`);
+      for (const name of names) await pushOciImage(registry, name, "v1");
+      const { deps, events } = countingDeps();
+      const { client } = connectRegistry(genericConnection(registry), deps);
+      expect((await client.catalog({ pageSize: 3 })).sort()).toEqual(names);
+      expect(events.filter((e) => e.kind === "catalog" && e.status === 200)).toHaveLength(3);
+    } finally {
+      await registry.stop();
+    }
+  });
+});
+
 describe("errors", () => {
   it("a missing repository is a RegistryError with the OCI error code", async () => {
     const { deps } = countingDeps();
