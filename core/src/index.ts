@@ -2,3 +2,4 @@ export * from "./registry/index.js";
 export * from "./tags/index.js";
 export * from "./crypto/index.js";
 export * from "./store/index.js";
+export * from "./images/index.js";

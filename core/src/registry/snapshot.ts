@@ -30,8 +30,8 @@ export interface SnapshotOptions {
 /** A complete, consistent view of a repository's matching tags; never partial. */
 export interface RepositorySnapshot {
   repository: string;
-  /** Every tag the registry listed. */
-  tagsListed: number;
+  /** Every tag the registry listed (a complete listing: absence means the tag is gone). */
+  listed: ReadonlySet<string>;
   /** Matching tags (newest `maxTags`) and the digest each points at. */
   tags: { tag: string; digest: string }[];
   /** Details of digests not in `known.digests`. */
@@ -112,7 +112,7 @@ export async function snapshotRepository(
   skipped.artifacts = resolved.filter((r) => r !== null && artifacts.has(r.digest)).length;
   return {
     repository,
-    tagsListed: listed.length,
+    listed: new Set(listed),
     tags,
     newDigests: described.filter((d): d is DigestDetails => d !== ARTIFACT),
     skipped,

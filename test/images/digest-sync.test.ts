@@ -1,0 +1,230 @@
+import { randomUUID } from "node:crypto";
+import {
+  checkRegistryUpdates,
+  ImageSyncer,
+  type ImageSyncOutcome,
+  schedulerTick,
+  syncImage,
+} from "@bridgeport/core";
+import { type FaultProxy, pushOciImage, retag, startFaultProxy } from "@bridgeport/test/harness";
+import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { openTestStore } from "./support.js";
+
+const { token } = inject("registries");
+let ctx: Awaited<ReturnType<typeof openTestStore>>;
+let proxy: FaultProxy | null = null;
+beforeEach(async () => {
+  ctx = await openTestStore();
+});
+afterEach(async () => {
+  await proxy?.stop();
+  proxy = null;
+  await ctx.close();
+});
+
+async function setUp(tagFilter: string, registryUrl = token.url) {
+  const { store } = ctx;
+  const env = await store.environments.create({ name: `env-${randomUUID().slice(0, 6)}` });
+  const registry = await store.registries.create({
+    environmentId: env.id,
+    name: "local",
+    type: "generic",
+    registryUrl,
+    secrets: { username: token.username, password: token.password },
+  });
+  const repo = `images/app-${randomUUID().slice(0, 8)}`;
+  const image = await store.images.create({
+    environmentId: env.id,
+    name: "App",
+    imageName: `${token.host}/${repo}`,
+    tagFilter,
+    registryConnectionId: registry.id,
+  });
+  return { env, registry, repo, image };
+}
+
+const sync = async (imageId: string) => {
+  const image = await ctx.store.images.get(imageId);
+  if (!image) throw new Error("image vanished");
+  return syncImage({ store: ctx.store, registries: ctx.registries, now: () => new Date() }, image);
+};
+const synced = (o: ImageSyncOutcome) => {
+  if (o.kind !== "synced") throw new Error(`expected a sync, got ${JSON.stringify(o)}`);
+  return o;
+};
+
+describe("digest sync against the real registry", () => {
+  it("push v1, deploy it, push v2: updateAvailable names v2; a re-pointed latest is detected", async () => {
+    const { repo, image } = await setUp("v*.*.*, latest");
+    const v1 = await pushOciImage(token, repo, "v1.0.0", { seed: "one", created: "2026-05-01T00:00:00Z" });
+    await retag(token, repo, "latest", v1.digest);
+    await pushOciImage(token, repo, "v1.0.0-rc1", { seed: "rc" }); // outside the filter
+
+    const first = synced(await sync(image.id));
+    expect(first.update).toMatchObject({ updateAvailable: false, reason: "no_deployed_digest" });
+    const rows = await ctx.store.digests.listForImage(image.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      manifestDigest: v1.digest,
+      tags: ["latest", "v1.0.0"],
+      size: v1.size,
+      configDigest: v1.configDigest,
+      pushedAt: new Date("2026-05-01T00:00:00Z"),
+      pushedAtSource: "config",
+    });
+    await ctx.store.images.update(image.id, { deployedDigestId: rows[0]?.id ?? null });
+
+    const v2 = await pushOciImage(token, repo, "v2.0.0", { seed: "two", created: "2026-06-01T00:00:00Z" });
+    const second = synced(await sync(image.id));
+    expect(second.update).toMatchObject({ updateAvailable: true, latestTag: "v2.0.0" });
+    const stored = await ctx.store.images.get(image.id);
+    expect(stored).toMatchObject({ updateAvailable: true, latestTag: "v2.0.0", updateReason: null });
+
+    // A rebuild pushed as latest only: the rolling tag moves and is offered.
+    const rebuilt = await pushOciImage(token, repo, "latest", { seed: "rebuild" });
+    const third = synced(await sync(image.id));
+    const byDigest = Object.fromEntries(
+      (await ctx.store.digests.listForImage(image.id)).map((d) => [d.manifestDigest, d.tags]),
+    );
+    expect(byDigest).toEqual({
+      [v1.digest]: ["v1.0.0"],
+      [v2.digest]: ["v2.0.0"],
+      [rebuilt.digest]: ["latest"],
+    });
+    expect(third.rowsWritten).toBeGreaterThanOrEqual(2);
+  });
+
+  it("a rolling tag re-pointed to another digest is an update; the same digest is not", async () => {
+    const { repo, image } = await setUp("latest");
+    await pushOciImage(token, repo, "latest", { seed: "A" });
+    synced(await sync(image.id));
+    const [deployed] = await ctx.store.digests.listForImage(image.id);
+    await ctx.store.images.update(image.id, { deployedDigestId: deployed?.id ?? null });
+    expect(synced(await sync(image.id)).update).toMatchObject({
+      updateAvailable: false,
+      reason: "up_to_date",
+    });
+    const b = await pushOciImage(token, repo, "latest", { seed: "B" });
+    const moved = synced(await sync(image.id));
+    expect(moved.update).toMatchObject({ updateAvailable: true, latestTag: "latest" });
+    const latest = await ctx.store.digests.get(moved.update.latestDigestId ?? "");
+    expect(latest?.manifestDigest).toBe(b.digest);
+  });
+
+  it("a sync with nothing changed writes zero digest rows", async () => {
+    const { repo, image } = await setUp("latest, v*");
+    await pushOciImage(token, repo, "latest", { seed: "a" });
+    await pushOciImage(token, repo, "v1", { seed: "b" });
+    expect(synced(await sync(image.id)).rowsWritten).toBe(2);
+    const before = await ctx.store.digests.listForImage(image.id);
+    const again = synced(await sync(image.id));
+    expect(again.rowsWritten).toBe(0);
+    expect(again.newDigests).toBe(0);
+    expect(await ctx.store.digests.listForImage(image.id)).toEqual(before);
+  });
+
+  it("a registry failure mid-sync leaves the stored state exactly as it was", async () => {
+    proxy = await startFaultProxy(token.url);
+    const { repo, image } = await setUp("*", proxy.url);
+    for (const tag of ["a", "b", "c"]) await pushOciImage(token, repo, tag);
+    synced(await sync(image.id));
+    const digestsBefore = await ctx.store.digests.listForImage(image.id);
+    const imageBefore = await ctx.store.images.get(image.id);
+
+    for (const tag of ["a", "d", "e"]) await pushOciImage(token, repo, tag, { seed: `new-${tag}` });
+    proxy.inject({
+      match: { pathIncludes: "/manifests/e" },
+      times: Number.POSITIVE_INFINITY,
+      fault: { kind: "status", status: 503 },
+    });
+    const outcome = await sync(image.id);
+    expect(outcome).toMatchObject({ kind: "failed", temporary: true });
+    expect(outcome.kind === "failed" ? outcome.error : "").toContain("Registry API error: 503");
+    expect(await ctx.store.digests.listForImage(image.id)).toEqual(digestsBefore);
+    expect(await ctx.store.images.get(image.id)).toEqual(imageBefore);
+  });
+
+  it("tightening the filter deletes nothing; broadening backfills on the next sync", async () => {
+    const { repo, image } = await setUp("v*");
+    await pushOciImage(token, repo, "v1");
+    await pushOciImage(token, repo, "main-1");
+    synced(await sync(image.id));
+    expect((await ctx.store.digests.listForImage(image.id)).flatMap((d) => d.tags)).toEqual(["v1"]);
+    await ctx.store.images.update(image.id, { tagFilter: "v*, main-*" });
+    synced(await sync(image.id));
+    expect((await ctx.store.digests.listForImage(image.id)).flatMap((d) => d.tags).sort()).toEqual([
+      "main-1",
+      "v1",
+    ]);
+    await ctx.store.images.update(image.id, { tagFilter: "main-*" });
+    const tightened = synced(await sync(image.id));
+    expect(tightened.rowsWritten).toBe(0);
+    expect(await ctx.store.digests.listForImage(image.id)).toHaveLength(2);
+  });
+});
+
+describe("check-updates and the scheduler", () => {
+  it("answers per linked service in the seed's shape", async () => {
+    const { env, registry, repo, image } = await setUp("v*.*.*");
+    const v1 = await pushOciImage(token, repo, "v2.3.1", { seed: "1" });
+    synced(await sync(image.id));
+    const [row] = await ctx.store.digests.listForImage(image.id);
+    await ctx.store.images.update(image.id, { deployedDigestId: row?.id ?? null });
+    await pushOciImage(token, repo, "v2.4.0", { seed: "2" });
+    const server = await ctx.store.servers.create({
+      environmentId: env.id,
+      name: "server-1",
+      mode: "socket",
+      socketPath: "/var/run/docker.sock",
+    });
+    const api = await ctx.store.services.create({
+      serverId: server.id,
+      containerImageId: image.id,
+      name: "app-api",
+      containerName: "app-api",
+    });
+    const worker = await ctx.store.services.create({
+      serverId: server.id,
+      containerImageId: image.id,
+      name: "app-worker",
+      containerName: "app-worker",
+    });
+    expect(v1.digest).toMatch(/^sha256:/);
+
+    const syncer = new ImageSyncer({ store: ctx.store, registries: ctx.registries, now: () => new Date() });
+    const result = await checkRegistryUpdates(ctx.store, syncer, registry.id);
+    expect(result).toEqual({
+      results: expect.arrayContaining([
+        { serviceId: api.id, name: "app-api", hasUpdate: true, latestTag: "v2.4.0" },
+        { serviceId: worker.id, name: "app-worker", hasUpdate: true, latestTag: "v2.4.0" },
+      ]),
+      summary: { checked: 2, withUpdates: 1 * 2, errors: 0 },
+    });
+  });
+
+  it("never syncs one image twice at once, and a tick marks due registries synced", async () => {
+    const { registry, repo, image } = await setUp("latest");
+    await pushOciImage(token, repo, "latest");
+    const syncer = new ImageSyncer({ store: ctx.store, registries: ctx.registries, now: () => new Date() });
+    const fresh = await ctx.store.images.get(image.id);
+    if (!fresh) throw new Error("missing");
+    const [a, b] = [syncer.sync(fresh), syncer.sync(fresh)];
+    expect(a).toBe(b);
+    await a;
+
+    const autoUpdates: string[] = [];
+    const report = await schedulerTick({
+      store: ctx.store,
+      syncer,
+      now: () => new Date(),
+      onAutoUpdate: async (img) => {
+        autoUpdates.push(img.id);
+      },
+    });
+    expect(report.registries).toBeGreaterThanOrEqual(1);
+    expect((await ctx.store.registries.get(registry.id))?.lastSyncAt).toBeInstanceOf(Date);
+    const second = await schedulerTick({ store: ctx.store, syncer, now: () => new Date() });
+    expect(second.registries).toBe(0);
+    expect(autoUpdates).toEqual([]);
+  });
+});
