@@ -3,3 +3,4 @@ export * from "./tags/index.js";
 export * from "./crypto/index.js";
 export * from "./store/index.js";
 export * from "./images/index.js";
+export * from "./remote/index.js";
