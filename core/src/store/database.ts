@@ -52,6 +52,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     if (path !== undefined) await client.execute("PRAGMA journal_mode = WAL");
     await client.execute("PRAGMA synchronous = NORMAL");
     await client.execute("PRAGMA foreign_keys = ON");
+    // 16 MiB of page cache (default 2 MiB): a full registry sync in one transaction then
+    // stays in memory instead of spilling pages to the WAL before it commits.
+    await client.execute("PRAGMA cache_size = -16384");
     const db = drizzle({ client, schema });
     await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
     return { url, client, db, close: () => client.close() };

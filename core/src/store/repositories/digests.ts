@@ -1,14 +1,14 @@
-import type { InStatement, InValue } from "@libsql/client";
+import type { InStatement } from "@libsql/client";
 import { and, asc, desc, eq, type SQL } from "drizzle-orm";
 import type { BridgeportDb } from "../database.js";
-import { newId } from "../ids.js";
+import { newIdSequence } from "../ids.js";
 import { imageDigestPlatforms, imageDigests, type PushedAtSource } from "../schema/index.js";
 import { type RepositoryContext, read } from "./context.js";
 import {
-  DIGESTS_PER_STATEMENT,
-  digestUpsertStatement,
-  PLATFORMS_PER_STATEMENT,
-  platformInsertStatement,
+  type DigestTuple,
+  INSERT_PLATFORMS,
+  type PlatformTuple,
+  UPSERT_DIGESTS,
 } from "./digest-upsert-sql.js";
 
 /** One platform child of an index digest. */
@@ -96,15 +96,15 @@ export function createDigestRepository(ctx: RepositoryContext): DigestRepository
 function upsertStatements(containerImageId: string, rows: readonly DigestUpsert[], now: Date): InStatement[] {
   const latest = new Map<string, DigestUpsert>();
   for (const row of rows) latest.set(row.manifestDigest, row);
+  if (latest.size === 0) return [];
   const nowMs = now.getTime();
-  const digests = new Chunker(DIGESTS_PER_STATEMENT, digestUpsertStatement);
-  const platforms = new Chunker(PLATFORMS_PER_STATEMENT, (args) =>
-    platformInsertStatement(containerImageId, args),
-  );
+  // Ids in insertion order keep the primary-key index appending instead of splitting pages.
+  const nextId = newIdSequence(nowMs);
+  const digests: DigestTuple[] = [];
+  const platforms: PlatformTuple[] = [];
   for (const row of latest.values()) {
-    digests.add(
-      newId(nowMs),
-      containerImageId,
+    digests.push([
+      nextId(),
       row.manifestDigest,
       row.mediaType,
       row.configDigest ?? null,
@@ -112,48 +112,23 @@ function upsertStatements(containerImageId: string, rows: readonly DigestUpsert[
       row.size ?? null,
       row.pushedAt.getTime(),
       row.pushedAtSource,
-      nowMs,
-      nowMs,
-    );
+    ]);
     for (const p of row.platforms ?? []) {
-      platforms.add(row.manifestDigest, p.os, p.architecture, p.variant, p.digest, p.size);
+      platforms.push([row.manifestDigest, p.os, p.architecture, p.variant, p.digest, p.size]);
     }
   }
-  // Platforms after every digest statement: their parents must exist by then.
-  return [...digests.finish(), ...platforms.finish()];
-}
-
-/** Collects rows of arguments and cuts a statement every `size` rows. */
-class Chunker {
-  readonly #statements: InStatement[] = [];
-  #args: InValue[] = [];
-  #rows = 0;
-
-  constructor(
-    readonly size: number,
-    readonly build: (args: InValue[]) => InStatement,
-  ) {}
-
-  add(...row: InValue[]): void {
-    this.#args.push(...row);
-    if (++this.#rows === this.size) this.#cut();
+  const statements: InStatement[] = [
+    { sql: UPSERT_DIGESTS, args: [containerImageId, nowMs, JSON.stringify(digests)] },
+  ];
+  if (platforms.length > 0) {
+    statements.push({ sql: INSERT_PLATFORMS, args: [containerImageId, JSON.stringify(platforms)] });
   }
-
-  finish(): InStatement[] {
-    if (this.#rows > 0) this.#cut();
-    return this.#statements;
-  }
-
-  #cut(): void {
-    this.#statements.push(this.build(this.#args));
-    this.#args = [];
-    this.#rows = 0;
-  }
+  return statements;
 }
 
 /** Sorted and de-duplicated, so the same tag set is always the same stored text. */
 function canonicalTags(tags: readonly string[]): string {
-  return JSON.stringify([...new Set(tags)].sort());
+  return JSON.stringify(tags.length < 2 ? tags : [...new Set(tags)].sort());
 }
 
 async function one(db: BridgeportDb, where: SQL | undefined): Promise<ImageDigest | undefined> {
