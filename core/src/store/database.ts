@@ -44,7 +44,7 @@ const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url
  */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const url = options.url ?? DEFAULT_DATABASE_URL;
-  const path = filePathOf(url);
+  const path = databaseFilePath(url);
   if (path !== undefined) prepareFile(path);
   const client = createClient({ url, concurrency: 1, timeout: options.busyTimeoutMs ?? 5000 });
   try {
@@ -64,8 +64,14 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   }
 }
 
-/** The filesystem path of a `file:` URL; undefined for in-memory databases. */
-function filePathOf(url: string): string | undefined {
+/**
+ * The filesystem path of a `file:` database URL; undefined for in-memory databases.
+ *
+ * @example
+ * databaseFilePath("file:/var/lib/bridgeport/bridgeport.db"); // "/var/lib/bridgeport/bridgeport.db"
+ * databaseFilePath(":memory:"); // undefined
+ */
+export function databaseFilePath(url: string): string | undefined {
   if (url === ":memory:" || !url.startsWith("file:")) return undefined;
   const rest = url.slice("file:".length).split("?")[0] ?? "";
   if (rest === ":memory:" || rest === "") return undefined;

@@ -1,0 +1,103 @@
+import { access, rename } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import {
+  CryptoError,
+  createCipher,
+  createMasterKeyFile,
+  databaseFilePath,
+  MASTER_KEY_ENV,
+  MASTER_KEY_FILE,
+  openDatabase,
+  parseMasterKey,
+  readMasterKeyFile,
+  rotateMasterKey,
+} from "@bridgeport/core";
+
+/**
+ * `pnpm --filter @bridgeport/bot rotate-master-key`, with the bot stopped: re-encrypts every
+ * stored secret under a new master key. The current key comes from BRIDGEPORT_MASTER_KEY or
+ * <data dir>/master.key; the new one from BRIDGEPORT_NEW_MASTER_KEY, or else it is generated
+ * into <data dir>/master.key.new. Keys are never read from the command line nor printed.
+ * Safe to run again after an interruption: values already under the new key are skipped.
+ */
+export const NEW_MASTER_KEY_ENV = "BRIDGEPORT_NEW_MASTER_KEY";
+const NEW_KEY_FILE = `${MASTER_KEY_FILE}.new`;
+
+export interface RotateCommandOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  log: (line: string) => void;
+}
+
+export async function rotateMasterKeyCommand({ env, log }: RotateCommandOptions): Promise<void> {
+  const dataDir = resolve(env.BRIDGEPORT_DATA_DIR ?? ".data");
+  const url = env.BRIDGEPORT_DATABASE_URL ?? `file:${join(dataDir, "bridgeport.db")}`;
+  const keyFile = join(dataDir, MASTER_KEY_FILE);
+
+  const fromEnv = env[MASTER_KEY_ENV];
+  const oldKey =
+    fromEnv !== undefined ? parseMasterKey(fromEnv, MASTER_KEY_ENV) : await readMasterKeyFile(keyFile);
+  if (!oldKey) throw new CryptoError(`No current master key: set ${MASTER_KEY_ENV} or provide ${keyFile}`);
+
+  // Opening a missing file would create an empty database, "rotate" nothing, and then
+  // replace the key the real database still needs.
+  const databaseFile = databaseFilePath(url);
+  if (databaseFile !== undefined && !(await exists(databaseFile))) {
+    throw new CryptoError(
+      `No database at ${databaseFile}: set BRIDGEPORT_DATABASE_URL or BRIDGEPORT_DATA_DIR`,
+    );
+  }
+
+  const newFromEnv = env[NEW_MASTER_KEY_ENV];
+  const newKeyFile = join(dataDir, NEW_KEY_FILE);
+  const newKey =
+    newFromEnv !== undefined
+      ? parseMasterKey(newFromEnv, NEW_MASTER_KEY_ENV)
+      : (await createMasterKeyFile(newKeyFile)).key;
+  if (newKey.equals(oldKey))
+    throw new CryptoError("The new master key is the current one; nothing to rotate");
+
+  const oldCipher = createCipher(oldKey);
+  const newCipher = createCipher(newKey);
+  log(`Rotating stored secrets from master key ${oldCipher.keyId} to ${newCipher.keyId} in ${url}`);
+  const database = await openDatabase({ url });
+  try {
+    const result = await rotateMasterKey(database, oldCipher, newCipher);
+    log(
+      `Re-encrypted ${result.reencrypted} secret(s); ${result.alreadyCurrent} were already under the new key.`,
+    );
+  } finally {
+    database.close();
+  }
+
+  if (fromEnv === undefined && newFromEnv === undefined) {
+    // The old key file is replaced in one step; from now on the bot starts with the new key.
+    await rename(newKeyFile, keyFile);
+    log(`The new master key is now in ${keyFile}; the old key is gone. Start the bot as usual.`);
+    return;
+  }
+  const where =
+    newFromEnv === undefined ? `the contents of ${newKeyFile}` : `the value of ${NEW_MASTER_KEY_ENV}`;
+  log(`Set ${MASTER_KEY_ENV} to ${where} before starting the bot.`);
+  if (fromEnv === undefined) log(`Then remove ${keyFile}: it holds the old key.`);
+  if (newFromEnv === undefined) log(`Once ${MASTER_KEY_ENV} is set, remove ${newKeyFile}.`);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (invokedDirectly) {
+  try {
+    await rotateMasterKeyCommand({ env: process.env, log: (line) => console.log(line) });
+  } catch (error) {
+    // CryptoError and the store's errors carry no secret; print only their messages.
+    console.error(`rotate-master-key: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}
