@@ -24,12 +24,16 @@ export class NotFoundError extends Error {
   }
 }
 
-/** True for SQLite's UNIQUE / PRIMARY KEY violations, wherever the driver nests them. */
-export function isUniqueViolation(error: unknown): boolean {
+/**
+ * SQLite's UNIQUE / PRIMARY KEY violation inside `error`, wherever the driver nests it, or
+ * undefined. Returning the driver's own error (not drizzle's wrapper, whose message lists
+ * the query's parameters) keeps a ConflictError's cause short and free of row data.
+ */
+export function uniqueViolation(error: unknown): Error | undefined {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") return true;
-    if (/UNIQUE constraint failed/.test(e.message)) return true;
+    const code =
+      (e as { code?: unknown; extendedCode?: unknown }).extendedCode ?? (e as { code?: unknown }).code;
+    if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") return e;
   }
-  return false;
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import type { Client } from "@libsql/client";
 import type { Cipher } from "../../crypto/cipher.js";
 import type { BridgeportDb } from "../database.js";
-import { ConflictError, isUniqueViolation, NotFoundError } from "../errors.js";
+import { ConflictError, NotFoundError, uniqueViolation } from "../errors.js";
 import type { Exclusive } from "../exclusive.js";
 
 /** A drizzle transaction on the store's database. */
@@ -45,7 +45,8 @@ export function found<T>(row: T | undefined, entity: string, id: string): T {
 /** A `.catch` handler turning a UNIQUE violation into a ConflictError with `message`. */
 export function onDuplicate(message: string): (error: unknown) => never {
   return (error) => {
-    if (isUniqueViolation(error)) throw new ConflictError(message, { cause: error });
+    const violation = uniqueViolation(error);
+    if (violation) throw new ConflictError(message, { cause: violation });
     throw error;
   };
 }
