@@ -126,6 +126,9 @@ describe("login cache invalidation", () => {
   it("treats a login as current only with the active version and after the last auth change", async () => {
     const { server, registry } = basics;
     await recordLogin();
+    expect(await t.store.registryLogins.current(server.id, registry.id)).toBeUndefined(); // same millisecond
+    t.clock.advance(1);
+    await recordLogin();
     expect(await t.store.registryLogins.current(server.id, registry.id)).toMatchObject({
       credentialVersion: 1,
     });
@@ -149,6 +152,7 @@ describe("login cache invalidation", () => {
     });
     expect(await t.store.registryLogins.current(server.id, registry.id)).toBeUndefined();
 
+    t.clock.advance(1);
     await t.store.registryLogins.record({
       serverId: server.id,
       registryConnectionId: registry.id,

@@ -1,4 +1,4 @@
-import { and, eq, gte } from "drizzle-orm";
+import { and, eq, gt } from "drizzle-orm";
 import { registryConnections, serverRegistryLogins } from "../schema/index.js";
 import { type RepositoryContext, read, write } from "./context.js";
 
@@ -8,7 +8,7 @@ export type RegistryLogin = typeof serverRegistryLogins.$inferSelect;
 export interface RegistryLoginRepository {
   /**
    * The cached login when it is still good: made with the registry's active credential
-   * version, after its last auth-relevant change. Otherwise undefined: log in again.
+   * version, strictly after its last auth-relevant change. Otherwise undefined: log in again.
    */
   current(serverId: string, registryConnectionId: string): Promise<RegistryLogin | undefined>;
   /**
@@ -41,7 +41,8 @@ export function createRegistryLoginRepository(ctx: RepositoryContext): RegistryL
             and(
               key(serverId, registryConnectionId),
               eq(serverRegistryLogins.credentialVersion, registryConnections.activeCredentialVersion),
-              gte(serverRegistryLogins.loggedInAt, registryConnections.authChangedAt),
+              // Strictly after: a login in the same millisecond as a change may predate it.
+              gt(serverRegistryLogins.loggedInAt, registryConnections.authChangedAt),
             ),
           );
         return row?.login;
