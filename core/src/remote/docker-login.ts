@@ -1,5 +1,6 @@
-import { type CommandRunner, runChecked } from "./command-runner.js";
+import { type CommandRunner, type ExecResult, runChecked } from "./command-runner.js";
 import { scrubSecrets } from "./scrub.js";
+import { shellJoin } from "./shell-quote.js";
 
 /** What `docker login` on a server needs for one registry. */
 export interface DockerLoginCredentials {
@@ -17,17 +18,29 @@ const LOGIN_TIMEOUT_MS = 60_000;
 const FILE_TIMEOUT_MS = 15_000;
 
 // Creates a private temp file (mktemp makes it 0600; the umask covers an odd mktemp), fills it
-// from stdin and prints its path. A constant script: nothing from the caller is spliced into it.
+// from stdin and prints its path. Constant scripts: caller values arrive as positional parameters.
 const WRITE_SECRET_FILE =
   'umask 077; f=$(mktemp) || exit 1; cat >"$f" || { rm -f "$f"; exit 1; }; printf %s "$f"';
-// Runs docker login with its stdin read from the file named by $1; the rest are docker's arguments.
+// docker login reading its stdin from the file named by $1; the rest are docker's arguments.
 const LOGIN_FROM_FILE = 'f=$1; shift; exec docker login "$@" <"$f"';
+// The same through a pseudo-terminal (util-linux `script`, its transcript discarded), where
+// docker prompts for the user name too; $2 is the already quoted `docker login <host>`. Stored
+// credentials for $3 are dropped first: given none on its command line, docker would otherwise
+// reuse them without asking, and a rotated token would never be used.
+const LOGIN_THROUGH_TERMINAL =
+  'command -v script >/dev/null || { echo "Error: the util-linux script command is missing" >&2; exit 127; }; ' +
+  'docker logout "$3" >/dev/null 2>&1; exec script -qec "$2" /dev/null <"$1"';
 
 /**
  * Logs the server's docker in to a registry the way SPEC section 5 prescribes: the password goes
  * over the SSH channel's stdin into a 0600 temp file, `docker login --password-stdin` reads it
  * from that file, and the file is removed in a finally, also when the login fails. The password
  * is never in an argument vector (so never in `ps`), a log line or an error text.
+ *
+ * A user name that is itself the secret (DigitalOcean logs in with its token as user name and
+ * password) cannot go in argv either, and docker takes a user name only from argv or from a
+ * terminal prompt. So that login answers docker's prompts through a pseudo-terminal (`script`),
+ * fed from the same temp file; its echo comes back only to us and is scrubbed.
  *
  * @example
  * await dockerLogin(ssh, { server: "registry.example.com", username: "ci", password });
@@ -39,32 +52,39 @@ export async function dockerLogin(
   options: { timeoutMs?: number } = {},
 ): Promise<void> {
   validateLogin(login);
+  const secretUser = login.username === login.password;
   const secrets = [login.password];
+  const exec = { timeoutMs: options.timeoutMs ?? LOGIN_TIMEOUT_MS, label: "docker login", secrets };
   let file: string | undefined;
   try {
     file = await runChecked(runner, ["sh", "-c", WRITE_SECRET_FILE], {
-      stdin: `${login.password}\n`,
+      stdin: secretUser ? `${login.username}\n${login.password}\n` : `${login.password}\n`,
       timeoutMs: FILE_TIMEOUT_MS,
       label: "mktemp",
       secrets,
     });
     if (!file.startsWith("/"))
       throw new DockerLoginError("docker login failed: could not create a temp file");
-    const hostArgument = login.server === null ? [] : [login.server];
-    const result = await runner.exec(
-      [
-        "sh",
-        "-c",
-        LOGIN_FROM_FILE,
-        "sh",
-        file,
-        "--username",
-        login.username,
-        "--password-stdin",
-        ...hostArgument,
-      ],
-      { timeoutMs: options.timeoutMs ?? LOGIN_TIMEOUT_MS, label: "docker login", secrets },
-    );
+    const host = login.server === null ? [] : [login.server];
+    const result = secretUser
+      ? await runner.exec(
+          ["sh", "-c", LOGIN_THROUGH_TERMINAL, "sh", file, shellJoin(["docker", "login", ...host]), ...host],
+          exec,
+        )
+      : await runner.exec(
+          [
+            "sh",
+            "-c",
+            LOGIN_FROM_FILE,
+            "sh",
+            file,
+            "--username",
+            login.username,
+            "--password-stdin",
+            ...host,
+          ],
+          exec,
+        );
     if (result.code !== 0) throw new DockerLoginError(`docker login failed: ${loginReason(result, secrets)}`);
   } catch (error) {
     if (error instanceof DockerLoginError) throw error;
@@ -81,22 +101,25 @@ export async function dockerLogin(
 function validateLogin(login: DockerLoginCredentials): void {
   if (login.password === "" || login.username === "")
     throw new DockerLoginError("docker login failed: the registry connection has no user name or password");
-  // A value starting with "-" would be read as an option; a newline would end the password early.
+  // A value starting with "-" would be read as an option; a line break would end a prompt answer early.
   if (login.username.startsWith("-") || /[\r\n\0]/.test(login.username))
     throw new DockerLoginError("docker login failed: invalid user name");
+  // Docker Hub's interactive login is a browser flow, so a secret user name needs a named registry.
+  if (login.username === login.password && login.server === null)
+    throw new DockerLoginError("docker login failed: a token used as user name needs a registry host");
   if (/[\r\n\0]/.test(login.password))
     throw new DockerLoginError("docker login failed: the password contains a line break");
   if (login.server !== null && !/^[A-Za-z0-9[][A-Za-z0-9.:[\]-]*(\/[A-Za-z0-9._/-]*)?$/.test(login.server))
     throw new DockerLoginError(`docker login failed: invalid registry host "${login.server}"`);
 }
 
-// docker prints its warning about unencrypted storage to stderr even on success; the reason for a
-// failure is its "Error ..." line.
-function loginReason(result: { code: number | null; stderr: string }, secrets: readonly string[]): string {
-  const lines = scrubSecrets(result.stderr, secrets)
-    .split("\n")
+// docker warns about unencrypted storage even on success; the reason for a failure is its
+// "Error ..." line (on stderr, or on stdout when a terminal merged the two).
+function loginReason(result: ExecResult, secrets: readonly string[]): string {
+  const lines = scrubSecrets(`${result.stderr}\n${result.stdout}`, secrets)
+    .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== "" && !line.startsWith("WARNING"));
   const errorLine = lines.find((line) => /error/i.test(line)) ?? lines.at(-1);
-  return errorLine ?? `exited with code ${result.code}`;
+  return errorLine?.replace(/^Error( response from daemon)?:\s*/i, "") ?? `exited with code ${result.code}`;
 }

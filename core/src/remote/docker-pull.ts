@@ -62,7 +62,7 @@ async function pullThroughEngine(
   const secrets = login === null ? [] : [login.password];
   const headers = login === null ? undefined : { "X-Registry-Auth": registryAuthHeader(login) };
   let failure: string | undefined;
-  await host.engine.streamLines(
+  const pulling = host.engine.streamLines(
     "POST",
     "/images/create",
     {
@@ -79,12 +79,16 @@ async function pullThroughEngine(
       if (error !== undefined) failure ??= error;
     },
   );
+  await pulling.catch((error: unknown) => {
+    // The engine may also refuse before streaming (e.g. 500 for a registry that refused the login).
+    failure ??= error instanceof Error ? error.message : String(error);
+  });
   if (failure !== undefined)
     throw new DockerPullError(`pull of ${ref.reference} failed: ${scrubSecrets(failure, secrets)}`);
 }
 
 /**
- * The X-Registry-Auth value the Engine API takes for one pull: base64url of the JSON
+ * The X-Registry-Auth value the Engine API takes for one pull: padded base64url of the JSON
  * `{ username, password, serveraddress }`.
  *
  * @example
@@ -97,5 +101,7 @@ export function registryAuthHeader(login: DockerLoginCredentials): string {
     password: login.password,
     serveraddress: login.server ?? DOCKER_HUB_AUTH_SERVER,
   };
-  return Buffer.from(JSON.stringify(auth)).toString("base64url");
+  // URL-safe alphabet WITH padding: the engine decodes with Go's base64.URLEncoding, which
+  // rejects unpadded input, and then silently pulls without credentials.
+  return Buffer.from(JSON.stringify(auth)).toString("base64").replaceAll("+", "-").replaceAll("/", "_");
 }

@@ -36,13 +36,22 @@ function runLocal(
   const secrets = secretsOf(options);
   if (program === undefined) return Promise.reject(new Error("an empty command"));
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
+    // Its own process group, so a timeout ends the command's children as well.
+    const child = spawn(program, args, {
+      env: { ...process.env, ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
+    });
     const stdout = new BoundedOutput(options.maxStdoutBytes ?? DEFAULT_MAX_STDOUT_BYTES);
     const stderr = new TailOutput(STDERR_TAIL_BYTES);
     let failure: RemoteCommandError | undefined;
     const abandon = (error: RemoteCommandError) => {
       failure ??= error;
-      child.kill("SIGKILL");
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
     };
     const timer = setTimeout(
       () =>

@@ -57,17 +57,22 @@ export class SshConnection implements CommandRunner {
   exec(argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
     const label = commandLabel(argv, options);
     const secrets = secretsOf(options);
-    const command = shellJoin(argv);
+    const command = shellJoin(withRemoteDeadline(argv, options.timeoutMs));
     return this.#openExec(command, label).then(
       (channel) =>
         new Promise<ExecResult>((resolve, reject) => {
           const stdout = new BoundedOutput(options.maxStdoutBytes ?? DEFAULT_MAX_STDOUT_BYTES);
           const stderr = new TailOutput(STDERR_TAIL_BYTES);
           let code: number | null = null;
-          let failure: RemoteCommandError | undefined;
+          let settled = false;
+          // Settles at once: sshd keeps a channel open until its process exits, and the remote
+          // `timeout` only ends a hung process a moment later.
           const abandon = (error: RemoteCommandError) => {
-            failure ??= error;
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
             channel.close();
+            reject(error);
           };
           const timer = setTimeout(() => {
             abandon(
@@ -102,10 +107,8 @@ export class SshConnection implements CommandRunner {
           });
           channel.once("close", () => {
             clearTimeout(timer);
-            if (failure !== undefined) {
-              reject(failure);
-              return;
-            }
+            if (settled) return;
+            settled = true;
             resolve({
               code,
               stdout: scrubSecrets(stdout.text(), secrets),
@@ -190,4 +193,14 @@ export class SshConnection implements CommandRunner {
       failure: "closed",
     });
   }
+}
+
+/**
+ * Runs the command under the server's own `timeout` (coreutils, or busybox's), which kills its
+ * whole process group a second after our deadline. An SSH signal request cannot do that once
+ * stdin is closed, and the deadline then also holds when this connection is lost.
+ */
+function withRemoteDeadline(argv: readonly string[], timeoutMs: number): string[] {
+  const seconds = Math.ceil(timeoutMs / 1000) + 1;
+  return ["timeout", "-s", "KILL", String(seconds), ...argv];
 }

@@ -1,0 +1,176 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+import {
+  type DockerLoginCredentials,
+  DockerLoginError,
+  DockerPullError,
+  dockerLogin,
+  ensureRegistryLogin,
+  ImageReferenceError,
+  inspectImage,
+  MemoryLoginCache,
+  pullImage,
+} from "@bridgeport/core";
+import { type RunnableImage, runnableImage } from "@bridgeport/test/harness";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { digestReference, type RemoteLab, startRemoteLab } from "./remote-lab.js";
+import { filesContaining, scanProcessesFor } from "./secret-scan.js";
+
+let lab: RemoteLab;
+let image: RunnableImage;
+let login: DockerLoginCredentials;
+let reference: string;
+
+beforeAll(async () => {
+  lab = await startRemoteLab("127.0.0.3");
+  image = await runnableImage(lab.registry, "remote-login/web", "v1", { version: "v1" });
+  login = { server: lab.registry.host, username: lab.registry.username, password: lab.registry.password };
+  reference = digestReference(lab.registry, image.repo, image.digest);
+});
+
+afterAll(async () => {
+  await lab?.stop();
+});
+
+describe("SSH mode: docker login, then docker pull by digest", () => {
+  it("control: the process scan does see a secret that a remote command carries in its argv", async () => {
+    const token = `visible-${process.pid}-${Date.now()}`;
+    const scan = scanProcessesFor(token);
+    await lab.ssh.exec(["sh", "-c", "sleep 0.3", "sh", token], { timeoutMs: 10_000 });
+    expect((await scan.stop()).sightings.length).toBeGreaterThan(0);
+  });
+
+  it("logs in and pulls without the password ever reaching a process's argv or environment", async () => {
+    const tempBefore = await userTempFiles();
+    const scan = scanProcessesFor(lab.registry.password);
+    let outcome: string;
+    try {
+      outcome = await ensureRegistryLogin(
+        lab.sshHost,
+        { registryId: "reg-1", credentialVersion: 1, login },
+        new MemoryLoginCache(),
+      );
+      await pullImage(lab.sshHost, reference, login);
+    } finally {
+      const report = await scan.stop();
+      expect(report.sightings).toEqual([]);
+      expect(report.rounds).toBeGreaterThan(3);
+    }
+    expect(outcome).toBe("logged-in");
+    const pulled = await inspectImage(lab.socketHost.engine, reference);
+    expect(pulled?.RepoDigests).toContain(reference);
+    // docker kept the login for later pulls, in the SSH user's config, and the temp file is gone.
+    const config = await lab.ssh.exec(["cat", ".docker/config.json"], { timeoutMs: 10_000 });
+    expect(JSON.parse(config.stdout).auths).toHaveProperty([lab.registry.host]);
+    expect(await userTempFiles()).toEqual(tempBefore);
+    for (const log of [lab.sshd.log(), lab.dockerd.log(), lab.registry.process.output()])
+      expect(log).not.toContain(lab.registry.password);
+  });
+
+  it("fails fast with the seed's message on a wrong password, leaks nothing and leaves no temp file", async () => {
+    const wrong = `wrong-${lab.registry.password.slice(0, 6)}-password`;
+    const tempBefore = await userTempFiles();
+    const scan = scanProcessesFor(wrong);
+    const started = Date.now();
+    const failure = await dockerLogin(lab.ssh, { ...login, password: wrong }).catch(
+      (error: unknown) => error,
+    );
+    const report = await scan.stop();
+    expect(failure).toBeInstanceOf(DockerLoginError);
+    const message = (failure as Error).message;
+    expect(message).toMatch(/^docker login failed: .*(unauthorized|401)/i);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(`${message} ${JSON.stringify(failure)} ${String((failure as Error).cause ?? "")}`).not.toContain(
+      wrong,
+    );
+    expect(report.sightings).toEqual([]);
+    expect(await userTempFiles()).toEqual(tempBefore);
+    expect(lab.sshd.log() + lab.dockerd.log() + lab.registry.process.output()).not.toContain(wrong);
+  });
+
+  it("logs in with a token that is user name and password (DigitalOcean) without it reaching any argv", async () => {
+    const token = lab.registry.users[1]?.password ?? "";
+    const tempBefore = await userTempFiles();
+    const scan = scanProcessesFor(token);
+    try {
+      await dockerLogin(lab.ssh, { server: lab.registry.host, username: token, password: token });
+      await pullImage(lab.sshHost, reference, null);
+    } finally {
+      expect((await scan.stop()).sightings).toEqual([]);
+    }
+    const config = JSON.parse(
+      (await lab.ssh.exec(["cat", ".docker/config.json"], { timeoutMs: 10_000 })).stdout,
+    );
+    expect(config.auths[lab.registry.host].auth).toBe(Buffer.from(`${token}:${token}`).toString("base64"));
+    expect(await userTempFiles()).toEqual(tempBefore);
+    const refused = await dockerLogin(lab.ssh, {
+      server: lab.registry.host,
+      username: "x-wrong-token",
+      password: "x-wrong-token",
+    }).catch((error: unknown) => error);
+    expect((refused as Error).message).toMatch(/^docker login failed: .*401/);
+    expect((refused as Error).message).not.toContain("x-wrong-token");
+  });
+
+  it("skips the login while the credential version is cached and logs in again for a new one", async () => {
+    const cache = new MemoryLoginCache();
+    const access = (credentialVersion: number) => ({ registryId: "reg-2", credentialVersion, login });
+    expect(await ensureRegistryLogin(lab.sshHost, access(1), cache)).toBe("logged-in");
+    expect(await ensureRegistryLogin(lab.sshHost, access(1), cache)).toBe("cached");
+    expect(await ensureRegistryLogin(lab.sshHost, access(2), cache)).toBe("logged-in");
+    cache.forgetRegistry("reg-2");
+    expect(await ensureRegistryLogin(lab.sshHost, access(2), cache)).toBe("logged-in");
+    expect(await ensureRegistryLogin(lab.sshHost, { ...access(2), login: null }, cache)).toBe("not-needed");
+  });
+
+  it.each([
+    { what: "a tag", ref: () => `${lab.registry.host}/${image.repo}:v1` },
+    { what: "a tag and a digest", ref: () => `${lab.registry.host}/${image.repo}:v1@${image.digest}` },
+    { what: "a short digest", ref: () => `${lab.registry.host}/${image.repo}@sha256:abc` },
+    {
+      what: "shell syntax",
+      ref: () => `${lab.registry.host}/${image.repo}@${image.digest}; touch /tmp/pwned`,
+    },
+  ])("refuses to pull by $what", async ({ ref }) => {
+    await expect(pullImage(lab.sshHost, ref(), login)).rejects.toThrow(ImageReferenceError);
+  });
+});
+
+describe("socket mode: the Engine API with X-Registry-Auth", () => {
+  it("pulls by digest and writes the credentials nowhere", async () => {
+    const other = await runnableImage(lab.registry, "remote-login/socket", "v2", { version: "v2" });
+    const ref = digestReference(lab.registry, other.repo, other.digest);
+    const botConfig = join(homedir(), ".docker", "config.json");
+    const configBefore = await filesContaining(join(homedir(), ".docker"), [lab.registry.host]);
+    const pulled = await pullImage(lab.socketHost, ref, login);
+    expect(pulled.digest).toBe(other.digest);
+    expect((await inspectImage(lab.socketHost.engine, ref))?.RepoDigests).toContain(ref);
+    const basic = Buffer.from(`${login.username}:${login.password}`).toString("base64");
+    expect(await filesContaining(lab.dockerd.dataRoot, [login.password, basic])).toEqual([]);
+    expect(await filesContaining(join(homedir(), ".docker"), [lab.registry.host])).toEqual(configBefore);
+    expect(configBefore).not.toContain(botConfig);
+  });
+
+  it("reports a refused pull without the password", async () => {
+    const other = await runnableImage(lab.registry, "remote-login/refused", "v3", { version: "v3" });
+    const ref = digestReference(lab.registry, other.repo, other.digest);
+    const wrong = "not-the-registry-password";
+    const failure = await pullImage(lab.socketHost, ref, { ...login, password: wrong }).catch(
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(DockerPullError);
+    expect((failure as Error).message).toMatch(/failed: .*(unauthorized|no basic auth|401)/i);
+    expect((failure as Error).message).not.toContain(wrong);
+  });
+});
+
+// mktemp's files in the server's /tmp that belong to the SSH user.
+async function userTempFiles(): Promise<string[]> {
+  const result = await lab.ssh.exec(
+    ["find", "/tmp", "-maxdepth", "1", "-user", lab.sshd.username, "-name", "tmp.*"],
+    {
+      timeoutMs: 10_000,
+    },
+  );
+  return result.stdout.split("\n").filter(Boolean).sort();
+}
