@@ -4,3 +4,4 @@ export * from "./crypto/index.js";
 export * from "./store/index.js";
 export * from "./images/index.js";
 export * from "./remote/index.js";
+export * from "./deploy/index.js";

@@ -1,0 +1,95 @@
+import { existsSync } from "node:fs";
+import { inspectContainer, requestDeploy } from "@bridgeport/core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type DeployLab, startDeployLab } from "./deploy-lab.js";
+
+const { basic } = inject("registries");
+let lab: DeployLab;
+beforeAll(async () => {
+  lab = await startDeployLab(basic);
+});
+afterAll(async () => {
+  await lab?.stop();
+});
+
+describe("digest deploys on real servers (registry + sshd + dockerd)", () => {
+  it("deploys a digest to a service on two servers: each runs exactly that digest, healthy, history says success", async () => {
+    const planId = await lab.deploy("v2");
+    await lab.execute(planId);
+    const { plan, steps } = (await lab.ctx.store.plans.getWithSteps(planId)) ?? { plan: null, steps: [] };
+    expect(plan?.status).toBe("success");
+    for (const i of [0, 1]) {
+      expect(await lab.running(i)).toEqual({
+        digest: lab.versions.v2.digest,
+        running: true,
+        health: "healthy",
+      });
+    }
+    expect(steps.map((s) => s.status)).toEqual(["success", "success"]);
+    expect(steps.every((s) => (s.durationMs ?? 0) > 0)).toBe(true);
+    const [entry] = await lab.ctx.store.history.listForImage(lab.image.id);
+    expect(entry).toMatchObject({
+      status: "success",
+      digest: lab.versions.v2.digest,
+      tag: "v2.0.0",
+      deployedBy: "tests@example.com",
+    });
+    expect(entry?.services.map((s) => s.serverName).sort()).toEqual(["server-1", "server-2"]);
+    expect((await lab.ctx.store.images.get(lab.image.id))?.deployedDigestId).toBe(lab.digestIds.v2);
+    // The configuration survived the swap; the crafted env value stayed an inert string.
+    const inspected = await inspectContainer(lab.sockets[0]?.engine as never, "web-1");
+    expect(inspected?.Config.Env).toContain("GREETING=$(id); touch /tmp/pwned");
+    expect(inspected?.HostConfig.RestartPolicy?.Name).toBe("unless-stopped");
+    expect(inspected?.Config.Labels?.team).toBe("web");
+    expect(existsSync("/tmp/pwned")).toBe(false);
+  });
+
+  it("an unhealthy digest with autoRollback ends rolled_back with every service back on its previous digest, healthy", async () => {
+    const before = await Promise.all([lab.running(0), lab.running(1)]);
+    const planId = await lab.deploy("bad", { parallel: false });
+    await lab.execute(planId);
+    const { plan, steps } = (await lab.ctx.store.plans.getWithSteps(planId)) ?? { plan: null, steps: [] };
+    expect(plan?.status).toBe("rolled_back");
+    expect(steps.map((s) => s.status).sort()).toEqual(["failed", "skipped"].sort());
+    for (const i of [0, 1]) {
+      expect(await lab.running(i)).toEqual({ digest: before[i]?.digest, running: true, health: "healthy" });
+    }
+    const [entry] = await lab.ctx.store.history.listForImage(lab.image.id);
+    expect(entry).toMatchObject({ status: "rolled_back", digest: lab.versions.bad.digest });
+  });
+
+  it("a second plan for the same services is refused with 'locked by plan <id>'", async () => {
+    const first = await lab.deploy("v1");
+    const second = await requestDeploy(lab.ctx.store, {
+      containerImageId: lab.image.id,
+      imageDigestId: lab.digestIds.v1,
+      autoRollback: true,
+      trigger: "api",
+      triggeredBy: "someone-else",
+    });
+    expect(second).toMatchObject({ kind: "locked", message: `locked by plan ${first}`, planId: first });
+    await lab.execute(first);
+    expect((await lab.ctx.store.plans.get(first))?.status).toBe("success");
+  });
+
+  it("a wrong registry password fails fast with 'docker login failed: ...' and changes nothing", async () => {
+    const before = [await lab.running(0), await lab.running(1)];
+    await lab.ctx.store.registries.saveCredentials(lab.registry.id, {
+      username: basic.username,
+      password: "definitely-wrong",
+    });
+    try {
+      const planId = await lab.deploy("v2");
+      const started = Date.now();
+      await lab.execute(planId);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      const { plan, steps } = (await lab.ctx.store.plans.getWithSteps(planId)) ?? { plan: null, steps: [] };
+      expect(plan?.status).toBe("rolled_back");
+      expect(steps.some((s) => s.error?.startsWith("docker login failed:"))).toBe(true);
+      expect(JSON.stringify(steps)).not.toContain("definitely-wrong");
+      expect([await lab.running(0), await lab.running(1)]).toEqual(before);
+    } finally {
+      await lab.ctx.store.registries.activateVersion(lab.registry.id, 1);
+    }
+  });
+});
