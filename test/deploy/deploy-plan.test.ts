@@ -26,6 +26,7 @@ describe("digest deploys on real servers (registry + sshd + dockerd)", () => {
       });
     }
     expect(steps.map((s) => s.status)).toEqual(["success", "success"]);
+    if (process.env.SHOW_STEP_LOGS) console.log(steps.map((s) => s.log).join("\n"));
     expect(steps.every((s) => (s.durationMs ?? 0) > 0)).toBe(true);
     const [entry] = await lab.ctx.store.history.listForImage(lab.image.id);
     expect(entry).toMatchObject({

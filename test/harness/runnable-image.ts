@@ -108,7 +108,7 @@ export async function runnableImage(
     created: defaultCreated,
     containerConfig: {
       Env: Object.entries(env).map(([name, value]) => `${name}=${value}`),
-      Cmd: ["/bin/sh", "-c", 'exec httpd -f -p "$PORT" -h /www'],
+      Cmd: ["/bin/sh", "-c", 'trap "exit 0" TERM INT; httpd -f -p "$PORT" -h /www & wait'],
       WorkingDir: "/",
       Labels: { "org.bridgeport.test.version": options.version },
       ...(healthcheck ? { Healthcheck: healthcheck } : {}),
