@@ -76,6 +76,13 @@ export async function composeUp(
 ): Promise<string[]> {
   validateTarget(target);
   const ref = parseDigestReference(reference);
+  // An override for a service the project lacks would not fail: compose would start it as new.
+  const services = await runChecked(runner, composeServicesArgv(target), {
+    timeoutMs: FILE_TIMEOUT_MS * 2,
+    label: "docker-compose config",
+  });
+  if (!services.split("\n").some((line) => line.trim() === target.service))
+    throw new ComposeError(`the compose project ${target.file} has no service "${target.service}"`);
   const overrideFile = await runChecked(runner, ["sh", "-c", WRITE_FILE], {
     stdin: composeOverride(target.service, ref.reference),
     timeoutMs: FILE_TIMEOUT_MS,
@@ -100,6 +107,11 @@ export async function composeUp(
       .exec(["rm", "-f", "--", overrideFile], { timeoutMs: FILE_TIMEOUT_MS })
       .catch(() => undefined);
   }
+}
+
+function composeServicesArgv(target: ComposeTarget): string[] {
+  const project = target.projectName === undefined ? [] : ["-p", target.projectName];
+  return ["docker-compose", "-f", target.file, ...project, "config", "--services"];
 }
 
 function composePsArgv(target: ComposeTarget, overrideFile: string): string[] {

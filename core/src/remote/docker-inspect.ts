@@ -16,7 +16,7 @@ import {
  * const web = await inspectContainer(host.engine, "web");
  * web?.State.Running // => true
  */
-export function inspectContainer(engine: DockerEngine, name: string): Promise<ContainerInspect | null> {
+export async function inspectContainer(engine: DockerEngine, name: string): Promise<ContainerInspect | null> {
   const path = `/containers/${encodeURIComponent(assertContainerName(name))}/json`;
   return engine.jsonOrNull("GET", path, containerInspectSchema);
 }
