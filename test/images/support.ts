@@ -16,12 +16,14 @@ export async function openTestStore(): Promise<{
   store: Store;
   registries: RegistryDeps;
   path: string;
+  masterKey: Buffer;
   close(): Promise<void>;
 }> {
   const dir = await mkdtemp(join(tmpdir(), "bridgeport-images-"));
   const path = join(dir, "bridgeport.db");
   const database = await openDatabase({ url: `file:${path}` });
-  const store = createStore(database, { cipher: createCipher(randomBytes(32)) });
+  const masterKey = randomBytes(32);
+  const store = createStore(database, { cipher: createCipher(masterKey) });
   const registries = createRegistryDeps({
     baseDelayMs: 20,
     maxDelayMs: 100,
@@ -32,6 +34,7 @@ export async function openTestStore(): Promise<{
     store,
     registries,
     path,
+    masterKey,
     async close() {
       await registries.transport.close();
       database.close();

@@ -12,6 +12,7 @@ import {
 import type { DeploymentStep, StepStatus, Store } from "../store/index.js";
 import type { HostProvider } from "./host-provider.js";
 import type { DeployPlan, PlanStep } from "./plan.js";
+import { type FinalStatus, finishPlan } from "./plan-finish.js";
 import type { PlanEvent } from "./plan-result.js";
 import { checkServiceHealth } from "./service-health.js";
 
@@ -56,7 +57,7 @@ export async function executePlan(planId: string, deps: ExecuteDeps): Promise<vo
   );
   try {
     const loaded = await store.plans.getWithSteps(planId);
-    if (!loaded || loaded.plan.status !== "pending") return;
+    if (loaded?.plan.status !== "pending") return;
     const { plan: record, steps } = loaded;
     const plan = record.plan as DeployPlan;
     const emit = deps.onEvent ?? (() => undefined);
@@ -160,16 +161,11 @@ export async function executePlan(planId: string, deps: ExecuteDeps): Promise<vo
       if (current?.status === "pending") await store.plans.updateStep(row.id, { status: "skipped" });
     }
 
-    let status: "success" | "failed" | "rolled_back" | "rollback_failed";
+    let status: FinalStatus;
     let rollbackOutcome: string | null = null;
     if (!failed || !plan.autoRollback) {
-      for (const c of changed) {
-        await c.replacement.commit();
-        await store.services.update(c.step.serviceId, { deployedDigest: plan.toDigest });
-      }
+      for (const c of changed) await c.replacement.commit();
       status = failed ? "failed" : "success";
-      if (!failed)
-        await store.images.update(plan.containerImageId, { deployedDigestId: record.imageDigestId });
     } else {
       const problems: string[] = [];
       for (const c of [...changed].reverse()) {
@@ -202,27 +198,20 @@ export async function executePlan(planId: string, deps: ExecuteDeps): Promise<vo
           ? `restored ${changed.length} service(s) to their previous digest`
           : problems.join("; ");
     }
-
-    const finished = now();
-    await store.plans.update(planId, {
-      status,
-      finishedAt: finished,
-      rollbackOutcome,
-      error: failed ? "one or more services failed to deploy" : null,
-    });
-    await store.history.record({
-      containerImageId: plan.containerImageId,
-      planId,
-      tag: plan.tag,
-      digest: plan.toDigest,
-      status: status === "success" ? "success" : status === "failed" ? "failed" : "rolled_back",
-      deployedAt: finished,
-      deployedBy: record.triggeredBy,
-      totalDurationMs: finished.getTime() - started.getTime(),
-      services: plan.levels
-        .flat()
-        .map((s) => ({ id: s.serviceId, name: s.serviceName, serverName: s.serverName })),
-    });
+    await finishPlan(
+      store,
+      { ...record, startedAt: started },
+      {
+        status,
+        changedServiceIds:
+          status === "rolled_back" || status === "rollback_failed"
+            ? []
+            : changed.map((c) => c.step.serviceId),
+        rollbackOutcome,
+        error: failed ? "one or more services failed to deploy" : null,
+      },
+      now(),
+    );
     emit({ type: "plan", planId, status });
   } finally {
     clearInterval(renew);

@@ -3,5 +3,7 @@ export * from "./execute-plan.js";
 export * from "./health/index.js";
 export * from "./host-provider.js";
 export * from "./plan.js";
+export * from "./plan-finish.js";
 export * from "./plan-result.js";
+export * from "./recover-plans.js";
 export * from "./service-health.js";

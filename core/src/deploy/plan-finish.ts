@@ -1,0 +1,50 @@
+import type { DeploymentPlan, Store } from "../store/index.js";
+import type { DeployPlan } from "./plan.js";
+
+export type FinalStatus = "success" | "failed" | "rolled_back" | "rollback_failed";
+
+/**
+ * Ends a plan, whoever ran it (the executor, or recovery after a crash): the plan row, the
+ * deployed digest of the services that kept the change and, on success only, of the image,
+ * and one history entry.
+ */
+export async function finishPlan(
+  store: Store,
+  record: DeploymentPlan,
+  outcome: {
+    status: FinalStatus;
+    changedServiceIds: readonly string[];
+    rollbackOutcome: string | null;
+    error: string | null;
+  },
+  now: Date,
+): Promise<void> {
+  const plan = record.plan as DeployPlan;
+  const kept = outcome.status === "success" || outcome.status === "failed";
+  if (kept) {
+    for (const id of outcome.changedServiceIds)
+      await store.services.update(id, { deployedDigest: plan.toDigest });
+  }
+  if (outcome.status === "success") {
+    await store.images.update(plan.containerImageId, { deployedDigestId: record.imageDigestId });
+  }
+  await store.plans.update(record.id, {
+    status: outcome.status,
+    finishedAt: now,
+    rollbackOutcome: outcome.rollbackOutcome,
+    error: outcome.error,
+  });
+  await store.history.record({
+    containerImageId: plan.containerImageId,
+    planId: record.id,
+    tag: plan.tag,
+    digest: plan.toDigest,
+    status: outcome.status === "rollback_failed" ? "rolled_back" : outcome.status,
+    deployedAt: now,
+    deployedBy: record.triggeredBy,
+    totalDurationMs: now.getTime() - (record.startedAt ?? record.createdAt).getTime(),
+    services: plan.levels
+      .flat()
+      .map((s) => ({ id: s.serviceId, name: s.serviceName, serverName: s.serverName })),
+  });
+}
