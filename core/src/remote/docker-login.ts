@@ -15,6 +15,9 @@ export class DockerLoginError extends Error {
 }
 
 const LOGIN_TIMEOUT_MS = 60_000;
+/** A registry host as docker login takes it: a DNS name or [IPv6], optionally with a port. */
+const REGISTRY_HOST_RE =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 const FILE_TIMEOUT_MS = 15_000;
 
 // Creates a private temp file (mktemp makes it 0600; the umask covers an odd mktemp), fills it
@@ -109,7 +112,7 @@ function validateLogin(login: DockerLoginCredentials): void {
     throw new DockerLoginError("docker login failed: a token used as user name needs a registry host");
   if (/[\r\n\0]/.test(login.password))
     throw new DockerLoginError("docker login failed: the password contains a line break");
-  if (login.server !== null && !/^[A-Za-z0-9[][A-Za-z0-9.:[\]-]*(\/[A-Za-z0-9._/-]*)?$/.test(login.server))
+  if (login.server !== null && !REGISTRY_HOST_RE.test(login.server))
     throw new DockerLoginError(`docker login failed: invalid registry host "${login.server}"`);
 }
 
