@@ -39,7 +39,7 @@ export interface DeployLab {
     version: "v1" | "v2" | "bad",
     options?: { autoRollback?: boolean; parallel?: boolean },
   ): Promise<string>;
-  execute(planId: string, overrides?: Partial<ExecuteDeps>): Promise<void>;
+  execute(planId: string, overrides?: Partial<ExecuteDeps>, readyTimeoutMs?: number): Promise<void>;
   running(index: number): Promise<{ digest: string | null; running: boolean; health: string | null }>;
   stop(): Promise<void>;
 }
@@ -139,7 +139,7 @@ export async function startDeployLab(
     );
   }
 
-  const hosts = () => storeHostProvider(store, { timeouts: { readyTimeoutMs: 5_000 } });
+  const hosts = (readyTimeoutMs = 5_000) => storeHostProvider(store, { timeouts: { readyTimeoutMs } });
   return {
     ctx,
     fleet,
@@ -162,8 +162,8 @@ export async function startDeployLab(
       if (result.kind !== "planned") throw new Error(`deploy refused: ${JSON.stringify(result)}`);
       return result.planId;
     },
-    async execute(planId, overrides = {}) {
-      const provider = hosts();
+    async execute(planId, overrides = {}, readyTimeoutMs = 5_000) {
+      const provider = hosts(readyTimeoutMs);
       try {
         await executePlan(planId, {
           store,

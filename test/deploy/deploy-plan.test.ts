@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { inspectContainer, requestDeploy } from "@bridgeport/core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type DeployLab, startDeployLab } from "./deploy-lab.js";
@@ -71,6 +72,57 @@ describe("digest deploys on real servers (registry + sshd + dockerd)", () => {
     expect(second).toMatchObject({ kind: "locked", message: `locked by plan ${first}`, planId: first });
     await lab.execute(first);
     expect((await lab.ctx.store.plans.get(first))?.status).toBe("success");
+  });
+
+  it("an unreachable server fails its step within the connect timeout and rolls back what changed", async () => {
+    // A host that accepts TCP and then says nothing: the SSH handshake can only time out.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on("error", () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const { store } = lab.ctx;
+    const server = await store.servers.create({
+      environmentId: lab.image.environmentId,
+      name: "zz-unreachable",
+      mode: "ssh",
+      host: "127.0.0.1",
+      port,
+      username: "deploy",
+      auth: { kind: "password", secret: "unused-password" },
+      hostKeyFingerprint: `SHA256:${"A".repeat(43)}`,
+    });
+    const extra = await store.services.create({
+      serverId: server.id,
+      containerImageId: lab.image.id,
+      name: "web",
+      containerName: "web-x",
+    });
+    try {
+      const before = await Promise.all([lab.running(0), lab.running(1)]);
+      const target = before[0]?.digest === lab.versions.v1.digest ? "v2" : "v1";
+      const planId = await lab.deploy(target, { parallel: false });
+      const started = Date.now();
+      await lab.execute(planId, {}, 2_000);
+      const { plan, steps } = (await store.plans.getWithSteps(planId)) ?? { plan: null, steps: [] };
+      expect(plan?.status).toBe("rolled_back");
+      const failedStep = steps.find((s) => s.serviceId === extra.id);
+      expect(failedStep?.status).toBe("failed");
+      expect(failedStep?.error).toMatch(/127\.0\.0\.1:\d+.*(timed out|did not)/i);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(steps.filter((s) => s.serviceId !== extra.id).map((s) => s.status)).toEqual([
+        "rolled_back",
+        "rolled_back",
+      ]);
+      for (const i of [0, 1]) expect((await lab.running(i)).digest).toBe(before[i]?.digest);
+    } finally {
+      await store.services.delete(extra.id);
+      await store.servers.delete(server.id);
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it("a wrong registry password fails fast with 'docker login failed: ...' and changes nothing", async () => {
