@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { type AddressInfo, createServer, type Socket } from "node:net";
-import { inspectContainer, requestDeploy } from "@bridgeport/core";
+import { discoverServer, inspectContainer, requestDeploy } from "@bridgeport/core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type DeployLab, startDeployLab } from "./deploy-lab.js";
 
@@ -123,6 +123,40 @@ describe("digest deploys on real servers (registry + sshd + dockerd)", () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
     }
+  });
+
+  it("discovers a server's containers into images and services, auto-linking the registry", async () => {
+    const { store } = lab.ctx;
+    const env = await store.environments.create({ name: `discovery-${Date.now()}` });
+    const host = basic.host;
+    const registry = await store.registries.create({
+      environmentId: env.id,
+      name: "auto",
+      type: "generic",
+      registryUrl: basic.url,
+      autoLinkPattern: `${host}/deploy/*`,
+    });
+    const original = lab.servers[0];
+    const fleetHost = lab.fleet.hosts[0];
+    if (!original || !fleetHost) throw new Error("lab has no server");
+    const server = await store.servers.create({
+      environmentId: env.id,
+      name: "discovered",
+      mode: "socket",
+      socketPath: fleetHost.dockerd.socketPath,
+    });
+    const socket = lab.sockets[0];
+    if (!socket) throw new Error("no socket");
+    const report = await discoverServer(store, server, socket);
+    expect(report.imagesCreated).toEqual([lab.image.imageName]);
+    expect(report.servicesCreated).toEqual(["web-1"]);
+    const [image] = await store.images.list({ environmentId: env.id });
+    expect(image).toMatchObject({ imageName: lab.image.imageName, registryConnectionId: registry.id });
+    const [service] = await store.services.list({ serverId: server.id });
+    expect(service).toMatchObject({ containerName: "web-1", containerImageId: image?.id });
+    expect(service?.deployedDigest).toBe((await lab.running(0)).digest);
+    const again = await discoverServer(store, server, socket);
+    expect(again).toMatchObject({ imagesCreated: [], servicesCreated: [], servicesLinked: [] });
   });
 
   it("a wrong registry password fails fast with 'docker login failed: ...' and changes nothing", async () => {

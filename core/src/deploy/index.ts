@@ -1,4 +1,5 @@
 export * from "./deploy-request.js";
+export * from "./discover.js";
 export * from "./execute-plan.js";
 export * from "./health/index.js";
 export * from "./host-provider.js";
