@@ -36,7 +36,8 @@ describe("SSH mode: docker login, then docker pull by digest", () => {
   it("control: the process scan does see a secret that a remote command carries in its argv", async () => {
     const token = `visible-${process.pid}-${Date.now()}`;
     const scan = scanProcessesFor(token);
-    await lab.ssh.exec(["sh", "-c", "sleep 0.3", "sh", token], { timeoutMs: 10_000 });
+    // Long enough for a full scan round even when parallel test files load the machine.
+    await lab.ssh.exec(["sh", "-c", "sleep 2", "sh", token], { timeoutMs: 10_000 });
     expect((await scan.stop()).sightings.length).toBeGreaterThan(0);
   });
 
