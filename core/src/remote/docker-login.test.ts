@@ -54,6 +54,15 @@ describe("dockerLogin", () => {
     },
   );
 
+  it("passes a multi-line secret (a GCR service-account key) whole on stdin", async () => {
+    const key = `{\n  "type": "service_account",\n  "private_key": "${PASSWORD}"\n}`;
+    const { runner, calls } = fakeServer();
+    await dockerLogin(runner, { server: "gcr.io", username: "_json_key", password: key });
+    expect(calls[0]?.options.stdin).toBe(`${key}\n`);
+    expect(calls[1]?.argv).toContain("_json_key");
+    for (const call of calls) expect(call.argv.join(" ")).not.toContain(PASSWORD);
+  });
+
   it("fails with docker's reason, scrubbed, and still removes the file", async () => {
     const { runner, calls } = fakeServer({
       login: {
@@ -93,7 +102,7 @@ describe("dockerLogin", () => {
     { login: { server: "r", username: "u", password: "" }, error: /no user name or password/ },
     { login: { server: "r", username: "--config=/x", password: "p" }, error: /invalid user name/ },
     { login: { server: "r", username: "u\nv", password: "p" }, error: /invalid user name/ },
-    { login: { server: "r", username: "u", password: "p\nq" }, error: /line break/ },
+    { login: { server: "r", username: "u", password: "p\0q" }, error: /NUL byte/ },
     { login: { server: "r; id", username: "u", password: "p" }, error: /invalid registry host/ },
     { login: { server: "https://r", username: "u", password: "p" }, error: /invalid registry host/ },
     { login: { server: null, username: "t", password: "t" }, error: /needs a registry host/ },

@@ -110,8 +110,9 @@ function validateLogin(login: DockerLoginCredentials): void {
   // Docker Hub's interactive login is a browser flow, so a secret user name needs a named registry.
   if (login.username === login.password && login.server === null)
     throw new DockerLoginError("docker login failed: a token used as user name needs a registry host");
-  if (/[\r\n\0]/.test(login.password))
-    throw new DockerLoginError("docker login failed: the password contains a line break");
+  // Line breaks are fine: --password-stdin reads all of stdin (a GCR JSON key spans many lines).
+  if (login.password.includes("\0"))
+    throw new DockerLoginError("docker login failed: the password contains a NUL byte");
   if (login.server !== null && !REGISTRY_HOST_RE.test(login.server))
     throw new DockerLoginError(`docker login failed: invalid registry host "${login.server}"`);
 }
