@@ -1,12 +1,28 @@
-import { serve } from "@hono/node-server";
-import { Hono } from "hono";
+import { ConfigError, loadConfig } from "./config.js";
+import { createLogger } from "./log.js";
+import { startBot } from "./start.js";
 
-// Placeholder entry until the bot service lands: answers /healthz so the run command is real.
-const app = new Hono().get("/healthz", (c) => c.json({ status: "ok" }));
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? "127.0.0.1";
-serve({ fetch: app.fetch, port, hostname: host }, (info) => {
-  console.log(
-    JSON.stringify({ level: "info", msg: "bridgeport listening", url: `http://${host}:${info.port}` }),
-  );
-});
+// The Node entry point: `npm start` (README). Configuration errors stop the start with a message
+// naming the variable; SIGINT/SIGTERM shut down cleanly.
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(2);
+}
+const log = createLogger(config.LOG_LEVEL);
+const bot = await startBot(config, log, process.env);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    log.info({ signal }, "shutting down");
+    bot.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: String(error) }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  });
+}

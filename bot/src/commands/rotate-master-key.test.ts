@@ -121,7 +121,7 @@ describe("rotate-master-key safety", () => {
   it("refuses a database path with no database, leaving the key file alone", async () => {
     const old = await loadMasterKey({ env: {}, dataDir, log: { info: () => undefined } });
     const attempt = rotateMasterKeyCommand({
-      env: { BRIDGEPORT_DATA_DIR: dataDir, BRIDGEPORT_DATABASE_URL: `file:${join(dataDir, "typo.db")}` },
+      env: { BRIDGEPORT_DATA_DIR: dataDir, DATABASE_URL: `file:${join(dataDir, "typo.db")}` },
       log,
     });
     await expect(attempt).rejects.toThrow(`No database at ${join(dataDir, "typo.db")}`);

@@ -31,7 +31,7 @@ export interface RotateCommandOptions {
 
 export async function rotateMasterKeyCommand({ env, log }: RotateCommandOptions): Promise<void> {
   const dataDir = resolve(env.BRIDGEPORT_DATA_DIR ?? ".data");
-  const url = env.BRIDGEPORT_DATABASE_URL ?? `file:${join(dataDir, "bridgeport.db")}`;
+  const url = env.DATABASE_URL ?? `file:${join(dataDir, "bridgeport.db")}`;
   const keyFile = join(dataDir, MASTER_KEY_FILE);
 
   const fromEnv = env[MASTER_KEY_ENV];
@@ -43,9 +43,7 @@ export async function rotateMasterKeyCommand({ env, log }: RotateCommandOptions)
   // replace the key the real database still needs.
   const databaseFile = databaseFilePath(url);
   if (databaseFile !== undefined && !(await exists(databaseFile))) {
-    throw new CryptoError(
-      `No database at ${databaseFile}: set BRIDGEPORT_DATABASE_URL or BRIDGEPORT_DATA_DIR`,
-    );
+    throw new CryptoError(`No database at ${databaseFile}: set DATABASE_URL or BRIDGEPORT_DATA_DIR`);
   }
 
   const newFromEnv = env[NEW_MASTER_KEY_ENV];

@@ -1,6 +1,8 @@
 export * from "./database.js";
 export * from "./errors.js";
 export * from "./ids.js";
+export type * from "./repositories/api-tokens.js";
+export { hashToken } from "./repositories/api-tokens.js";
 export type * from "./repositories/container-images.js";
 export type * from "./repositories/deployment-history.js";
 export type * from "./repositories/deployment-plans.js";

@@ -1,6 +1,7 @@
 import type { Cipher } from "../crypto/cipher.js";
 import type { Database } from "./database.js";
 import { createExclusive } from "./exclusive.js";
+import { type ApiTokenRepository, createApiTokenRepository } from "./repositories/api-tokens.js";
 import {
   type ContainerImageRepository,
   createContainerImageRepository,
@@ -40,6 +41,7 @@ export interface Store {
   plans: DeploymentPlanRepository;
   history: DeploymentHistoryRepository;
   locks: LockRepository;
+  apiTokens: ApiTokenRepository;
 }
 
 export interface StoreOptions {
@@ -76,5 +78,6 @@ export function createStore(database: Database, options: StoreOptions): Store {
     plans: createDeploymentPlanRepository(ctx),
     history: createDeploymentHistoryRepository(ctx),
     locks: createLockRepository(ctx),
+    apiTokens: createApiTokenRepository(ctx),
   };
 }

@@ -1,3 +1,4 @@
+export * from "./api-tokens.js";
 export * from "./container-images.js";
 export * from "./deployment-history.js";
 export * from "./deployment-plans.js";

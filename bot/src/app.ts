@@ -1,0 +1,39 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { BotDeps } from "./deps.js";
+import { type AuthVariables, bearerAuth } from "./http/auth.js";
+import { errorHandler } from "./http/errors.js";
+import { healthRoutes } from "./routes/health.js";
+
+export type ApiEnv = { Variables: AuthVariables };
+
+/**
+ * The bot's HTTP app, built from its dependencies: health and metrics, the REST API under
+ * /api (Bearer tokens), and webhook receivers under /webhooks.
+ */
+export function createApp(deps: BotDeps) {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  app.onError(errorHandler(deps.log));
+  app.use("*", async (c, next) => {
+    await next();
+    deps.metrics.httpRequests.inc({ method: c.req.method, status: String(c.res.status) });
+  });
+  app.route("/", healthRoutes(deps));
+  app.use("/api/*", bearerAuth(deps));
+  app.doc31("/api/openapi.json", { openapi: "3.1.0", info: { title: "Bridgeport API", version: "1" } });
+  app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
+  return app;
+}
+
+/** zod failures answer 400 naming the field and what it must be. */
+function validationHook(
+  result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } },
+  c: { json: (body: unknown, status: 400) => Response },
+) {
+  if (result.success || !result.error) return undefined;
+  const issues = result.error.issues.map((i) => ({
+    field: i.path.map(String).join(".") || "(body)",
+    message: i.message,
+  }));
+  const first = issues[0];
+  return c.json({ error: first ? `${first.field}: ${first.message}` : "Invalid request", issues }, 400);
+}

@@ -1,0 +1,73 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const seconds = (name: string, fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be a whole number of seconds` })
+    .int(`${name} must be a whole number of seconds`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`)
+    .default(fallback);
+
+const optionalSecret = z.string().min(16, "must be at least 16 characters").optional();
+
+/**
+ * Every setting the bot reads, from the environment, with its default. README.md lists them;
+ * an invalid value stops the start with a message naming the variable.
+ */
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  BRIDGEPORT_DATA_DIR: z.string().min(1).default(".data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|:memory:$)/, "must be a file: URL or :memory: (the embedded libsql database)")
+    .optional(),
+  BRIDGEPORT_MASTER_KEY: z.string().optional(),
+  BRIDGEPORT_ADMIN_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  SCHEDULER_UPDATE_CHECK_INTERVAL: seconds("SCHEDULER_UPDATE_CHECK_INTERVAL", 1800, 10, 86_400),
+  REGISTRY_MAX_TAGS: z.coerce.number().int().min(1).max(10_000).default(50),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Shared secret for distribution notifications (Harbor, GitLab, self-hosted): the Authorization header value. */
+  WEBHOOK_DISTRIBUTION_SECRET: optionalSecret,
+  /** Docker Hub has no signing: its webhook URL carries this token. */
+  WEBHOOK_DOCKERHUB_TOKEN: optionalSecret,
+  /** HMAC secret for GitHub `registry_package`/`package` events (GHCR). */
+  WEBHOOK_GITHUB_SECRET: optionalSecret,
+  /** Quay notifications carry this token in the URL. */
+  WEBHOOK_QUAY_TOKEN: optionalSecret,
+  /** CloudEvents (ECR via EventBridge API destinations): the Authorization header value. */
+  WEBHOOK_CLOUDEVENTS_SECRET: optionalSecret,
+  GITHUB_APP_ID: z.string().regex(/^\d+$/, "must be the numeric GitHub App id").optional(),
+  GITHUB_PRIVATE_KEY: z.string().optional(),
+  GITHUB_WEBHOOK_SECRET: optionalSecret,
+  GITHUB_API_URL: z.url().default("https://api.github.com"),
+});
+
+export type BotConfig = z.infer<typeof configSchema> & { databaseUrl: string; dataDir: string };
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/**
+ * Reads and checks the configuration. Errors name each variable and say what it must be; they
+ * never echo a value (several are secrets).
+ *
+ * @example
+ * loadConfig({ PORT: "8080" }).PORT // => 8080
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): BotConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const dataDir = resolve(parsed.data.BRIDGEPORT_DATA_DIR);
+  return {
+    ...parsed.data,
+    dataDir,
+    databaseUrl: parsed.data.DATABASE_URL ?? `file:${resolve(dataDir, "bridgeport.db")}`,
+  };
+}

@@ -1,0 +1,17 @@
+import type { ImageSyncer, LoginCache, RegistryDeps, Store } from "@bridgeport/core";
+import type { BotConfig } from "./config.js";
+import type { Logger } from "./log.js";
+import type { Metrics } from "./metrics.js";
+
+/** Everything the HTTP app needs, passed in (tests build it against temp databases). */
+export interface BotDeps {
+  config: BotConfig;
+  store: Store;
+  registries: RegistryDeps;
+  syncer: ImageSyncer;
+  loginCache: LoginCache;
+  log: Logger;
+  metrics: Metrics;
+  /** False until start-up (migrations, recovery) is done: /readyz says 503 until then. */
+  ready: () => boolean;
+}

@@ -1,0 +1,47 @@
+import { Counter, Histogram, Registry } from "prom-client";
+
+/** The bot's Prometheus metrics, one registry per app (tests build several apps). */
+export function createMetrics() {
+  const registry = new Registry();
+  return {
+    registry,
+    syncs: new Counter({
+      name: "bridgeport_image_syncs_total",
+      help: "Image digest syncs by outcome",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    registryRequests: new Counter({
+      name: "bridgeport_registry_requests_total",
+      help: "Requests to registries by kind and status class",
+      labelNames: ["kind", "status"],
+      registers: [registry],
+    }),
+    webhookDeliveries: new Counter({
+      name: "bridgeport_webhook_deliveries_total",
+      help: "Registry webhook deliveries by source and outcome",
+      labelNames: ["source", "outcome"],
+      registers: [registry],
+    }),
+    plans: new Counter({
+      name: "bridgeport_plans_total",
+      help: "Deployment plans by final status",
+      labelNames: ["status"],
+      registers: [registry],
+    }),
+    planDuration: new Histogram({
+      name: "bridgeport_plan_duration_seconds",
+      help: "Deployment plan durations",
+      buckets: [1, 5, 15, 30, 60, 120, 300, 900],
+      registers: [registry],
+    }),
+    httpRequests: new Counter({
+      name: "bridgeport_http_requests_total",
+      help: "HTTP requests by route and status",
+      labelNames: ["method", "status"],
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,121 @@
+import { mkdir } from "node:fs/promises";
+import {
+  createCipher,
+  createRegistryDeps,
+  createStore,
+  ImageSyncer,
+  loadMasterKey,
+  MemoryLoginCache,
+  openDatabase,
+  recoverPlans,
+  schedulerTick,
+  storeHostProvider,
+} from "@bridgeport/core";
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.js";
+import type { BotConfig } from "./config.js";
+import type { BotDeps } from "./deps.js";
+import type { Logger } from "./log.js";
+import { createMetrics } from "./metrics.js";
+
+export interface RunningBot {
+  url: string;
+  deps: BotDeps;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole bot in this process: database (migrations applied), master key, bootstrap
+ * token, HTTP server, recovery of plans a crash left behind, and the scheduler. Returns once it
+ * serves; `stop` shuts everything down in order.
+ */
+export async function startBot(
+  config: BotConfig,
+  log: Logger,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<RunningBot> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const masterKey = await loadMasterKey({
+    env,
+    dataDir: config.dataDir,
+    log: { info: (message) => log.info(message) },
+  });
+  const database = await openDatabase({ url: config.databaseUrl });
+  const store = createStore(database, { cipher: createCipher(masterKey.key) });
+  const metrics = createMetrics();
+  const registries = createRegistryDeps({
+    onRequest: (e) =>
+      metrics.registryRequests.inc({
+        kind: e.kind,
+        status: e.status === 0 ? "error" : `${Math.floor(e.status / 100)}xx`,
+      }),
+  });
+  const syncer = new ImageSyncer({
+    store,
+    registries,
+    now: () => new Date(),
+    maxTags: config.REGISTRY_MAX_TAGS,
+  });
+  let ready = false;
+  const deps: BotDeps = {
+    config,
+    store,
+    registries,
+    syncer,
+    loginCache: new MemoryLoginCache(),
+    log,
+    metrics,
+    ready: () => ready,
+  };
+
+  if (!config.BRIDGEPORT_ADMIN_TOKEN && (await store.apiTokens.count()) === 0) {
+    const { value } = await store.apiTokens.create("bootstrap");
+    // Shown once, on the terminal only (never in the structured log): it is not stored in clear.
+    process.stdout.write(
+      `\nBridgeport bootstrap API token (shown once, store it now):\n\n  ${value}\n\nUse it as: Authorization: Bearer <token>\n\n`,
+    );
+  }
+
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.PORT;
+  const url = `http://${config.HOST}:${port}`;
+
+  const owner = `bot-${process.pid}`;
+  const hosts = storeHostProvider(store);
+  const reports = await recoverPlans({ store, hosts, registries, loginCache: deps.loginCache, owner });
+  for (const report of reports) log.warn({ plan: report }, "resolved a plan left by an earlier run");
+
+  let ticking: Promise<unknown> | null = null;
+  const tick = () => {
+    ticking ??= schedulerTick({ store, syncer, now: () => new Date(), log: (event) => log.info(event) })
+      .then((report) => log.info({ scheduler: report }, "scheduler pass"))
+      .catch((error: unknown) => log.error({ err: String(error) }, "scheduler pass failed"))
+      .finally(() => {
+        ticking = null;
+      });
+  };
+  const timer = setInterval(tick, config.SCHEDULER_UPDATE_CHECK_INTERVAL * 1000);
+  timer.unref();
+  ready = true;
+  log.info({ url }, "bridgeport listening");
+
+  return {
+    url,
+    deps,
+    async stop() {
+      ready = false;
+      clearInterval(timer);
+      await ticking;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await hosts.close();
+      await registries.transport.close();
+      database.close();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { createHash, randomBytes } from "node:crypto";
+import { asc, count, eq } from "drizzle-orm";
+import { newId } from "../ids.js";
+import { apiTokens } from "../schema/index.js";
+import { type RepositoryContext, read, write } from "./context.js";
+
+export type ApiToken = Omit<typeof apiTokens.$inferSelect, "tokenHash">;
+
+export interface ApiTokenRepository {
+  /** Makes a token; the plain value is returned once here and never stored. */
+  create(name: string): Promise<{ token: ApiToken; value: string }>;
+  /** The token a presented value belongs to (and marks it used), or undefined. */
+  verify(value: string): Promise<ApiToken | undefined>;
+  list(): Promise<ApiToken[]>;
+  count(): Promise<number>;
+  delete(id: string): Promise<boolean>;
+}
+
+/** `bp_` + 32 random bytes, base64url: long enough that a hash lookup is a safe comparison. */
+export const hashToken = (value: string): string => createHash("sha256").update(value).digest("hex");
+
+const PUBLIC = {
+  id: apiTokens.id,
+  name: apiTokens.name,
+  createdAt: apiTokens.createdAt,
+  lastUsedAt: apiTokens.lastUsedAt,
+};
+
+export function createApiTokenRepository(ctx: RepositoryContext): ApiTokenRepository {
+  return {
+    create: (name) =>
+      write(ctx, async (tx) => {
+        const now = ctx.now();
+        const value = `bp_${randomBytes(32).toString("base64url")}`;
+        const row = {
+          id: newId(now.getTime()),
+          name,
+          tokenHash: hashToken(value),
+          createdAt: now,
+          lastUsedAt: null,
+        };
+        await tx.insert(apiTokens).values(row);
+        const { tokenHash: _hash, ...token } = row;
+        return { token, value };
+      }),
+    verify: (value) =>
+      write(ctx, async (tx) => {
+        const [row] = await tx
+          .select(PUBLIC)
+          .from(apiTokens)
+          .where(eq(apiTokens.tokenHash, hashToken(value)));
+        if (!row) return undefined;
+        const lastUsedAt = ctx.now();
+        await tx.update(apiTokens).set({ lastUsedAt }).where(eq(apiTokens.id, row.id));
+        return { ...row, lastUsedAt };
+      }),
+    list: () => read(ctx, (db) => db.select(PUBLIC).from(apiTokens).orderBy(asc(apiTokens.createdAt))),
+    count: () => read(ctx, async (db) => (await db.select({ n: count() }).from(apiTokens))[0]?.n ?? 0),
+    delete: (id) =>
+      write(
+        ctx,
+        async (tx) =>
+          (await tx.delete(apiTokens).where(eq(apiTokens.id, id)).returning({ id: apiTokens.id })).length > 0,
+      ),
+  };
+}

@@ -1,0 +1,49 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../../bot/src/config.js";
+import { createLogger } from "../../bot/src/log.js";
+import { type RunningBot, startBot } from "../../bot/src/start.js";
+
+/** A whole bot in this process on a free loopback port, with its own data dir and admin token. */
+export interface BotLab {
+  bot: RunningBot;
+  url: string;
+  token: string;
+  dataDir: string;
+  api(path: string, init?: RequestInit): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export async function startBotLab(env: Record<string, string> = {}): Promise<BotLab> {
+  const dataDir = await mkdtemp(join(tmpdir(), "bridgeport-bot-"));
+  const token = randomBytes(24).toString("hex");
+  const full = {
+    PORT: "0",
+    BRIDGEPORT_DATA_DIR: dataDir,
+    BRIDGEPORT_ADMIN_TOKEN: token,
+    LOG_LEVEL: "warn",
+    ...env,
+  };
+  const bot = await startBot(loadConfig(full), createLogger("warn"), full);
+  return {
+    bot,
+    url: bot.url,
+    token,
+    dataDir,
+    api: (path, init = {}) =>
+      fetch(`${bot.url}${path}`, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": "application/json",
+          ...(init.headers ?? {}),
+        },
+      }),
+    async stop() {
+      await bot.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
