@@ -1,5 +1,6 @@
 import type { ImageSyncer, LoginCache, RegistryDeps, Store } from "@bridgeport/core";
 import type { BotConfig } from "./config.js";
+import type { PlanRunner } from "./jobs/plan-runner.js";
 import type { Logger } from "./log.js";
 import type { Metrics } from "./metrics.js";
 
@@ -12,6 +13,8 @@ export interface BotDeps {
   loginCache: LoginCache;
   log: Logger;
   metrics: Metrics;
+  /** Runs deployment plans in the background and streams their events. */
+  plans: PlanRunner;
   /** False until start-up (migrations, recovery) is done: /readyz says 503 until then. */
   ready: () => boolean;
 }

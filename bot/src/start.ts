@@ -15,6 +15,7 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import type { BotConfig } from "./config.js";
 import type { BotDeps } from "./deps.js";
+import { createPlanRunner } from "./jobs/plan-runner.js";
 import type { Logger } from "./log.js";
 import { createMetrics } from "./metrics.js";
 
@@ -86,7 +87,6 @@ export async function startBot(
   const port = typeof address === "object" && address ? address.port : config.PORT;
   const url = `http://${config.HOST}:${port}`;
 
-  const owner = `bot-${process.pid}`;
   const hosts = storeHostProvider(store);
   const reports = await recoverPlans({ store, hosts, registries, loginCache: deps.loginCache, owner });
   for (const report of reports) log.warn({ plan: report }, "resolved a plan left by an earlier run");
@@ -112,6 +112,7 @@ export async function startBot(
       ready = false;
       clearInterval(timer);
       await ticking;
+      await plans.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await hosts.close();
       await registries.transport.close();

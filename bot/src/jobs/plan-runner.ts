@@ -1,0 +1,54 @@
+import { EventEmitter } from "node:events";
+import { type ExecuteDeps, executePlan, type PlanEvent, storeHostProvider } from "@bridgeport/core";
+
+/** Runs stored plans in the background and tells listeners (the SSE stream) what happens. */
+export interface PlanRunner {
+  /** Starts a stored pending plan; returns at once. */
+  start(planId: string): void;
+  /** Listens to one plan's events until the returned function is called. */
+  subscribe(planId: string, listener: (event: PlanEvent) => void): () => void;
+  /** Resolves when every plan started so far has finished (shutdown, tests). */
+  idle(): Promise<void>;
+}
+
+export function createPlanRunner(
+  deps: Omit<ExecuteDeps, "hosts" | "onEvent">,
+  onFinished?: (event: PlanEvent) => void,
+): PlanRunner {
+  const bus = new EventEmitter();
+  bus.setMaxListeners(0);
+  const running = new Set<Promise<void>>();
+  return {
+    start(planId) {
+      const hosts = storeHostProvider(deps.store);
+      const run = executePlan(planId, {
+        ...deps,
+        hosts,
+        onEvent: (event) => {
+          bus.emit(planId, event);
+          if (event.type === "plan" && event.status !== "running") onFinished?.(event);
+        },
+      })
+        .catch((error: unknown) =>
+          bus.emit(planId, {
+            type: "plan",
+            planId,
+            status: "failed",
+            error: String(error),
+          } satisfies PlanEvent),
+        )
+        .finally(async () => {
+          await hosts.close();
+          running.delete(run);
+        });
+      running.add(run);
+    },
+    subscribe(planId, listener) {
+      bus.on(planId, listener);
+      return () => bus.off(planId, listener);
+    },
+    async idle() {
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
+  };
+}
