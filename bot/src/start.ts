@@ -58,14 +58,20 @@ export async function startBot(
     maxTags: config.REGISTRY_MAX_TAGS,
   });
   let ready = false;
+  const loginCache = new MemoryLoginCache();
+  const owner = `bot-${process.pid}`;
+  const plans = createPlanRunner({ store, registries, loginCache, owner }, (event) => {
+    if (event.type === "plan") metrics.plans.inc({ status: event.status });
+  });
   const deps: BotDeps = {
     config,
     store,
     registries,
     syncer,
-    loginCache: new MemoryLoginCache(),
+    loginCache,
     log,
     metrics,
+    plans,
     ready: () => ready,
   };
 
@@ -88,7 +94,7 @@ export async function startBot(
   const url = `http://${config.HOST}:${port}`;
 
   const hosts = storeHostProvider(store);
-  const reports = await recoverPlans({ store, hosts, registries, loginCache: deps.loginCache, owner });
+  const reports = await recoverPlans({ store, hosts, registries, loginCache, owner });
   for (const report of reports) log.warn({ plan: report }, "resolved a plan left by an earlier run");
 
   let ticking: Promise<unknown> | null = null;
@@ -112,6 +118,7 @@ export async function startBot(
       ready = false;
       clearInterval(timer);
       await ticking;
+      await plans.idle();
       await plans.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await hosts.close();
