@@ -29,14 +29,10 @@ export function createPlanRunner(
           if (event.type === "plan" && event.status !== "running") onFinished?.(event);
         },
       })
-        .catch((error: unknown) =>
-          bus.emit(planId, {
-            type: "plan",
-            planId,
-            status: "failed",
-            error: String(error),
-          } satisfies PlanEvent),
-        )
+        .catch((error: unknown) => {
+          const event: PlanEvent = { type: "plan", planId, status: "failed", error: String(error) };
+          bus.emit(planId, event);
+        })
         .finally(async () => {
           await hosts.close();
           running.delete(run);
