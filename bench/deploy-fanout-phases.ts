@@ -58,8 +58,6 @@ export interface RollbackTiming {
   verdictToPlanEndS: number;
   /** First "failed" step event to the plan's final event (the event comes after the step's restore). */
   failedEventToPlanEndS: number;
-  /** Per service: its verdict to its own previous container restored and checked healthy. */
-  perServiceRestoreS: number[];
   verdictAt: number;
   planEndAt: number;
 }
@@ -80,14 +78,9 @@ export function rollbackTiming(plan: TimedPlan): RollbackTiming {
     throw new Error(`plan ${plan.planId} has no failed verdict or no final event to time a rollback by`);
   }
   const verdictAt = Math.min(...verdicts);
-  const perServiceRestoreS = plan.steps.flatMap((s) => {
-    const { health, restore } = stepMarks(s);
-    return health === undefined || restore === undefined ? [] : [seconds(restore - health)];
-  });
   return {
     verdictToPlanEndS: seconds(end.at - verdictAt),
     failedEventToPlanEndS: seconds(end.at - Math.min(...failedEvents.map((e) => e.at))),
-    perServiceRestoreS,
     verdictAt,
     planEndAt: end.at,
   };

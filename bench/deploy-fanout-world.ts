@@ -36,6 +36,12 @@ export interface ContainerState {
   health: string | null;
 }
 
+/** Docker's own clock for a container's latest start: when it started and first probed healthy. */
+export interface HealthTimeline {
+  startedAt: number;
+  healthyAt: number | null;
+}
+
 /**
  * Ten servers (sshd on 127.0.0.2..) running one service each, `web-<i>` on its own port, all on
  * v1 and healthy, with v2, bad and loop pushed but pulled nowhere yet.
@@ -52,6 +58,7 @@ export interface FanoutWorld {
   digestIds: Record<FanoutVersion, string>;
   referenceOf(version: FanoutVersion): string;
   state(index: number): Promise<ContainerState>;
+  healthTimeline(index: number): Promise<HealthTimeline>;
   removeImage(index: number, version: FanoutVersion): Promise<void>;
   stop(): Promise<void>;
 }
@@ -182,6 +189,20 @@ async function seed(registry: RunningRegistry, fleet: HostFleet, ctx: TestStore,
       health: inspected.State.Health?.Status ?? null,
     };
   };
+  const healthTimeline = async (index: number): Promise<HealthTimeline> => {
+    const socket = sockets[index];
+    const service = seeded[index]?.service;
+    if (!socket || !service) throw new Error(`no service ${index}`);
+    const inspected = await inspectContainer(socket.engine, service.containerName);
+    const startedAt = timeOf(inspected?.State.StartedAt);
+    if (!inspected || startedAt === null) throw new Error(`${service.containerName} has no start time`);
+    // The probe log outlives a restart; only probes of this run count.
+    const passed = (inspected.State.Health?.Log ?? []).flatMap((probe) => {
+      const end = timeOf(probe.End);
+      return probe.ExitCode === 0 && end !== null && end >= startedAt ? [end] : [];
+    });
+    return { startedAt, healthyAt: passed.length > 0 ? Math.min(...passed) : null };
+  };
   await waitUntil(
     async () => (await Promise.all(seeded.map((_, i) => state(i)))).every((s) => s.health === "healthy"),
     { what: "every v1 container healthy", timeoutMs: READY_TIMEOUT_MS, intervalMs: 250 },
@@ -196,10 +217,18 @@ async function seed(registry: RunningRegistry, fleet: HostFleet, ctx: TestStore,
     digestIds,
     referenceOf,
     state,
+    healthTimeline,
     async removeImage(index: number, version: FanoutVersion) {
       const host = fleet.hosts[index];
       if (!host) throw new Error(`no server ${index}`);
       await runCommand(["docker", "-H", host.dockerd.dockerHost, "rmi", referenceOf(version)]);
     },
   };
+}
+
+// Docker's RFC 3339 timestamps carry nanoseconds; Date.parse keeps the milliseconds.
+function timeOf(value: unknown): number | null {
+  if (typeof value !== "string") return null;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : at;
 }
