@@ -8,13 +8,22 @@ export type * from "./repositories/deployment-history.js";
 export type * from "./repositories/deployment-plans.js";
 export type * from "./repositories/digests.js";
 export type * from "./repositories/environments.js";
+export type * from "./repositories/jobs.js";
 export type * from "./repositories/locks.js";
 export { environmentLockScope, serviceLockScope } from "./repositories/locks.js";
 export type * from "./repositories/registries.js";
 export type * from "./repositories/registry-logins.js";
 export type * from "./repositories/servers.js";
 export type * from "./repositories/services.js";
+export type * from "./repositories/webhook-deliveries.js";
 export type { HealthCheckDefinition, HistoryService } from "./schema/index.js";
 export * as storeSchema from "./schema/index.js";
+export {
+  JOB_STATUSES,
+  type JobStatus,
+  WEBHOOK_OUTCOMES,
+  type WebhookOutcome,
+  type WebhookPush,
+} from "./schema/index.js";
 export * from "./schema/values.js";
 export * from "./store.js";

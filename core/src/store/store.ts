@@ -17,6 +17,7 @@ import {
 } from "./repositories/deployment-plans.js";
 import { createDigestRepository, type DigestRepository } from "./repositories/digests.js";
 import { createEnvironmentRepository, type EnvironmentRepository } from "./repositories/environments.js";
+import { createJobRepository, type JobRepository } from "./repositories/jobs.js";
 import { createLockRepository, type LockRepository } from "./repositories/locks.js";
 import { createRegistryRepository, type RegistryRepository } from "./repositories/registries.js";
 import {
@@ -25,6 +26,10 @@ import {
 } from "./repositories/registry-logins.js";
 import { createServerRepository, type ServerRepository } from "./repositories/servers.js";
 import { createServiceRepository, type ServiceRepository } from "./repositories/services.js";
+import {
+  createWebhookDeliveryRepository,
+  type WebhookDeliveryRepository,
+} from "./repositories/webhook-deliveries.js";
 
 /**
  * Everything Bridgeport keeps, one repository per aggregate. Metadata methods never return
@@ -42,6 +47,8 @@ export interface Store {
   history: DeploymentHistoryRepository;
   locks: LockRepository;
   apiTokens: ApiTokenRepository;
+  jobs: JobRepository;
+  webhookDeliveries: WebhookDeliveryRepository;
 }
 
 export interface StoreOptions {
@@ -79,5 +86,7 @@ export function createStore(database: Database, options: StoreOptions): Store {
     history: createDeploymentHistoryRepository(ctx),
     locks: createLockRepository(ctx),
     apiTokens: createApiTokenRepository(ctx),
+    jobs: createJobRepository(ctx),
+    webhookDeliveries: createWebhookDeliveryRepository(ctx),
   };
 }

@@ -1,0 +1,184 @@
+import { and, asc, desc, eq, gte, inArray, lte, or, sql } from "drizzle-orm";
+import { newId } from "../ids.js";
+import { type JobStatus, jobs } from "../schema/index.js";
+import { type RepositoryContext, read, type Tx, write } from "./context.js";
+
+export type Job = typeof jobs.$inferSelect;
+
+export interface NewJob {
+  kind: string;
+  payload: Record<string, unknown>;
+  /** A second job with the same key is not created: `enqueue` returns the first one. */
+  dedupeKey?: string;
+  /** Default now. */
+  runAt?: Date;
+  /** Default 5. */
+  maxAttempts?: number;
+}
+
+export interface ClaimRequest {
+  owner: string;
+  /** How long the claim holds before another runner may take the job over. */
+  leaseMs: number;
+  limit: number;
+}
+
+export interface JobFilter {
+  status?: JobStatus;
+  kind?: string;
+  /** Default 100. */
+  limit?: number;
+}
+
+export interface JobRepository {
+  /** Queues a job, or reports the existing one with the same dedupe key (`created: false`). */
+  enqueue(input: NewJob): Promise<{ job: Job; created: boolean }>;
+  /**
+   * Takes up to `limit` jobs that are due (queued with runAt passed, or running with an
+   * expired lease) for `owner`, counting an attempt each. A job whose lease ran out on its
+   * last attempt is marked failed instead.
+   */
+  claim(request: ClaimRequest): Promise<Job[]>;
+  /** Marks a job done, if `owner` still holds it. */
+  complete(id: string, owner: string): Promise<boolean>;
+  /** Records a failed attempt: queued again at `retryAt`, or failed for good when it is null. */
+  fail(id: string, owner: string, error: string, retryAt: Date | null): Promise<Job | undefined>;
+  get(id: string): Promise<Job | undefined>;
+  /** Newest first. */
+  list(filter?: JobFilter): Promise<Job[]>;
+  /** When the next queued job falls due (null when none is queued). */
+  nextRunAt(): Promise<Date | null>;
+}
+
+export function createJobRepository(ctx: RepositoryContext): JobRepository {
+  const byDedupeKey = async (tx: Tx, key: string) =>
+    (await tx.select().from(jobs).where(eq(jobs.dedupeKey, key)))[0];
+
+  return {
+    enqueue: (input) =>
+      write(ctx, async (tx) => {
+        if (input.dedupeKey !== undefined) {
+          const existing = await byDedupeKey(tx, input.dedupeKey);
+          if (existing) return { job: existing, created: false };
+        }
+        const now = ctx.now();
+        const [job] = await tx
+          .insert(jobs)
+          .values({
+            id: newId(now.getTime()),
+            kind: input.kind,
+            payload: input.payload,
+            dedupeKey: input.dedupeKey ?? null,
+            status: "queued",
+            attempts: 0,
+            maxAttempts: input.maxAttempts ?? 5,
+            runAt: input.runAt ?? now,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning();
+        if (!job) throw new Error("job insert returned no row");
+        return { job, created: true };
+      }),
+
+    claim: (request) =>
+      write(ctx, async (tx) => {
+        const now = ctx.now();
+        const expired = and(eq(jobs.status, "running"), lte(jobs.lockedUntil, now));
+        // A job that died on its last attempt is not run a time more than it may be.
+        await tx
+          .update(jobs)
+          .set({
+            status: "failed",
+            lockedBy: null,
+            lockedUntil: null,
+            updatedAt: now,
+            lastError: sql`coalesce(${jobs.lastError}, 'lease expired on the last attempt')`,
+          })
+          .where(and(expired, gte(jobs.attempts, jobs.maxAttempts)));
+        const due = or(and(eq(jobs.status, "queued"), lte(jobs.runAt, now)), expired);
+        const candidates = await tx
+          .select({ id: jobs.id })
+          .from(jobs)
+          .where(due)
+          .orderBy(asc(jobs.runAt), asc(jobs.id))
+          .limit(request.limit);
+        if (candidates.length === 0) return [];
+        // The WHERE repeats the due condition so a job taken by another process meanwhile is skipped.
+        return tx
+          .update(jobs)
+          .set({
+            status: "running",
+            lockedBy: request.owner,
+            lockedUntil: new Date(now.getTime() + request.leaseMs),
+            attempts: sql`${jobs.attempts} + 1`,
+            updatedAt: now,
+          })
+          .where(
+            and(
+              inArray(
+                jobs.id,
+                candidates.map((c) => c.id),
+              ),
+              due,
+            ),
+          )
+          .returning();
+      }),
+
+    complete: (id, owner) =>
+      write(ctx, async (tx) => {
+        const done = await tx
+          .update(jobs)
+          .set({ status: "done", lockedBy: null, lockedUntil: null, updatedAt: ctx.now() })
+          .where(and(eq(jobs.id, id), eq(jobs.lockedBy, owner), eq(jobs.status, "running")))
+          .returning({ id: jobs.id });
+        return done.length > 0;
+      }),
+
+    fail: (id, owner, error, retryAt) =>
+      write(ctx, async (tx) => {
+        const [job] = await tx
+          .update(jobs)
+          .set({
+            status: retryAt ? "queued" : "failed",
+            runAt: retryAt ?? sql`${jobs.runAt}`,
+            lockedBy: null,
+            lockedUntil: null,
+            lastError: error,
+            updatedAt: ctx.now(),
+          })
+          .where(and(eq(jobs.id, id), eq(jobs.lockedBy, owner), eq(jobs.status, "running")))
+          .returning();
+        return job;
+      }),
+
+    get: (id) => read(ctx, async (db) => (await db.select().from(jobs).where(eq(jobs.id, id)))[0]),
+
+    list: (filter = {}) =>
+      read(ctx, (db) =>
+        db
+          .select()
+          .from(jobs)
+          .where(
+            and(
+              filter.status ? eq(jobs.status, filter.status) : undefined,
+              filter.kind ? eq(jobs.kind, filter.kind) : undefined,
+            ),
+          )
+          .orderBy(desc(jobs.id))
+          .limit(filter.limit ?? 100),
+      ),
+
+    nextRunAt: () =>
+      read(ctx, async (db) => {
+        const [row] = await db
+          .select({ runAt: jobs.runAt })
+          .from(jobs)
+          .where(eq(jobs.status, "queued"))
+          .orderBy(asc(jobs.runAt))
+          .limit(1);
+        return row?.runAt ?? null;
+      }),
+  };
+}
