@@ -61,7 +61,7 @@ describe("runnable image", () => {
     const config = await pullInto(root, pushed.manifest, dir);
     expect(config.config).toMatchObject({
       Env: ["PATH=/bin", "PORT=18123", `APP_VERSION=build-${healthcheck}`],
-      Cmd: ["/bin/sh", "-c", 'trap "exit 0" TERM INT; httpd -f -p "$PORT" -h /www & wait'],
+      Cmd: ["/bin/sh", "-c", 'exec httpd -f -p "$PORT" -h /www'],
       Healthcheck: { Test: test, Interval: 1_000_000_000, Timeout: 2_000_000_000, Retries: 3 },
     });
     expect(await readlink(join(root, "bin/sh"))).toBe("busybox");

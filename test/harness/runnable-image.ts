@@ -108,8 +108,11 @@ export async function runnableImage(
     created: defaultCreated,
     containerConfig: {
       Env: Object.entries(env).map(([name, value]) => `${name}=${value}`),
-      Cmd: ["/bin/sh", "-c", 'trap "exit 0" TERM INT; httpd -f -p "$PORT" -h /www & wait'],
+      Cmd: ["/bin/sh", "-c", 'exec httpd -f -p "$PORT" -h /www'],
       WorkingDir: "/",
+      // busybox httpd as PID 1 has no SIGTERM handler, so `docker stop` would wait out its
+      // timeout on every container swap; a test image may simply be killed.
+      StopSignal: "SIGKILL",
       Labels: { "org.bridgeport.test.version": options.version },
       ...(healthcheck ? { Healthcheck: healthcheck } : {}),
     },

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "./database.js";
 
 const EXPECTED_TABLES = [
+  "api_tokens",
   "container_images",
   "deployment_history",
   "deployment_plans",
