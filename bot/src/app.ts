@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { BotDeps } from "./deps.js";
 import { type AuthVariables, bearerAuth } from "./http/auth.js";
 import { errorHandler } from "./http/errors.js";
+import { environmentRoutes } from "./routes/environments.js";
 import { healthRoutes } from "./routes/health.js";
 
 export type ApiEnv = { Variables: AuthVariables };
@@ -19,6 +20,7 @@ export function createApp(deps: BotDeps) {
   });
   app.route("/", healthRoutes(deps));
   app.use("/api/*", bearerAuth(deps));
+  app.route("/", environmentRoutes(deps));
   app.doc31("/api/openapi.json", { openapi: "3.1.0", info: { title: "Bridgeport API", version: "1" } });
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   return app;

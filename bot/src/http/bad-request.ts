@@ -1,0 +1,11 @@
+import { HTTPException } from "hono/http-exception";
+
+/** A 400 for input that passed the schema but not a domain rule; the message names the field. */
+export function badRequest(field: string, message: string): HTTPException {
+  return new HTTPException(400, { message: `${field}: ${message}` });
+}
+
+/** A 400 whose message is a seed's own sentence (e.g. "No services linked to this image"). */
+export function refused(message: string): HTTPException {
+  return new HTTPException(400, { message });
+}

@@ -1,0 +1,85 @@
+import { NotFoundError, PRUNE_IMAGES_MODES } from "@bridgeport/core";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { BotDeps } from "../deps.js";
+import { definedOnly } from "../http/defined-only.js";
+import { EnvironmentJson, environmentJson } from "../http/environment-json.js";
+import { apiRouter, errorResponses, idParams, jsonBody, jsonResponse } from "../http/openapi-router.js";
+
+const name = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, "letters, digits, space, _ . - (starting with a letter or digit)");
+const EnvironmentInput = z
+  .object({
+    name,
+    autoPruneImages: z.boolean().optional(),
+    pruneImagesMode: z.enum(PRUNE_IMAGES_MODES).optional(),
+  })
+  .strict();
+const One = z.object({ environment: EnvironmentJson });
+const tags = ["environments"];
+
+const create = createRoute({
+  method: "post",
+  path: "/api/environments",
+  tags,
+  request: jsonBody(EnvironmentInput),
+  responses: { 201: jsonResponse(One, "Created"), ...errorResponses },
+});
+const list = createRoute({
+  method: "get",
+  path: "/api/environments",
+  tags,
+  responses: { 200: jsonResponse(z.object({ environments: z.array(EnvironmentJson) }), "All environments") },
+});
+const get = createRoute({
+  method: "get",
+  path: "/api/environments/{id}",
+  tags,
+  request: { params: idParams },
+  responses: { 200: jsonResponse(One, "The environment"), ...errorResponses },
+});
+const patch = createRoute({
+  method: "patch",
+  path: "/api/environments/{id}",
+  tags,
+  request: { params: idParams, ...jsonBody(EnvironmentInput.partial()) },
+  responses: { 200: jsonResponse(One, "Updated"), ...errorResponses },
+});
+const remove = createRoute({
+  method: "delete",
+  path: "/api/environments/{id}",
+  tags,
+  request: { params: idParams },
+  responses: { 204: { description: "Deleted" }, ...errorResponses },
+});
+
+/** Environments (staging, production...): they scope registries, images, servers and services. */
+export function environmentRoutes(deps: Pick<BotDeps, "store">) {
+  const { store } = deps;
+  return apiRouter()
+    .openapi(create, async (c) => {
+      const environment = await store.environments.create(definedOnly(c.req.valid("json")));
+      return c.json({ environment: environmentJson(environment) }, 201);
+    })
+    .openapi(list, async (c) => {
+      const environments = await store.environments.list();
+      return c.json({ environments: environments.map(environmentJson) }, 200);
+    })
+    .openapi(get, async (c) => {
+      const { id } = c.req.valid("param");
+      const environment = await store.environments.get(id);
+      if (!environment) throw new NotFoundError("Environment", id);
+      return c.json({ environment: environmentJson(environment) }, 200);
+    })
+    .openapi(patch, async (c) => {
+      const { id } = c.req.valid("param");
+      const environment = await store.environments.update(id, definedOnly(c.req.valid("json")));
+      return c.json({ environment: environmentJson(environment) }, 200);
+    })
+    .openapi(remove, async (c) => {
+      await store.environments.delete(c.req.valid("param").id);
+      return c.body(null, 204);
+    });
+}
