@@ -4,6 +4,7 @@ import { type AuthVariables, bearerAuth } from "./http/auth.js";
 import { errorHandler } from "./http/errors.js";
 import { environmentRoutes } from "./routes/environments.js";
 import { healthRoutes } from "./routes/health.js";
+import { webhookRoutes } from "./webhooks/index.js";
 
 export type ApiEnv = { Variables: AuthVariables };
 
@@ -19,6 +20,7 @@ export function createApp(deps: BotDeps) {
     deps.metrics.httpRequests.inc({ method: c.req.method, status: String(c.res.status) });
   });
   app.route("/", healthRoutes(deps));
+  app.route("/webhooks", webhookRoutes(deps));
   app.use("/api/*", bearerAuth(deps));
   app.route("/", environmentRoutes(deps));
   app.doc31("/api/openapi.json", { openapi: "3.1.0", info: { title: "Bridgeport API", version: "1" } });

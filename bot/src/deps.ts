@@ -15,6 +15,8 @@ export interface BotDeps {
   metrics: Metrics;
   /** Runs deployment plans in the background and streams their events. */
   plans: PlanRunner;
+  /** The durable job queue's runner: receivers wake it after queueing (absent in app-only tests). */
+  jobs?: { wake(): void };
   /** False until start-up (migrations, recovery) is done: /readyz says 503 until then. */
   ready: () => boolean;
 }

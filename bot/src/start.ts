@@ -8,14 +8,16 @@ import {
   MemoryLoginCache,
   openDatabase,
   recoverPlans,
-  schedulerTick,
   storeHostProvider,
 } from "@bridgeport/core";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import type { BotConfig } from "./config.js";
 import type { BotDeps } from "./deps.js";
+import { createJobRunner } from "./jobs/job-runner.js";
 import { createPlanRunner } from "./jobs/plan-runner.js";
+import { enqueueDueSyncs } from "./jobs/scheduler.js";
+import { SYNC_IMAGE, syncImageHandler } from "./jobs/sync-image-job.js";
 import type { Logger } from "./log.js";
 import { createMetrics } from "./metrics.js";
 
@@ -63,6 +65,12 @@ export async function startBot(
   const plans = createPlanRunner({ store, registries, loginCache, owner }, (event) => {
     if (event.type === "plan") metrics.plans.inc({ status: event.status });
   });
+  const jobs = createJobRunner({
+    store,
+    owner,
+    handlers: { [SYNC_IMAGE]: syncImageHandler({ store, syncer, plans, metrics }) },
+    log: (level, event, message) => log[level](event, message),
+  });
   const deps: BotDeps = {
     config,
     store,
@@ -72,6 +80,7 @@ export async function startBot(
     log,
     metrics,
     plans,
+    jobs,
     ready: () => ready,
   };
 
@@ -97,10 +106,15 @@ export async function startBot(
   const reports = await recoverPlans({ store, hosts, registries, loginCache, owner });
   for (const report of reports) log.warn({ plan: report }, "resolved a plan left by an earlier run");
 
+  // Jobs a crash left running are taken over once their lease runs out.
+  jobs.start();
   let ticking: Promise<unknown> | null = null;
   const tick = () => {
-    ticking ??= schedulerTick({ store, syncer, now: () => new Date(), log: (event) => log.info(event) })
-      .then((report) => log.info({ scheduler: report }, "scheduler pass"))
+    ticking ??= enqueueDueSyncs(store, new Date())
+      .then((report) => {
+        if (report.queued > 0) jobs.wake();
+        log.info({ scheduler: report }, "scheduler pass");
+      })
       .catch((error: unknown) => log.error({ err: String(error) }, "scheduler pass failed"))
       .finally(() => {
         ticking = null;
@@ -118,6 +132,7 @@ export async function startBot(
       ready = false;
       clearInterval(timer);
       await ticking;
+      await jobs.stop();
       await plans.idle();
       await plans.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));

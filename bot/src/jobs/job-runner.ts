@@ -1,0 +1,129 @@
+import type { Job, Store } from "@bridgeport/core";
+import { type BackoffPolicy, defaultBackoff, retryDelayMs } from "./backoff.js";
+import { PermanentJobError } from "./job-errors.js";
+
+/** Runs one job. It may run more than once (at-least-once), so it must be idempotent. */
+export type JobHandler = (job: Job) => Promise<void>;
+
+export interface JobRunnerOptions {
+  store: Store;
+  /** This process's name in `lockedBy`. */
+  owner: string;
+  handlers: Readonly<Record<string, JobHandler>>;
+  /** Jobs running at once. Default 2. */
+  concurrency?: number;
+  /** How often the queue is looked at when nothing wakes the runner. Default 1 s. */
+  pollMs?: number;
+  /** How long a claim holds before another runner may take the job over. Default 5 min. */
+  leaseMs?: number;
+  backoff?: BackoffPolicy;
+  now?: () => Date;
+  log?: (level: "info" | "warn" | "error", event: Record<string, unknown>, message: string) => void;
+}
+
+export interface JobRunner {
+  start(): void;
+  /** Looks at the queue now (called after an enqueue). */
+  wake(): void;
+  /** Stops claiming and waits for the running jobs to finish. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The queue's consumer in the bot process: claims due jobs with a lease, at most
+ * `concurrency` at a time, runs their handler, and completes them or schedules a retry with
+ * exponential backoff. Between passes it sleeps `pollMs` unless woken.
+ */
+export function createJobRunner(options: JobRunnerOptions): JobRunner {
+  const concurrency = options.concurrency ?? 2;
+  const pollMs = options.pollMs ?? 1_000;
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const backoff = options.backoff ?? defaultBackoff;
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? (() => {});
+  const active = new Set<Promise<void>>();
+  let stopped = true;
+  let loop: Promise<void> | null = null;
+  let wakeUp: (() => void) | null = null;
+  let woken = false;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (woken) {
+        woken = false;
+        resolve();
+        return;
+      }
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wakeUp = null;
+        woken = false;
+        resolve();
+      }
+      wakeUp = done;
+    });
+
+  async function run(job: Job) {
+    const handler = options.handlers[job.kind];
+    try {
+      if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);
+      await handler(job);
+      await options.store.jobs.complete(job.id, options.owner);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const final = error instanceof PermanentJobError || job.attempts >= job.maxAttempts;
+      const retryAt = final ? null : new Date(now().getTime() + retryDelayMs(backoff, job.attempts));
+      await options.store.jobs.fail(job.id, options.owner, message, retryAt);
+      log(
+        final ? "error" : "warn",
+        { jobId: job.id, kind: job.kind, attempts: job.attempts, error: message },
+        final ? "job failed" : "job will be retried",
+      );
+    }
+  }
+
+  async function pass() {
+    const free = concurrency - active.size;
+    if (free <= 0) return;
+    const claimed = await options.store.jobs.claim({ owner: options.owner, leaseMs, limit: free });
+    for (const job of claimed) {
+      const running = run(job).finally(() => {
+        active.delete(running);
+        // A finished job frees a slot: look for more work at once.
+        runner.wake();
+      });
+      active.add(running);
+    }
+  }
+
+  async function forever() {
+    while (!stopped) {
+      try {
+        await pass();
+      } catch (error) {
+        log("error", { error: String(error) }, "job queue pass failed");
+      }
+      if (!stopped) await sleep(pollMs);
+    }
+  }
+
+  const runner: JobRunner = {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      loop = forever();
+    },
+    wake() {
+      if (wakeUp) wakeUp();
+      else woken = true;
+    },
+    async stop() {
+      stopped = true;
+      runner.wake();
+      await loop;
+      while (active.size > 0) await Promise.allSettled([...active]);
+    },
+  };
+  return runner;
+}

@@ -1,0 +1,83 @@
+import {
+  type ImageSyncer,
+  type Job,
+  matchesTagFilter,
+  type NewJob,
+  requestDeploy,
+  type Store,
+} from "@bridgeport/core";
+import { z } from "zod";
+import type { Metrics } from "../metrics.js";
+import { PermanentJobError } from "./job-errors.js";
+import type { JobHandler } from "./job-runner.js";
+import type { PlanRunner } from "./plan-runner.js";
+
+export const SYNC_IMAGE = "sync-image";
+
+const payloadSchema = z.object({
+  imageId: z.string().min(1),
+  trigger: z.enum(["webhook", "schedule"]),
+  /** Which receiver or "scheduler", for the plan's triggeredBy. */
+  source: z.string().min(1),
+  /** What a webhook said was pushed: a hint only, believed once the registry shows it. */
+  tag: z.string().nullable().optional(),
+  digest: z.string().nullable().optional(),
+});
+
+export type SyncImagePayload = z.infer<typeof payloadSchema>;
+
+/** A sync-image job for the queue. */
+export function syncImageJob(payload: SyncImagePayload, dedupeKey: string): NewJob {
+  return { kind: SYNC_IMAGE, payload, dedupeKey };
+}
+
+export interface SyncImageDeps {
+  store: Store;
+  syncer: ImageSyncer;
+  plans: PlanRunner;
+  metrics: Metrics;
+}
+
+/**
+ * Syncs the image from its registry (the shared ImageSyncer never runs one image twice at
+ * once), checks that the registry shows a digest a webhook announced, and, when the image has
+ * autoUpdate and an update, requests a deploy and starts it. Running it again does no harm:
+ * a sync writes what the registry says, and a second deploy request finds the services locked
+ * or already on the digest.
+ */
+export function syncImageHandler(deps: SyncImageDeps): JobHandler {
+  return async (job: Job) => {
+    const parsed = payloadSchema.safeParse(job.payload);
+    if (!parsed.success) throw new PermanentJobError(`invalid sync-image payload: ${parsed.error.message}`);
+    const payload = parsed.data;
+    const image = await deps.store.images.get(payload.imageId);
+    if (!image) return;
+    const outcome = await deps.syncer.sync(image);
+    deps.metrics.syncs.inc({ outcome: outcome.kind });
+    if (outcome.kind === "failed") {
+      if (outcome.temporary) throw new Error(outcome.error);
+      throw new PermanentJobError(outcome.error);
+    }
+    if (outcome.kind === "skipped") return;
+
+    const announced = payload.digest ?? null;
+    const tag = payload.tag ?? null;
+    // Only a tag the filter keeps is stored by a sync, so only then can the registry confirm it.
+    if (announced && tag && matchesTagFilter(tag, image.tagFilter)) {
+      const stored = await deps.store.digests.listForImage(image.id);
+      const confirmed = stored.some((d) => d.manifestDigest === announced && d.tags.includes(tag));
+      if (!confirmed) throw new Error(`the registry does not (yet) show ${tag} at the announced digest`);
+    }
+
+    if (!image.autoUpdate || !outcome.update.updateAvailable) return;
+    const result = await requestDeploy(deps.store, {
+      containerImageId: image.id,
+      imageDigestId: outcome.update.latestDigestId,
+      autoRollback: true,
+      trigger: payload.trigger,
+      triggeredBy: payload.source,
+      triggerContext: { jobId: job.id, tag: outcome.update.latestTag },
+    });
+    if (result.kind === "planned") deps.plans.start(result.planId);
+  };
+}

@@ -1,0 +1,21 @@
+import { Hono } from "hono";
+import type { BotDeps } from "../deps.js";
+import { cloudEventsWebhook } from "./cloudevents.js";
+import { distributionWebhook } from "./distribution.js";
+import { dockerHubWebhook } from "./dockerhub.js";
+import { gitHubWebhook } from "./github.js";
+import { quayWebhook } from "./quay.js";
+
+/**
+ * The registry push receivers under /webhooks. No Bearer token: each checks its own secret
+ * first, stores the delivery and its sync jobs, and answers at once; the job runner does the
+ * registry work.
+ */
+export function webhookRoutes(deps: BotDeps) {
+  return new Hono()
+    .route("/distribution", distributionWebhook(deps))
+    .route("/dockerhub", dockerHubWebhook(deps))
+    .route("/github", gitHubWebhook(deps))
+    .route("/quay", quayWebhook(deps))
+    .route("/cloudevents", cloudEventsWebhook(deps));
+}
