@@ -27,7 +27,7 @@ const packageSchema = z.object({
 });
 
 const bodySchema = z.object({
-  action: z.string(),
+  action: z.string().optional(),
   registry_package: packageSchema.optional(),
   package: packageSchema.optional(),
 });
@@ -58,7 +58,7 @@ export function gitHubWebhook(deps: BotDeps) {
       (pkg.package_version?.container_metadata || /^(container|docker)$/i.test(pkg.package_type));
     const tag = pkg?.package_version?.container_metadata?.tag;
     const push =
-      pkg && container && ["published", "updated"].includes(body.value.action)
+      pkg && container && ["published", "updated"].includes(body.value.action ?? "")
         ? toPush(`ghcr.io/${pkg.owner.login}/${pkg.name}`.toLowerCase(), {
             tag: tag?.name,
             digest: tag?.digest ?? pkg.package_version?.version,
