@@ -1,9 +1,13 @@
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
-import examples from "@octokit/webhooks-examples";
+import { createRequire } from "node:module";
+import type { WebhookDefinition } from "@octokit/webhooks-examples";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BotLab } from "./bot-lab.js";
 import { settledJob, startWebhookLab, type WebhookSecrets } from "./webhooks-lab.js";
+
+// The package is JSON behind CommonJS typings: require gives the array its types describe.
+const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as WebhookDefinition[];
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
 
