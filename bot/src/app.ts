@@ -4,6 +4,9 @@ import { type AuthVariables, bearerAuth } from "./http/auth.js";
 import { errorHandler } from "./http/errors.js";
 import { environmentRoutes } from "./routes/environments.js";
 import { healthRoutes } from "./routes/health.js";
+import { registryRoutes } from "./routes/registries.js";
+import { registryActionRoutes } from "./routes/registry-actions.js";
+import { registryCredentialRoutes } from "./routes/registry-credentials.js";
 import { webhookRoutes } from "./webhooks/index.js";
 
 export type ApiEnv = { Variables: AuthVariables };
@@ -23,6 +26,9 @@ export function createApp(deps: BotDeps) {
   app.route("/webhooks", webhookRoutes(deps));
   app.use("/api/*", bearerAuth(deps));
   app.route("/", environmentRoutes(deps));
+  app.route("/", registryRoutes(deps));
+  app.route("/", registryActionRoutes(deps));
+  app.route("/", registryCredentialRoutes(deps));
   app.doc31("/api/openapi.json", { openapi: "3.1.0", info: { title: "Bridgeport API", version: "1" } });
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   return app;

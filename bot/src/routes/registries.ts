@@ -1,0 +1,102 @@
+import { NotFoundError } from "@bridgeport/core";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { BotDeps } from "../deps.js";
+import {
+  apiRouter,
+  errorResponses,
+  idParams,
+  idSchema,
+  jsonBody,
+  jsonResponse,
+} from "../http/openapi-router.js";
+import { hasSecrets, RegistryCreateInput, RegistryPatchInput, splitSecrets } from "../http/registry-input.js";
+import { RegistryJson, registryJson } from "../http/registry-json.js";
+
+const envParams = z.object({ envId: idSchema.openapi({ param: { name: "envId", in: "path" } }) });
+const One = z.object({ registry: RegistryJson });
+const tags = ["registries"];
+
+const create = createRoute({
+  method: "post",
+  path: "/api/environments/{envId}/registries",
+  tags,
+  request: { params: envParams, ...jsonBody(RegistryCreateInput) },
+  responses: { 200: jsonResponse(One, "Created (seed 000 answers 200)"), ...errorResponses },
+});
+const list = createRoute({
+  method: "get",
+  path: "/api/environments/{envId}/registries",
+  tags,
+  request: { params: envParams },
+  responses: {
+    200: jsonResponse(z.object({ registries: z.array(RegistryJson) }), "The environment's registries"),
+    ...errorResponses,
+  },
+});
+const get = createRoute({
+  method: "get",
+  path: "/api/registries/{id}",
+  tags,
+  request: { params: idParams },
+  responses: { 200: jsonResponse(One, "The registry connection"), ...errorResponses },
+});
+const patch = createRoute({
+  method: "patch",
+  path: "/api/registries/{id}",
+  tags,
+  request: { params: idParams, ...jsonBody(RegistryPatchInput) },
+  responses: {
+    200: jsonResponse(One, "Updated; secret fields sent become a new credential version"),
+    ...errorResponses,
+  },
+});
+const remove = createRoute({
+  method: "delete",
+  path: "/api/registries/{id}",
+  tags,
+  request: { params: idParams },
+  responses: { 204: { description: "Deleted" }, ...errorResponses },
+});
+
+/** Registry connections (seed 000). Secrets go in, never out: hasToken, hasPassword, credentialVersion. */
+export function registryRoutes(deps: Pick<BotDeps, "store">) {
+  const { store } = deps;
+  const environment = async (id: string) => {
+    if (!(await store.environments.get(id))) throw new NotFoundError("Environment", id);
+  };
+  return apiRouter()
+    .openapi(create, async (c) => {
+      const { envId } = c.req.valid("param");
+      await environment(envId);
+      const { meta, secrets } = splitSecrets(c.req.valid("json"));
+      const registry = await store.registries.create({ ...meta, environmentId: envId, secrets });
+      return c.json({ registry: registryJson(registry) }, 200);
+    })
+    .openapi(list, async (c) => {
+      const { envId } = c.req.valid("param");
+      await environment(envId);
+      const registries = await store.registries.list({ environmentId: envId });
+      return c.json({ registries: registries.map(registryJson) }, 200);
+    })
+    .openapi(get, async (c) => {
+      const { id } = c.req.valid("param");
+      const registry = await store.registries.get(id);
+      if (!registry) throw new NotFoundError("Registry connection", id);
+      return c.json({ registry: registryJson(registry) }, 200);
+    })
+    .openapi(patch, async (c) => {
+      const { id } = c.req.valid("param");
+      const { meta, secrets } = splitSecrets(c.req.valid("json"));
+      if (!(await store.registries.get(id))) throw new NotFoundError("Registry connection", id);
+      // Fields sent are merged over the active version: changing a password keeps the username.
+      const merged = hasSecrets(secrets)
+        ? { secrets: { ...(await store.registries.getSecrets(id)).secrets, ...secrets } }
+        : {};
+      const registry = await store.registries.update(id, { ...meta, ...merged });
+      return c.json({ registry: registryJson(registry) }, 200);
+    })
+    .openapi(remove, async (c) => {
+      await store.registries.delete(c.req.valid("param").id);
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,240 @@
+import { randomBytes } from "node:crypto";
+import { pushOciImage } from "@bridgeport/test/harness";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type Answer, call, leaks } from "./api-helpers.js";
+import { type BotLab, startBotLab } from "./bot-lab.js";
+
+const { basic } = inject("registries");
+const repo = `api-registries/app-${randomBytes(3).toString("hex")}`;
+const secrets = ["dop_v1_abc123...", basic.password, "rotated-password-value", "wrong-password-value"];
+const answers: Answer[] = [];
+
+let lab: BotLab;
+let envId: string;
+const api = async (method: string, path: string, body?: unknown) => {
+  const answer = await call(lab, method, path, body);
+  answers.push(answer);
+  return answer;
+};
+const generic = (name: string, password = basic.password) =>
+  api("POST", `/api/environments/${envId}/registries`, {
+    name,
+    type: "generic",
+    registryUrl: basic.url,
+    username: basic.username,
+    password,
+  });
+
+beforeAll(async () => {
+  lab = await startBotLab();
+  envId = (await call(lab, "POST", "/api/environments", { name: "production" })).body.environment.id;
+});
+afterAll(async () => {
+  await lab?.stop();
+});
+
+describe("registries API", () => {
+  it("creates a registry from seed 000's example and answers in its shape", async () => {
+    const res = await api("POST", `/api/environments/${envId}/registries`, {
+      name: "Production DO Registry",
+      type: "digitalocean",
+      registryUrl: "https://api.digitalocean.com/v2/registry",
+      repositoryPrefix: "my-registry",
+      token: "dop_v1_abc123...",
+      isDefault: true,
+      refreshIntervalMinutes: 30,
+      autoLinkPattern: "myapp-*",
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.registry).toMatchObject({
+      id: expect.any(String),
+      name: "Production DO Registry",
+      type: "digitalocean",
+      registryUrl: "https://api.digitalocean.com/v2/registry",
+      repositoryPrefix: "my-registry",
+      hasToken: true,
+      hasPassword: false,
+      credentialVersion: 1,
+      isDefault: true,
+      refreshIntervalMinutes: 30,
+      autoLinkPattern: "myapp-*",
+    });
+
+    const patched = await api("PATCH", `/api/registries/${res.body.registry.id}`, {
+      autoLinkPattern: "other-*",
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.registry).toMatchObject({
+      autoLinkPattern: "other-*",
+      hasToken: true,
+      credentialVersion: 1,
+    });
+    const listed = await api("GET", `/api/environments/${envId}/registries`);
+    expect(listed.body.registries.map((r: { name: string }) => r.name)).toContain("Production DO Registry");
+    expect((await api("GET", `/api/registries/${res.body.registry.id}`)).body).toEqual(patched.body);
+  });
+
+  it("defaults refreshIntervalMinutes to 30 and isDefault to false", async () => {
+    const res = await api("POST", `/api/environments/${envId}/registries`, {
+      name: "public",
+      type: "public",
+      registryUrl: "https://registry.example.com",
+    });
+    expect(res.body.registry).toMatchObject({
+      refreshIntervalMinutes: 30,
+      isDefault: false,
+      repositoryPrefix: null,
+      autoLinkPattern: null,
+      hasToken: false,
+      hasPassword: false,
+      credentialVersion: null,
+    });
+  });
+
+  it.each([
+    [{ type: "nope" }, "type:"],
+    [{ registryUrl: "ftp://registry.example.com" }, "registryUrl:"],
+    [{ registryUrl: "https://user:pw@registry.example.com" }, "registryUrl:"],
+    [{ refreshIntervalMinutes: 4 }, "refreshIntervalMinutes:"],
+    [{ refreshIntervalMinutes: 1441 }, "refreshIntervalMinutes:"],
+    [{ region: "mars" }, "region:"],
+    [{ name: "" }, "name:"],
+    [{ repositoryPrefix: "Bad Prefix" }, "repositoryPrefix:"],
+  ])("answers 400 naming the field for %j", async (change, field) => {
+    const body = { name: "bad", type: "generic", registryUrl: "https://registry.example.com", ...change };
+    const res = await api("POST", `/api/environments/${envId}/registries`, body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.startsWith(field)).toBe(true);
+  });
+
+  it("answers 404 for unknown ids and 409 with the seed's messages", async () => {
+    for (const [method, path] of [
+      ["GET", "/api/registries/missing"],
+      ["PATCH", "/api/registries/missing"],
+      ["DELETE", "/api/registries/missing"],
+      ["POST", "/api/registries/missing/test"],
+      ["GET", "/api/registries/missing/repositories"],
+      ["GET", "/api/registries/missing/credentials"],
+      ["POST", "/api/environments/missing/registries"],
+    ] as const) {
+      const body =
+        method === "PATCH"
+          ? {}
+          : method === "POST" && path.includes("environments")
+            ? {
+                name: "x",
+                type: "public",
+                registryUrl: "https://r.example.com",
+              }
+            : undefined;
+      expect((await api(method, path, body)).status, `${method} ${path}`).toBe(404);
+    }
+    const first = await generic("dup-name");
+    const dup = await generic("dup-name");
+    expect(dup).toMatchObject({
+      status: 409,
+      body: { error: "A registry connection with this name already exists in this environment" },
+    });
+    const id = first.body.registry.id;
+    await lab.bot.deps.store.images.create({
+      environmentId: envId,
+      name: "attached",
+      imageName: `${basic.host}/${repo}-attached`,
+      registryConnectionId: id,
+    });
+    const refused = await api("DELETE", `/api/registries/${id}`);
+    expect(refused).toMatchObject({
+      status: 409,
+      body: { error: "Cannot delete registry connection with 1 container image(s) attached" },
+    });
+  });
+
+  it("tests the connection: ok with the right password, the seed's reason without", async () => {
+    const good = await generic("good");
+    expect((await api("POST", `/api/registries/${good.body.registry.id}/test`)).body).toEqual({ ok: true });
+    const bad = await generic("bad-password", "wrong-password-value");
+    const verdict = await api("POST", `/api/registries/${bad.body.registry.id}/test`);
+    expect(verdict.status).toBe(200);
+    expect(verdict.body.ok).toBe(false);
+    expect(verdict.body.error).toMatch(/^Connection test failed: .*401/);
+  });
+
+  it("lists the catalog narrowed by repositoryPrefix and browses a repository's tags", async () => {
+    const pushed = await pushOciImage(basic, repo, "v1.2.3", { created: "2026-02-01T00:00:00Z" });
+    await pushOciImage(basic, repo, "latest", { seed: "other" });
+    const res = await api("POST", `/api/environments/${envId}/registries`, {
+      name: "catalog",
+      type: "generic",
+      registryUrl: basic.url,
+      repositoryPrefix: "api-registries",
+      username: basic.username,
+      password: basic.password,
+    });
+    const id = res.body.registry.id;
+    const catalog = await api("GET", `/api/registries/${id}/repositories`);
+    expect(catalog.status).toBe(200);
+    expect(catalog.body.repositories).toContain(repo);
+    expect(catalog.body.repositories.every((r: string) => r.startsWith("api-registries/"))).toBe(true);
+
+    const tags = await api("GET", `/api/registries/${id}/repositories/${encodeURIComponent(repo)}/tags`);
+    expect(tags.status).toBe(200);
+    expect(tags.body.repository).toBe(repo);
+    expect(tags.body.tags).toHaveLength(2);
+    expect(tags.body.tags).toContainEqual({
+      tag: "v1.2.3",
+      digest: pushed.digest,
+      size: pushed.size,
+      updatedAt: "2026-02-01T00:00:00.000Z",
+    });
+    const invalid = await api(
+      "GET",
+      `/api/registries/${id}/repositories/${encodeURIComponent("Bad Repo")}/tags`,
+    );
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.startsWith("repo:")).toBe(true);
+  });
+
+  it("answers check-updates in the seed's shape", async () => {
+    const res = await generic("no-images");
+    const check = await api("POST", `/api/registries/${res.body.registry.id}/check-updates`);
+    expect(check).toMatchObject({
+      status: 200,
+      body: { results: [], summary: { checked: 0, withUpdates: 0, errors: 0 } },
+    });
+  });
+
+  it("rotates credentials as versions, lists them without secrets and reactivates an older one", async () => {
+    const res = await generic("rotating");
+    const id = res.body.registry.id;
+    const rotated = await api("POST", `/api/registries/${id}/credentials`, {
+      username: basic.username,
+      password: "rotated-password-value",
+    });
+    expect(rotated.status).toBe(201);
+    expect(rotated.body.registry).toMatchObject({ credentialVersion: 2, hasPassword: true });
+    const versions = await api("GET", `/api/registries/${id}/credentials`);
+    expect(versions.body.versions).toMatchObject([
+      { version: 1, fields: ["username", "password"], active: false },
+      { version: 2, fields: ["username", "password"], active: true },
+    ]);
+    expect((await api("POST", `/api/registries/${id}/test`)).body.ok).toBe(false);
+    const back = await api("POST", `/api/registries/${id}/credentials/1/activate`);
+    expect(back.body.registry.credentialVersion).toBe(1);
+    expect((await api("POST", `/api/registries/${id}/test`)).body).toEqual({ ok: true });
+    expect((await api("POST", `/api/registries/${id}/credentials/9/activate`)).status).toBe(404);
+    expect((await api("POST", `/api/registries/${id}/credentials`, {})).status).toBe(400);
+
+    // A PATCH of one secret field keeps the others: the username survives a password change.
+    const patched = await api("PATCH", `/api/registries/${id}`, { password: basic.password });
+    expect(patched.body.registry).toMatchObject({
+      credentialVersion: 3,
+      credentialFields: ["username", "password"],
+    });
+    expect((await api("POST", `/api/registries/${id}/test`)).body).toEqual({ ok: true });
+  });
+
+  it("never returns a secret in any answer", () => {
+    expect(answers.length).toBeGreaterThan(20);
+    for (const answer of answers) expect(leaks(answer, secrets)).toEqual([]);
+  });
+});
