@@ -14,7 +14,7 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import type { BotConfig } from "./config.js";
 import type { BotDeps } from "./deps.js";
-import { createJobRunner } from "./jobs/job-runner.js";
+import { createJobRunner, type JobRunner } from "./jobs/job-runner.js";
 import { createPlanRunner } from "./jobs/plan-runner.js";
 import { enqueueDueSyncs } from "./jobs/scheduler.js";
 import { SYNC_IMAGE, syncImageHandler } from "./jobs/sync-image-job.js";
@@ -24,6 +24,8 @@ import { createMetrics } from "./metrics.js";
 export interface RunningBot {
   url: string;
   deps: BotDeps;
+  /** The durable queue's runner (tests stop and restart it to play a crash). */
+  jobs: JobRunner;
   stop(): Promise<void>;
 }
 
@@ -128,6 +130,7 @@ export async function startBot(
   return {
     url,
     deps,
+    jobs,
     async stop() {
       ready = false;
       clearInterval(timer);
