@@ -9,3 +9,8 @@ export function badRequest(field: string, message: string): HTTPException {
 export function refused(message: string): HTTPException {
   return new HTTPException(400, { message });
 }
+
+/** A 404 with a domain sentence (e.g. requestDeploy's "Image digest not found for this container image"). */
+export function notFound(message: string): HTTPException {
+  return new HTTPException(404, { message });
+}

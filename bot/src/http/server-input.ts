@@ -1,0 +1,67 @@
+import { SERVER_AUTH_KINDS, SERVER_MODES } from "@bridgeport/core";
+import { z } from "@hono/zod-openapi";
+
+const hostname = z
+  .string()
+  .max(253)
+  .regex(
+    /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+)$/,
+    "a host name or IP address",
+  );
+const absolutePath = z
+  .string()
+  .max(1024)
+  .regex(/^\/[^\0\s]*$/, "an absolute path without whitespace");
+
+const serverFields = {
+  name: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, "letters, digits, space, _ . -"),
+  mode: z.enum(SERVER_MODES),
+  host: hostname.nullable().optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  username: z
+    .string()
+    .max(64)
+    .regex(/^[a-z_][a-z0-9_.-]*$/i, "a Unix user name")
+    .nullable()
+    .optional(),
+  /** The SSH private key or password; stored encrypted and never returned. */
+  auth: z
+    .object({ kind: z.enum(SERVER_AUTH_KINDS), secret: z.string().min(1).max(65536) })
+    .strict()
+    .nullable()
+    .optional(),
+  hostKeyFingerprint: z
+    .string()
+    .regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, "an OpenSSH fingerprint, SHA256:<base64>")
+    .nullable()
+    .optional(),
+  socketPath: absolutePath.nullable().optional(),
+  dockerSocketPath: absolutePath.optional(),
+  platform: z
+    .string()
+    .regex(/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/, "os/arch[/variant], e.g. linux/amd64")
+    .nullable()
+    .optional(),
+};
+
+/** An SSH server needs somewhere to go and someone to be; a socket server, a socket. */
+export const ServerCreateInput = z
+  .object(serverFields)
+  .strict()
+  .superRefine((server, ctx) => {
+    if (server.mode !== "ssh") return;
+    for (const field of ["host", "username"] as const) {
+      if (!server[field])
+        ctx.addIssue({ code: "custom", path: [field], message: "required when mode is ssh" });
+    }
+  })
+  .openapi("ServerInput");
+
+export const ServerPatchInput = z
+  .object({ ...serverFields, name: serverFields.name.optional(), mode: serverFields.mode.optional() })
+  .strict()
+  .openapi("ServerPatch");

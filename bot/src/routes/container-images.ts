@@ -1,0 +1,108 @@
+import { NotFoundError, type Store } from "@bridgeport/core";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { BotDeps } from "../deps.js";
+import { badRequest } from "../http/bad-request.js";
+import { definedOnly } from "../http/defined-only.js";
+import { ImageCreateInput, ImagePatchInput } from "../http/image-input.js";
+import { ImageJson, imageJson } from "../http/image-json.js";
+import {
+  apiRouter,
+  errorResponses,
+  idParams,
+  idSchema,
+  jsonBody,
+  jsonResponse,
+} from "../http/openapi-router.js";
+
+const envParams = z.object({ envId: idSchema.openapi({ param: { name: "envId", in: "path" } }) });
+const One = z.object({ image: ImageJson });
+const tags = ["container-images"];
+
+const create = createRoute({
+  method: "post",
+  path: "/api/environments/{envId}/container-images",
+  tags,
+  request: { params: envParams, ...jsonBody(ImageCreateInput) },
+  responses: { 201: jsonResponse(One, "Created"), ...errorResponses },
+});
+const list = createRoute({
+  method: "get",
+  path: "/api/environments/{envId}/container-images",
+  tags,
+  request: { params: envParams },
+  responses: {
+    200: jsonResponse(z.object({ images: z.array(ImageJson) }), "The environment's images"),
+    ...errorResponses,
+  },
+});
+const get = createRoute({
+  method: "get",
+  path: "/api/container-images/{id}",
+  tags,
+  request: { params: idParams },
+  responses: { 200: jsonResponse(One, "The container image"), ...errorResponses },
+});
+const patch = createRoute({
+  method: "patch",
+  path: "/api/container-images/{id}",
+  tags,
+  request: { params: idParams, ...jsonBody(ImagePatchInput) },
+  responses: { 200: jsonResponse(One, "Updated"), ...errorResponses },
+});
+const remove = createRoute({
+  method: "delete",
+  path: "/api/container-images/{id}",
+  tags,
+  request: { params: idParams },
+  responses: { 204: { description: "Deleted" }, ...errorResponses },
+});
+
+/** Container images (seed 001): one image definition shared by every service that runs it. */
+export function containerImageRoutes(deps: Pick<BotDeps, "store">) {
+  const { store } = deps;
+  return apiRouter()
+    .openapi(create, async (c) => {
+      const { envId } = c.req.valid("param");
+      if (!(await store.environments.get(envId))) throw new NotFoundError("Environment", envId);
+      const input = definedOnly(c.req.valid("json"));
+      await checkRegistry(store, envId, input.registryConnectionId);
+      const image = await store.images.create({ ...input, environmentId: envId });
+      return c.json({ image: imageJson(image) }, 201);
+    })
+    .openapi(list, async (c) => {
+      const { envId } = c.req.valid("param");
+      if (!(await store.environments.get(envId))) throw new NotFoundError("Environment", envId);
+      const images = await store.images.list({ environmentId: envId });
+      return c.json({ images: images.map(imageJson) }, 200);
+    })
+    .openapi(get, async (c) => {
+      const { id } = c.req.valid("param");
+      const image = await store.images.get(id);
+      if (!image) throw new NotFoundError("Container image", id);
+      return c.json({ image: imageJson(image) }, 200);
+    })
+    .openapi(patch, async (c) => {
+      const { id } = c.req.valid("param");
+      const current = await store.images.get(id);
+      if (!current) throw new NotFoundError("Container image", id);
+      const input = definedOnly(c.req.valid("json"));
+      await checkRegistry(store, current.environmentId, input.registryConnectionId);
+      return c.json({ image: imageJson(await store.images.update(id, input)) }, 200);
+    })
+    .openapi(remove, async (c) => {
+      await store.images.delete(c.req.valid("param").id);
+      return c.body(null, 204);
+    });
+}
+
+/** An image may only use a registry of its own environment. */
+async function checkRegistry(store: Store, environmentId: string, registryId: string | null | undefined) {
+  if (!registryId) return;
+  const registry = await store.registries.get(registryId);
+  if (!registry || registry.environmentId !== environmentId) {
+    throw badRequest(
+      "registryConnectionId",
+      "no registry connection with this id in the image's environment",
+    );
+  }
+}

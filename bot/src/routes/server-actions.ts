@@ -1,0 +1,91 @@
+import {
+  type DockerHost,
+  discoverServer,
+  NotFoundError,
+  PRUNE_IMAGES_MODES,
+  pruneImages,
+  type Server,
+  storeHostProvider,
+} from "@bridgeport/core";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { BotDeps } from "../deps.js";
+import { apiRouter, errorResponses, idParams, jsonBody, jsonResponse } from "../http/openapi-router.js";
+
+const tags = ["servers"];
+const unreachable = {
+  502: jsonResponse(z.object({ error: z.string() }), "The server's Docker could not be reached"),
+};
+
+const prune = createRoute({
+  method: "post",
+  path: "/api/servers/{id}/prune-images",
+  tags,
+  request: {
+    params: idParams,
+    ...jsonBody(z.object({ mode: z.enum(PRUNE_IMAGES_MODES).default("dangling") }).strict()),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        spaceReclaimedBytes: z.number(),
+        spaceReclaimedHuman: z.string(),
+        imagesDeleted: z.number(),
+      }),
+      "What the prune reclaimed (seed 001)",
+    ),
+    ...errorResponses,
+    ...unreachable,
+  },
+});
+const discover = createRoute({
+  method: "post",
+  path: "/api/servers/{id}/discover",
+  tags,
+  request: { params: idParams },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        imagesCreated: z.array(z.string()),
+        servicesCreated: z.array(z.string()),
+        servicesLinked: z.array(z.string()),
+        skipped: z.array(z.object({ container: z.string(), reason: z.string() })),
+      }),
+      "Containers turned into services linked to images",
+    ),
+    ...errorResponses,
+    ...unreachable,
+  },
+});
+
+/** Work on a server's Docker: image pruning and container discovery. */
+export function serverActionRoutes(deps: Pick<BotDeps, "store" | "log">) {
+  const { store } = deps;
+  /** Opens the server's Docker host for one call; connection failures are a 502 naming the server. */
+  async function onHost<T>(id: string, work: (host: DockerHost, server: Server) => Promise<T>) {
+    const server = await store.servers.get(id);
+    if (!server) throw new NotFoundError("Server", id);
+    const hosts = storeHostProvider(store);
+    try {
+      return { ok: true as const, value: await work(await hosts.host(id), server) };
+    } catch (error) {
+      if (error instanceof NotFoundError) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      deps.log.warn({ server: server.name, err: { message } }, "server call failed");
+      return { ok: false as const, error: `Server ${server.name}: ${message}` };
+    } finally {
+      await hosts.close();
+    }
+  }
+  return apiRouter()
+    .openapi(prune, async (c) => {
+      const { mode } = c.req.valid("json");
+      const result = await onHost(c.req.valid("param").id, (host) => pruneImages(host.engine, mode));
+      return result.ok ? c.json(result.value, 200) : c.json({ error: result.error }, 502);
+    })
+    .openapi(discover, async (c) => {
+      const result = await onHost(c.req.valid("param").id, (host, server) =>
+        discoverServer(store, server, host),
+      );
+      return result.ok ? c.json(result.value, 200) : c.json({ error: result.error }, 502);
+    });
+}

@@ -1,0 +1,95 @@
+import { NotFoundError } from "@bridgeport/core";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { BotDeps } from "../deps.js";
+import { definedOnly } from "../http/defined-only.js";
+import {
+  apiRouter,
+  errorResponses,
+  idParams,
+  idSchema,
+  jsonBody,
+  jsonResponse,
+} from "../http/openapi-router.js";
+import { ServerCreateInput, ServerPatchInput } from "../http/server-input.js";
+import { ServerJson, serverJson } from "../http/server-json.js";
+
+const envParams = z.object({ envId: idSchema.openapi({ param: { name: "envId", in: "path" } }) });
+const One = z.object({ server: ServerJson });
+const tags = ["servers"];
+
+const create = createRoute({
+  method: "post",
+  path: "/api/environments/{envId}/servers",
+  tags,
+  request: { params: envParams, ...jsonBody(ServerCreateInput) },
+  responses: { 201: jsonResponse(One, "Created"), ...errorResponses },
+});
+const list = createRoute({
+  method: "get",
+  path: "/api/environments/{envId}/servers",
+  tags,
+  request: { params: envParams },
+  responses: {
+    200: jsonResponse(z.object({ servers: z.array(ServerJson) }), "The environment's servers"),
+    ...errorResponses,
+  },
+});
+const get = createRoute({
+  method: "get",
+  path: "/api/servers/{id}",
+  tags,
+  request: { params: idParams },
+  responses: { 200: jsonResponse(One, "The server"), ...errorResponses },
+});
+const patch = createRoute({
+  method: "patch",
+  path: "/api/servers/{id}",
+  tags,
+  request: { params: idParams, ...jsonBody(ServerPatchInput) },
+  responses: { 200: jsonResponse(One, "Updated"), ...errorResponses },
+});
+const remove = createRoute({
+  method: "delete",
+  path: "/api/servers/{id}",
+  tags,
+  request: { params: idParams },
+  responses: { 204: { description: "Deleted" }, ...errorResponses },
+});
+
+/** Docker hosts, reached over SSH or a local socket. The key or password shows only as hasSecret. */
+export function serverRoutes(deps: Pick<BotDeps, "store">) {
+  const { store } = deps;
+  return apiRouter()
+    .openapi(create, async (c) => {
+      const { envId } = c.req.valid("param");
+      if (!(await store.environments.get(envId))) throw new NotFoundError("Environment", envId);
+      const { auth, ...fields } = definedOnly(c.req.valid("json"));
+      const server = await store.servers.create({
+        ...fields,
+        ...(auth ? { auth } : {}),
+        environmentId: envId,
+      });
+      return c.json({ server: serverJson(server) }, 201);
+    })
+    .openapi(list, async (c) => {
+      const { envId } = c.req.valid("param");
+      if (!(await store.environments.get(envId))) throw new NotFoundError("Environment", envId);
+      const servers = await store.servers.list({ environmentId: envId });
+      return c.json({ servers: servers.map(serverJson) }, 200);
+    })
+    .openapi(get, async (c) => {
+      const { id } = c.req.valid("param");
+      const server = await store.servers.get(id);
+      if (!server) throw new NotFoundError("Server", id);
+      return c.json({ server: serverJson(server) }, 200);
+    })
+    .openapi(patch, async (c) => {
+      const { id } = c.req.valid("param");
+      const server = await store.servers.update(id, definedOnly(c.req.valid("json")));
+      return c.json({ server: serverJson(server) }, 200);
+    })
+    .openapi(remove, async (c) => {
+      await store.servers.delete(c.req.valid("param").id);
+      return c.body(null, 204);
+    });
+}

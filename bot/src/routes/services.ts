@@ -1,0 +1,123 @@
+import { healthCheckSchema, NotFoundError, SERVICE_KINDS, type Service, type Store } from "@bridgeport/core";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { BotDeps } from "../deps.js";
+import { definedOnly } from "../http/defined-only.js";
+import {
+  apiRouter,
+  errorResponses,
+  idParams,
+  idSchema,
+  jsonBody,
+  jsonResponse,
+} from "../http/openapi-router.js";
+import { ServiceJson, serviceJson } from "../http/server-json.js";
+
+const containerName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "a Docker container name");
+const fields = {
+  name: z.string().trim().min(1).max(100),
+  containerName,
+  containerImageId: idSchema,
+  kind: z.enum(SERVICE_KINDS).optional(),
+  composeFile: z
+    .string()
+    .max(1024)
+    .regex(/^\/[^\0\s]*$/, "an absolute path")
+    .nullable()
+    .optional(),
+  composeService: z
+    .string()
+    .max(128)
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "a compose service name")
+    .nullable()
+    .optional(),
+  healthCheck: healthCheckSchema.nullable().optional(),
+  /** Services this one starts after (replaces the current list). */
+  dependsOn: z.array(idSchema).max(100).optional(),
+};
+const ServiceInput = z.object(fields).strict().openapi("ServiceInput");
+const ServicePatch = z
+  .object({
+    ...fields,
+    name: fields.name.optional(),
+    containerName: containerName.optional(),
+    containerImageId: idSchema.optional(),
+  })
+  .strict()
+  .openapi("ServicePatch");
+const One = z.object({ service: ServiceJson });
+const tags = ["services"];
+
+const create = createRoute({
+  method: "post",
+  path: "/api/servers/{serverId}/services",
+  tags,
+  request: {
+    params: z.object({ serverId: idSchema.openapi({ param: { name: "serverId", in: "path" } }) }),
+    ...jsonBody(ServiceInput),
+  },
+  responses: { 201: jsonResponse(One, "Created"), ...errorResponses },
+});
+const get = createRoute({
+  method: "get",
+  path: "/api/services/{id}",
+  tags,
+  request: { params: idParams },
+  responses: { 200: jsonResponse(One, "The service"), ...errorResponses },
+});
+const patch = createRoute({
+  method: "patch",
+  path: "/api/services/{id}",
+  tags,
+  request: { params: idParams, ...jsonBody(ServicePatch) },
+  responses: { 200: jsonResponse(One, "Updated"), ...errorResponses },
+});
+const remove = createRoute({
+  method: "delete",
+  path: "/api/services/{id}",
+  tags,
+  request: { params: idParams },
+  responses: { 204: { description: "Deleted" }, ...errorResponses },
+});
+
+/** Services: containers on a server, each linked to one image, with health check and dependencies. */
+export function serviceRoutes(deps: Pick<BotDeps, "store">) {
+  const { store } = deps;
+  return apiRouter()
+    .openapi(create, async (c) => {
+      const { serverId } = c.req.valid("param");
+      if (!(await store.servers.get(serverId))) throw new NotFoundError("Server", serverId);
+      const { dependsOn, ...input } = definedOnly(c.req.valid("json"));
+      const service = await store.services.create({ ...input, serverId });
+      if (dependsOn) await store.services.setDependencies(service.id, dependsOn);
+      return c.json({ service: await withDependencies(store, service) }, 201);
+    })
+    .openapi(get, async (c) => {
+      const { id } = c.req.valid("param");
+      const service = await store.services.get(id);
+      if (!service) throw new NotFoundError("Service", id);
+      return c.json({ service: await withDependencies(store, service) }, 200);
+    })
+    .openapi(patch, async (c) => {
+      const { id } = c.req.valid("param");
+      const { dependsOn, ...patchFields } = definedOnly(c.req.valid("json"));
+      const service = await store.services.update(id, patchFields);
+      if (dependsOn) await store.services.setDependencies(id, dependsOn);
+      return c.json({ service: await withDependencies(store, service) }, 200);
+    })
+    .openapi(remove, async (c) => {
+      await store.services.delete(c.req.valid("param").id);
+      return c.body(null, 204);
+    });
+}
+
+async function withDependencies(store: Store, service: Service) {
+  const edges = await store.services.listDependencies([service.id]);
+  return serviceJson(
+    service,
+    edges.filter((e) => e.serviceId === service.id).map((e) => e.dependsOnServiceId),
+  );
+}
