@@ -15,7 +15,11 @@ describe("environments API", () => {
     const created = await call(lab, "POST", "/api/environments", { name: "staging" });
     expect(created.status).toBe(201);
     const { environment } = created.body;
-    expect(environment).toMatchObject({ name: "staging", autoPruneImages: false, pruneImagesMode: "dangling" });
+    expect(environment).toMatchObject({
+      name: "staging",
+      autoPruneImages: false,
+      pruneImagesMode: "dangling",
+    });
 
     expect((await call(lab, "GET", `/api/environments/${environment.id}`)).body).toEqual({ environment });
     const listed = await call(lab, "GET", "/api/environments");
@@ -44,7 +48,10 @@ describe("environments API", () => {
   it("answers 409 for a duplicate name or a non-empty environment, and 404 for unknown ids", async () => {
     const { body } = await call(lab, "POST", "/api/environments", { name: "dup" });
     const again = await call(lab, "POST", "/api/environments", { name: "dup" });
-    expect(again).toMatchObject({ status: 409, body: { error: "An environment with this name already exists" } });
+    expect(again).toMatchObject({
+      status: 409,
+      body: { error: "An environment with this name already exists" },
+    });
     await call(lab, "POST", `/api/environments/${body.environment.id}/servers`, {
       name: "s1",
       mode: "socket",
