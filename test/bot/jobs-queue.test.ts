@@ -113,7 +113,7 @@ describe("the job runner", () => {
         },
       },
     });
-    const ids = [];
+    const ids: string[] = [];
     for (let n = 0; n < 5; n++) ids.push((await store.jobs.enqueue({ kind: "noop", payload: { n } })).job.id);
     const flaky = (await store.jobs.enqueue({ kind: "noop", payload: { flaky: true } })).job.id;
     const broken = (await store.jobs.enqueue({ kind: "noop", payload: { broken: true } })).job.id;
