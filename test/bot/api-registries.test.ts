@@ -6,7 +6,14 @@ import { type BotLab, startBotLab } from "./bot-lab.js";
 
 const { basic } = inject("registries");
 const repo = `api-registries/app-${randomBytes(3).toString("hex")}`;
-const secrets = ["dop_v1_abc123...", basic.password, "rotated-password-value", "wrong-password-value"];
+const secrets = [
+  "dop_v1_abc123...",
+  basic.password,
+  "rotated-password-value",
+  "wrong-password-value",
+  "ecr-secret-access-key-value",
+  "gcr-private-key-value",
+];
 const answers: Answer[] = [];
 
 let lab: BotLab;
@@ -89,6 +96,26 @@ describe("registries API", () => {
       hasPassword: false,
       credentialVersion: null,
     });
+  });
+
+  it("keeps ECR and GCR key material secret too", async () => {
+    const ecr = await api("POST", `/api/environments/${envId}/registries`, {
+      name: "ecr",
+      type: "ecr",
+      registryUrl: "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+      accessKeyId: "AKIAEXAMPLEKEYID",
+      secretAccessKey: "ecr-secret-access-key-value",
+      region: "eu-west-1",
+    });
+    expect(ecr.status).toBe(200);
+    expect(ecr.body.registry).toMatchObject({ hasToken: false, hasPassword: false, credentialVersion: 1 });
+    const gcr = await api("POST", `/api/environments/${envId}/registries`, {
+      name: "gcr",
+      type: "gcr",
+      registryUrl: "https://gcr.io",
+      serviceAccountKey: '{"private_key":"gcr-private-key-value"}',
+    });
+    expect(gcr.body.registry.credentialFields).toEqual(["serviceAccountKey"]);
   });
 
   it.each([

@@ -78,6 +78,26 @@ describe("servers API", () => {
     expect(res.body.error.startsWith(field)).toBe(true);
   });
 
+  it.each([
+    [{ mode: "ssh" }, "host:"],
+    [{ mode: "ssh", host: "127.0.0.2" }, "username:"],
+  ])("refuses a PATCH that leaves an SSH server without host or user: %j", async (patch, field) => {
+    const res = await api("POST", `/api/environments/${envId}/servers`, {
+      name: `to-ssh-${field.slice(0, -1)}`,
+      mode: "socket",
+      socketPath: "/run/bridgeport-patch.sock",
+    });
+    const patched = await api("PATCH", `/api/servers/${res.body.server.id}`, patch);
+    expect(patched.status).toBe(400);
+    expect(patched.body.error.startsWith(field)).toBe(true);
+    const ok = await api("PATCH", `/api/servers/${res.body.server.id}`, {
+      mode: "ssh",
+      host: "h",
+      username: "u",
+    });
+    expect(ok.body.server).toMatchObject({ mode: "ssh", host: "h", username: "u" });
+  });
+
   it("answers 404 for unknown servers and 409 for duplicates and servers with services", async () => {
     for (const [method, path] of [
       ["GET", "/api/servers/missing"],

@@ -1,6 +1,7 @@
 import { NotFoundError } from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
+import { badRequest } from "../http/bad-request.js";
 import { definedOnly } from "../http/defined-only.js";
 import {
   apiRouter,
@@ -85,7 +86,17 @@ export function serverRoutes(deps: Pick<BotDeps, "store">) {
     })
     .openapi(patch, async (c) => {
       const { id } = c.req.valid("param");
-      const server = await store.servers.update(id, definedOnly(c.req.valid("json")));
+      const current = await store.servers.get(id);
+      if (!current) throw new NotFoundError("Server", id);
+      const input = definedOnly(c.req.valid("json"));
+      // The same rule as on create, over the merged result: an SSH server needs host and user.
+      if ((input.mode ?? current.mode) === "ssh") {
+        for (const field of ["host", "username"] as const) {
+          if (!(field in input ? input[field] : current[field]))
+            throw badRequest(field, "required when mode is ssh");
+        }
+      }
+      const server = await store.servers.update(id, input);
       return c.json({ server: serverJson(server) }, 200);
     })
     .openapi(remove, async (c) => {
