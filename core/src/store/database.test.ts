@@ -13,6 +13,7 @@ const EXPECTED_TABLES = [
   "environments",
   "image_digest_platforms",
   "image_digests",
+  "jobs",
   "locks",
   "registry_connections",
   "registry_credentials",
@@ -20,6 +21,7 @@ const EXPECTED_TABLES = [
   "servers",
   "service_dependencies",
   "services",
+  "webhook_deliveries",
 ];
 
 let dir: string | undefined;
