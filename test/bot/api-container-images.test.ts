@@ -199,21 +199,47 @@ describe("container images API", () => {
 
   it("answers a registry's check-updates per linked service (seed 000's shape)", async () => {
     const r = `${repo}-svc`;
-    await pushOciImage(basic, r, "latest", { seed: "svc" });
+    await pushOciImage(basic, r, "v2.3.1", { seed: "old", created: "2026-01-01T00:00:00Z" });
     const image = await createImage({
       name: "Per service",
       imageName: `${basic.host}/${r}`,
+      tagFilter: "v*.*.*",
       registryConnectionId: registryId,
     });
-    const service = await createService("app-worker", image.body.image.id);
-    const check = await api("POST", `/api/registries/${registryId}/check-updates`);
-    expect(check.status).toBe(200);
-    expect(check.body.results).toContainEqual({
-      serviceId: service.body.service.id,
-      name: "app-worker",
+    const id = image.body.image.id;
+    const api1 = await createService("checked-api", id);
+    const worker = await createService("checked-worker", id);
+    const quiet = await api("POST", `/api/registries/${registryId}/check-updates`);
+    expect(quiet.body.results).toContainEqual({
+      serviceId: worker.body.service.id,
+      name: "checked-worker",
       hasUpdate: false,
     });
-    expect(check.body.summary.checked).toBe(check.body.results.length);
+
+    // Deployed: the stored v2.3.1 digest. Then v2.4.0 is pushed, and both services have an update.
+    const [deployed] = (await api("GET", `/api/container-images/${id}/digests`)).body.digests;
+    await lab.bot.deps.store.images.update(id, { deployedDigestId: deployed.id });
+    await pushOciImage(basic, r, "v2.4.0", { seed: "new", created: "2026-02-25T10:00:00Z" });
+    const check = await api("POST", `/api/registries/${registryId}/check-updates`);
+    expect(check.status).toBe(200);
+    expect(check.body.results).toEqual(
+      expect.arrayContaining([
+        { serviceId: api1.body.service.id, name: "checked-api", hasUpdate: true, latestTag: "v2.4.0" },
+        { serviceId: worker.body.service.id, name: "checked-worker", hasUpdate: true, latestTag: "v2.4.0" },
+      ]),
+    );
+    expect(check.body.summary).toEqual({
+      checked: check.body.results.length,
+      withUpdates: check.body.results.filter((x: { hasUpdate: boolean }) => x.hasUpdate).length,
+      errors: 0,
+    });
+    expect(check.body.summary.withUpdates).toBeGreaterThanOrEqual(2);
+    const single = await api("POST", `/api/container-images/${id}/check-updates`);
+    expect(single.body).toMatchObject({
+      hasUpdate: true,
+      latestTag: "v2.4.0",
+      image: { updateAvailable: true },
+    });
   });
 
   it("lists linkable services and links one to another image of the environment", async () => {

@@ -26,7 +26,7 @@ export function allStrings(value: unknown): string[] {
   return [];
 }
 
-/** Asserts-by-throwing that no secret appears in the text or any string of the answer. */
+/** The secrets that appear in the answer's raw text or in any of its JSON keys and strings. */
 export function leaks(answer: Answer, secrets: readonly string[]): string[] {
   const strings = allStrings(answer.body);
   return secrets.filter((s) => answer.text.includes(s) || strings.some((v) => v.includes(s)));
