@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../bot/src/app.js";
+import { createLogger } from "../../bot/src/log.js";
 import type { BotLab } from "./bot-lab.js";
 import { settledJob, startWebhookLab, type WebhookSecrets } from "./webhooks-lab.js";
 
@@ -149,5 +151,32 @@ describe("duplicate deliveries", () => {
     const count = (outcome: string) =>
       metrics.values.find((v) => v.labels.source === "quay" && v.labels.outcome === outcome)?.value;
     expect([count("queued"), count("duplicate")]).toEqual([1, 1]);
+  });
+});
+
+describe("an unexpected failure inside a receiver", () => {
+  it("answers 500 and logs the route, never the token in the URL", async () => {
+    const lines: string[] = [];
+    const { deps } = lab.bot;
+    const app = createApp({
+      ...deps,
+      log: createLogger("error", { write: (line: string) => lines.push(line) }),
+      store: {
+        ...deps.store,
+        webhookDeliveries: {
+          ...deps.store.webhookDeliveries,
+          find: () => Promise.reject(new Error("database is locked")),
+        },
+      },
+    });
+    const res = await app.request(`/webhooks/quay/${secrets.quay}`, {
+      method: "POST",
+      body: fixture("quay-repo-push.json"),
+      headers: { "content-type": "application/json" },
+    });
+    expect(res.status).toBe(500);
+    expect(lines.join("")).toContain("database is locked");
+    expect(lines.join("")).toContain("/webhooks/quay/:token");
+    expect(lines.join("") + (await res.text())).not.toContain(secrets.quay);
   });
 });

@@ -12,7 +12,16 @@ import { quayWebhook } from "./quay.js";
  * registry work.
  */
 export function webhookRoutes(deps: BotDeps) {
-  return new Hono()
+  const routes = new Hono();
+  // The app's error handler logs the path, and two receivers carry their secret in it.
+  routes.onError((error, c) => {
+    deps.log.error(
+      { err: { name: error.name, message: error.message }, path: c.req.routePath },
+      "webhook request failed",
+    );
+    return c.json({ error: "Internal error: see the bot's log" }, 500);
+  });
+  return routes
     .route("/distribution", distributionWebhook(deps))
     .route("/dockerhub", dockerHubWebhook(deps))
     .route("/github", gitHubWebhook(deps))
