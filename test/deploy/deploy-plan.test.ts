@@ -1,6 +1,12 @@
 import { existsSync } from "node:fs";
 import { type AddressInfo, createServer, type Socket } from "node:net";
-import { discoverServer, inspectContainer, requestDeploy } from "@bridgeport/core";
+import {
+  discoverServer,
+  inspectContainer,
+  requestDeploy,
+  storeHostProvider,
+  weeklyPrune,
+} from "@bridgeport/core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type DeployLab, startDeployLab } from "./deploy-lab.js";
 
@@ -157,6 +163,31 @@ describe("digest deploys on real servers (registry + sshd + dockerd)", () => {
     expect(service?.deployedDigest).toBe((await lab.running(0)).digest);
     const again = await discoverServer(store, server, socket);
     expect(again).toMatchObject({ imagesCreated: [], servicesCreated: [], servicesLinked: [] });
+  });
+
+  it("prunes images after a deploy where the environment asks for it, and weekly, without failing anything", async () => {
+    const { store } = lab.ctx;
+    await store.environments.update(lab.image.environmentId, {
+      autoPruneImages: true,
+      pruneImagesMode: "dangling",
+    });
+    try {
+      const hosts = storeHostProvider(store);
+      try {
+        const outcomes = await weeklyPrune(store, hosts);
+        expect(outcomes.map((o) => o.serverId).sort()).toEqual(lab.servers.map((s) => s.id).sort());
+        for (const o of outcomes) {
+          expect(o.ok).toBe(true);
+          if (o.ok) expect(o.result.spaceReclaimedHuman).toMatch(/^\d+(\.\d+)?[kMGT]?B$/);
+        }
+      } finally {
+        await hosts.close();
+      }
+      // The running services are untouched by a dangling prune.
+      for (const i of [0, 1]) expect((await lab.running(i)).running).toBe(true);
+    } finally {
+      await store.environments.update(lab.image.environmentId, { autoPruneImages: false });
+    }
   });
 
   it("a wrong registry password fails fast with 'docker login failed: ...' and changes nothing", async () => {

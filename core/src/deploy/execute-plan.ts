@@ -14,6 +14,7 @@ import type { HostProvider } from "./host-provider.js";
 import type { DeployPlan, PlanStep } from "./plan.js";
 import { type FinalStatus, finishPlan } from "./plan-finish.js";
 import type { PlanEvent } from "./plan-result.js";
+import { pruneServers } from "./prune.js";
 import { checkServiceHealth } from "./service-health.js";
 
 export interface ExecuteDeps {
@@ -212,6 +213,7 @@ export async function executePlan(planId: string, deps: ExecuteDeps): Promise<vo
       },
       now(),
     );
+    if (status === "success") await pruneAfterDeploy(deps, record.environmentId, plan);
     emit({ type: "plan", planId, status });
   } finally {
     clearInterval(renew);
@@ -231,6 +233,14 @@ async function sequential<T, R extends { ok: boolean }>(
     if (!result.ok) break;
   }
   return out;
+}
+
+/** Best effort, after a successful deploy, where the environment asks for it (seed 001). */
+async function pruneAfterDeploy(deps: ExecuteDeps, environmentId: string, plan: DeployPlan): Promise<void> {
+  const env = await deps.store.environments.get(environmentId);
+  if (!env?.autoPruneImages) return;
+  const servers = [...new Set(plan.levels.flat().map((s) => s.serverId))];
+  await pruneServers(deps.hosts, servers, env.pruneImagesMode);
 }
 
 async function registryAccess(deps: ExecuteDeps, imageId: string): Promise<RegistryAccess> {

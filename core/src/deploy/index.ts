@@ -6,5 +6,6 @@ export * from "./host-provider.js";
 export * from "./plan.js";
 export * from "./plan-finish.js";
 export * from "./plan-result.js";
+export * from "./prune.js";
 export * from "./recover-plans.js";
 export * from "./service-health.js";
