@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { BotDeps } from "./deps.js";
 import { type AuthVariables, bearerAuth } from "./http/auth.js";
 import { errorHandler } from "./http/errors.js";
+import { validationHook } from "./http/openapi-router.js";
 import { apiTokenRoutes } from "./routes/api-tokens.js";
 import { containerImageDeployRoutes } from "./routes/container-image-deploy.js";
 import { containerImageRegistryRoutes } from "./routes/container-image-registry.js";
@@ -48,18 +49,4 @@ export function createApp(deps: BotDeps) {
   app.doc31("/api/openapi.json", { openapi: "3.1.0", info: { title: "Bridgeport API", version: "1" } });
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   return app;
-}
-
-/** zod failures answer 400 naming the field and what it must be. */
-function validationHook(
-  result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } },
-  c: { json: (body: unknown, status: 400) => Response },
-) {
-  if (result.success || !result.error) return undefined;
-  const issues = result.error.issues.map((i) => ({
-    field: i.path.map(String).join(".") || "(body)",
-    message: i.message,
-  }));
-  const first = issues[0];
-  return c.json({ error: first ? `${first.field}: ${first.message}` : "Invalid request", issues }, 400);
 }

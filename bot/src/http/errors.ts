@@ -13,7 +13,10 @@ export function errorHandler(log: Logger) {
     if (error instanceof ConflictError) return c.json({ error: error.message }, 409);
     if (error instanceof HTTPException)
       return c.json({ error: error.message || "Bad request" }, error.status);
-    log.error({ err: { name: error.name, message: error.message }, path: c.req.path }, "request failed");
+    log.error(
+      { err: { name: error.name, message: error.message }, route: c.req.routePath },
+      "request failed",
+    );
     return c.json({ error: "Internal error: see the bot's log" }, 500);
   };
 }

@@ -121,6 +121,8 @@ export async function executePlan(planId: string, deps: ExecuteDeps): Promise<vo
             deps.settleMs,
           );
           await log(`unhealthy: previous container restored (${restored.detail})`);
+          if (!restored.healthy)
+            restoreProblems.push(`${step.serviceName} on ${step.serverName} restored but ${restored.detail}`);
           await finishStep(row, "failed", stepStarted, `unhealthy: ${verdict.detail}`);
           stepEvent(step, "failed", verdict.detail);
           return { ok: false };
@@ -146,6 +148,7 @@ export async function executePlan(planId: string, deps: ExecuteDeps): Promise<vo
     ) => store.plans.updateStep(row.id, { status, finishedAt: now(), durationMs: Date.now() - since, error });
 
     const changed: Changed[] = [];
+    const restoreProblems: string[] = [];
     let failed = false;
     for (const level of plan.levels) {
       const outcomes = plan.parallel
@@ -168,17 +171,13 @@ export async function executePlan(planId: string, deps: ExecuteDeps): Promise<vo
       for (const c of changed) await c.replacement.commit();
       status = failed ? "failed" : "success";
     } else {
-      const problems: string[] = [];
-      for (const c of [...changed].reverse()) {
+      const problems: string[] = [...restoreProblems];
+      const restore = async (c: Changed) => {
         try {
           await c.replacement.rollback();
           const host = await deps.hosts.host(c.step.serverId);
-          const verdict = await checkServiceHealth(
-            host,
-            c.step.containerName,
-            services.get(c.step.serviceId)?.healthCheck ?? null,
-            deps.settleMs,
-          );
+          const health = services.get(c.step.serviceId)?.healthCheck ?? null;
+          const verdict = await checkServiceHealth(host, c.step.containerName, health, deps.settleMs);
           await store.plans.appendStepLog(
             c.record.id,
             `${new Date().toISOString()} rolled back: ${verdict.detail}\n`,
@@ -192,7 +191,11 @@ export async function executePlan(planId: string, deps: ExecuteDeps): Promise<vo
             `${c.step.serviceName} on ${c.step.serverName}: ${error instanceof Error ? error.message : String(error)}`,
           );
         }
-      }
+      };
+      // Newest level first; the services of one level were changed together and go back together.
+      const levels = [...new Set(changed.map((c) => c.step.level))].sort((x, y) => y - x);
+      for (const level of levels)
+        await Promise.all(changed.filter((c) => c.step.level === level).map(restore));
       status = problems.length === 0 ? "rolled_back" : "rollback_failed";
       rollbackOutcome =
         problems.length === 0
