@@ -84,7 +84,15 @@ export async function executePlan(planId: string, deps: ExecuteDeps): Promise<vo
         ...(detail ? { detail } : {}),
       });
 
+    // With autoRollback, the first failure in a parallel level ends the others' waiting: they are
+    // going back to their previous digest anyway, and every second counts in a rollback.
+    let levelAbort = new AbortController();
     const runStep = async (step: PlanStep): Promise<StepOutcome> => {
+      const outcome = await runStepInner(step);
+      if (!outcome.ok && plan.autoRollback) levelAbort.abort("another service in this level failed");
+      return outcome;
+    };
+    const runStepInner = async (step: PlanStep): Promise<StepOutcome> => {
       const row = recordOf(step);
       const stepStarted = Date.now();
       const log = (line: string) =>
@@ -110,6 +118,7 @@ export async function executePlan(planId: string, deps: ExecuteDeps): Promise<vo
           step.containerName,
           services.get(step.serviceId)?.healthCheck ?? null,
           deps.settleMs,
+          levelAbort.signal,
         );
         await log(`health: ${verdict.detail} (${verdict.attempts} attempts)`);
         if (!verdict.healthy) {
@@ -151,6 +160,7 @@ export async function executePlan(planId: string, deps: ExecuteDeps): Promise<vo
     const restoreProblems: string[] = [];
     let failed = false;
     for (const level of plan.levels) {
+      levelAbort = new AbortController();
       const outcomes = plan.parallel
         ? await Promise.all(level.map(runStep))
         : await sequential(level, runStep);

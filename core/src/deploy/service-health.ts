@@ -12,22 +12,17 @@ export async function checkServiceHealth(
   container: string,
   definition: HealthCheckDefinition | null,
   settleMs = 1_000,
+  signal?: AbortSignal,
 ): Promise<HealthVerdict> {
   const started = Date.now();
+  const target = { engine: host.engine, probe: host.probe, container };
+  const options = signal ? { signal } : {};
   if (definition) {
-    return runHealthCheck(healthCheckSchema.parse(definition), {
-      engine: host.engine,
-      probe: host.probe,
-      container,
-    });
+    return runHealthCheck(healthCheckSchema.parse(definition), target, options);
   }
   const inspected = await inspectContainer(host.engine, container);
   if (inspected?.Config.Healthcheck?.Test && inspected.Config.Healthcheck.Test[0] !== "NONE") {
-    return runHealthCheck(healthCheckSchema.parse({ kind: "docker" }), {
-      engine: host.engine,
-      probe: host.probe,
-      container,
-    });
+    return runHealthCheck(healthCheckSchema.parse({ kind: "docker" }), target, options);
   }
   await new Promise((resolve) => setTimeout(resolve, settleMs));
   const after = await inspectContainer(host.engine, container);

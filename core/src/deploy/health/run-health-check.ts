@@ -26,7 +26,7 @@ export interface HealthTarget {
 export async function runHealthCheck(
   check: HealthCheck,
   target: HealthTarget,
-  deps: { clock?: Clock } = {},
+  deps: { clock?: Clock; signal?: AbortSignal } = {},
 ): Promise<HealthVerdict> {
   const clock = deps.clock ?? systemClock;
   const started = clock.now();
@@ -37,6 +37,11 @@ export async function runHealthCheck(
     outcome = await attempt(check, target);
     if (outcome.ok || outcome.final === true || attempts >= check.retries) break;
     await clock.sleep(check.intervalMs);
+    // A plan that is already rolling back has no use for the rest of this check.
+    if (deps.signal?.aborted) {
+      outcome = { ok: false, detail: `stopped waiting: ${String(deps.signal.reason ?? "aborted")}` };
+      break;
+    }
   }
   return { healthy: outcome.ok, attempts, durationMs: clock.now() - started, detail: outcome.detail };
 }
