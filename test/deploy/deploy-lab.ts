@@ -48,9 +48,13 @@ export async function startDeployLab(
   registryInfo: RegistryInfo,
   count = 2,
   basePort = 18_100,
+  /** Another process's store (a running bot's), instead of a fresh one the lab owns. */
+  shared?: Pick<DeployLab["ctx"], "store" | "registries">,
 ): Promise<DeployLab> {
   const fleet = await startHostFleet({ count, dockerd: "per-host", insecureRegistries: [registryInfo.host] });
-  const ctx = await openTestStore();
+  const ctx: DeployLab["ctx"] = shared
+    ? { ...shared, path: "", masterKey: Buffer.alloc(0), close: async () => undefined }
+    : await openTestStore();
   const { store } = ctx;
   const repo = `deploy/web-${randomUUID().slice(0, 8)}`;
   const versions = {
