@@ -5,14 +5,8 @@ import { badRequest } from "../http/bad-request.js";
 import { definedOnly } from "../http/defined-only.js";
 import { ImageCreateInput, ImagePatchInput } from "../http/image-input.js";
 import { ImageJson, imageJson } from "../http/image-json.js";
-import {
-  apiRouter,
-  errorResponses,
-  idParams,
-  idSchema,
-  jsonBody,
-  jsonResponse,
-} from "../http/openapi-router.js";
+import { itemRoutes } from "../http/item-routes.js";
+import { apiRouter, errorResponses, idSchema, jsonBody, jsonResponse } from "../http/openapi-router.js";
 
 const envParams = z.object({ envId: idSchema.openapi({ param: { name: "envId", in: "path" } }) });
 const One = z.object({ image: ImageJson });
@@ -35,27 +29,13 @@ const list = createRoute({
     ...errorResponses,
   },
 });
-const get = createRoute({
-  method: "get",
-  path: "/api/container-images/{id}",
+const { get, patch, remove } = itemRoutes(
+  "/api/container-images/{id}",
   tags,
-  request: { params: idParams },
-  responses: { 200: jsonResponse(One, "The container image"), ...errorResponses },
-});
-const patch = createRoute({
-  method: "patch",
-  path: "/api/container-images/{id}",
-  tags,
-  request: { params: idParams, ...jsonBody(ImagePatchInput) },
-  responses: { 200: jsonResponse(One, "Updated"), ...errorResponses },
-});
-const remove = createRoute({
-  method: "delete",
-  path: "/api/container-images/{id}",
-  tags,
-  request: { params: idParams },
-  responses: { 204: { description: "Deleted" }, ...errorResponses },
-});
+  One,
+  ImagePatchInput,
+  "The container image",
+);
 
 /** Container images (seed 001): one image definition shared by every service that runs it. */
 export function containerImageRoutes(deps: Pick<BotDeps, "store">) {

@@ -3,7 +3,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
 import { definedOnly } from "../http/defined-only.js";
 import { EnvironmentJson, environmentJson } from "../http/environment-json.js";
-import { apiRouter, errorResponses, idParams, jsonBody, jsonResponse } from "../http/openapi-router.js";
+import { itemRoutes } from "../http/item-routes.js";
+import { apiRouter, errorResponses, jsonBody, jsonResponse } from "../http/openapi-router.js";
 
 const name = z
   .string()
@@ -33,27 +34,13 @@ const list = createRoute({
   tags,
   responses: { 200: jsonResponse(z.object({ environments: z.array(EnvironmentJson) }), "All environments") },
 });
-const get = createRoute({
-  method: "get",
-  path: "/api/environments/{id}",
+const { get, patch, remove } = itemRoutes(
+  "/api/environments/{id}",
   tags,
-  request: { params: idParams },
-  responses: { 200: jsonResponse(One, "The environment"), ...errorResponses },
-});
-const patch = createRoute({
-  method: "patch",
-  path: "/api/environments/{id}",
-  tags,
-  request: { params: idParams, ...jsonBody(EnvironmentInput.partial()) },
-  responses: { 200: jsonResponse(One, "Updated"), ...errorResponses },
-});
-const remove = createRoute({
-  method: "delete",
-  path: "/api/environments/{id}",
-  tags,
-  request: { params: idParams },
-  responses: { 204: { description: "Deleted" }, ...errorResponses },
-});
+  One,
+  EnvironmentInput.partial(),
+  "The environment",
+);
 
 /** Environments (staging, production...): they scope registries, images, servers and services. */
 export function environmentRoutes(deps: Pick<BotDeps, "store">) {

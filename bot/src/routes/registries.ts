@@ -1,14 +1,8 @@
 import { NotFoundError } from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
-import {
-  apiRouter,
-  errorResponses,
-  idParams,
-  idSchema,
-  jsonBody,
-  jsonResponse,
-} from "../http/openapi-router.js";
+import { itemRoutes } from "../http/item-routes.js";
+import { apiRouter, errorResponses, idSchema, jsonBody, jsonResponse } from "../http/openapi-router.js";
 import { hasSecrets, RegistryCreateInput, RegistryPatchInput, splitSecrets } from "../http/registry-input.js";
 import { RegistryJson, registryJson } from "../http/registry-json.js";
 
@@ -33,30 +27,14 @@ const list = createRoute({
     ...errorResponses,
   },
 });
-const get = createRoute({
-  method: "get",
-  path: "/api/registries/{id}",
+const { get, patch, remove } = itemRoutes(
+  "/api/registries/{id}",
   tags,
-  request: { params: idParams },
-  responses: { 200: jsonResponse(One, "The registry connection"), ...errorResponses },
-});
-const patch = createRoute({
-  method: "patch",
-  path: "/api/registries/{id}",
-  tags,
-  request: { params: idParams, ...jsonBody(RegistryPatchInput) },
-  responses: {
-    200: jsonResponse(One, "Updated; secret fields sent become a new credential version"),
-    ...errorResponses,
-  },
-});
-const remove = createRoute({
-  method: "delete",
-  path: "/api/registries/{id}",
-  tags,
-  request: { params: idParams },
-  responses: { 204: { description: "Deleted" }, ...errorResponses },
-});
+  One,
+  RegistryPatchInput,
+  "The registry connection",
+  "Updated; secret fields sent become a new credential version",
+);
 
 /** Registry connections (seed 000). Secrets go in, never out: hasToken, hasPassword, credentialVersion. */
 export function registryRoutes(deps: Pick<BotDeps, "store">) {

@@ -3,14 +3,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
 import { badRequest } from "../http/bad-request.js";
 import { definedOnly } from "../http/defined-only.js";
-import {
-  apiRouter,
-  errorResponses,
-  idParams,
-  idSchema,
-  jsonBody,
-  jsonResponse,
-} from "../http/openapi-router.js";
+import { itemRoutes } from "../http/item-routes.js";
+import { apiRouter, errorResponses, idSchema, jsonBody, jsonResponse } from "../http/openapi-router.js";
 import { ServerCreateInput, ServerPatchInput } from "../http/server-input.js";
 import { ServerJson, serverJson } from "../http/server-json.js";
 
@@ -35,27 +29,7 @@ const list = createRoute({
     ...errorResponses,
   },
 });
-const get = createRoute({
-  method: "get",
-  path: "/api/servers/{id}",
-  tags,
-  request: { params: idParams },
-  responses: { 200: jsonResponse(One, "The server"), ...errorResponses },
-});
-const patch = createRoute({
-  method: "patch",
-  path: "/api/servers/{id}",
-  tags,
-  request: { params: idParams, ...jsonBody(ServerPatchInput) },
-  responses: { 200: jsonResponse(One, "Updated"), ...errorResponses },
-});
-const remove = createRoute({
-  method: "delete",
-  path: "/api/servers/{id}",
-  tags,
-  request: { params: idParams },
-  responses: { 204: { description: "Deleted" }, ...errorResponses },
-});
+const { get, patch, remove } = itemRoutes("/api/servers/{id}", tags, One, ServerPatchInput, "The server");
 
 /** Docker hosts, reached over SSH or a local socket. The key or password shows only as hasSecret. */
 export function serverRoutes(deps: Pick<BotDeps, "store">) {

@@ -2,14 +2,8 @@ import { healthCheckSchema, NotFoundError, SERVICE_KINDS, type Service, type Sto
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
 import { definedOnly } from "../http/defined-only.js";
-import {
-  apiRouter,
-  errorResponses,
-  idParams,
-  idSchema,
-  jsonBody,
-  jsonResponse,
-} from "../http/openapi-router.js";
+import { itemRoutes } from "../http/item-routes.js";
+import { apiRouter, errorResponses, idSchema, jsonBody, jsonResponse } from "../http/openapi-router.js";
 import { ServiceJson, serviceJson } from "../http/server-json.js";
 
 const containerName = z
@@ -61,27 +55,7 @@ const create = createRoute({
   },
   responses: { 201: jsonResponse(One, "Created"), ...errorResponses },
 });
-const get = createRoute({
-  method: "get",
-  path: "/api/services/{id}",
-  tags,
-  request: { params: idParams },
-  responses: { 200: jsonResponse(One, "The service"), ...errorResponses },
-});
-const patch = createRoute({
-  method: "patch",
-  path: "/api/services/{id}",
-  tags,
-  request: { params: idParams, ...jsonBody(ServicePatch) },
-  responses: { 200: jsonResponse(One, "Updated"), ...errorResponses },
-});
-const remove = createRoute({
-  method: "delete",
-  path: "/api/services/{id}",
-  tags,
-  request: { params: idParams },
-  responses: { 204: { description: "Deleted" }, ...errorResponses },
-});
+const { get, patch, remove } = itemRoutes("/api/services/{id}", tags, One, ServicePatch, "The service");
 
 /** Services: containers on a server, each linked to one image, with health check and dependencies. */
 export function serviceRoutes(deps: Pick<BotDeps, "store">) {
