@@ -7,6 +7,7 @@ import {
   type RegistryDeps,
   type Store,
   snapshotRepository,
+  storedConnection,
 } from "@bridgeport/core";
 
 /** What a registry client needs for a stored connection, its active credentials decrypted. */
@@ -14,13 +15,7 @@ export async function connectionInfo(
   store: Store,
   registry: RegistryConnection,
 ): Promise<RegistryConnectionInfo> {
-  const { version, secrets } = await store.registries.getSecrets(registry.id);
-  return {
-    type: registry.type,
-    registryUrl: registry.registryUrl,
-    secrets,
-    identity: `${registry.id}@v${version ?? 0}`,
-  };
+  return (await storedConnection(store, registry)).info;
 }
 
 export async function connectStored(

@@ -1,3 +1,4 @@
+import { storedConnection } from "../images/index.js";
 import type { RegistryDeps } from "../registry/index.js";
 import { resolveProvider } from "../registry/index.js";
 import {
@@ -170,9 +171,9 @@ export async function executePlan(planId: string, deps: ExecuteDeps): Promise<vo
         break;
       }
     }
-    for (const row of steps) {
-      const current = (await store.plans.getWithSteps(planId))?.steps.find((s) => s.id === row.id);
-      if (current?.status === "pending") await store.plans.updateStep(row.id, { status: "skipped" });
+    const current = (await store.plans.getWithSteps(planId))?.steps ?? [];
+    for (const row of current) {
+      if (row.status === "pending") await store.plans.updateStep(row.id, { status: "skipped" });
     }
 
     let status: FinalStatus;
@@ -261,19 +262,7 @@ async function registryAccess(deps: ExecuteDeps, imageId: string): Promise<Regis
   if (!image?.registryConnectionId) return { registryId: "none", credentialVersion: 0, login: null };
   const registry = await deps.store.registries.get(image.registryConnectionId);
   if (!registry) return { registryId: "none", credentialVersion: 0, login: null };
-  const credentials = await deps.store.registries.getSecrets(registry.id);
-  const provider = resolveProvider(
-    {
-      type: registry.type,
-      registryUrl: registry.registryUrl,
-      secrets: credentials.secrets,
-      identity: `${registry.id}@v${credentials.version ?? 0}`,
-    },
-    deps.registries,
-  );
-  return {
-    registryId: registry.id,
-    credentialVersion: credentials.version ?? 0,
-    login: await registryLoginFor(provider),
-  };
+  const { info, credentialVersion } = await storedConnection(deps.store, registry);
+  const provider = resolveProvider(info, deps.registries);
+  return { registryId: registry.id, credentialVersion, login: await registryLoginFor(provider) };
 }

@@ -1,7 +1,6 @@
 import {
   connectRegistry,
   parseImageName,
-  type RegistryConnectionInfo,
   type RegistryDeps,
   RegistryError,
   snapshotRepository,
@@ -9,6 +8,7 @@ import {
 import type { ContainerImage, Store } from "../store/index.js";
 import { compareTagsNewestFirst, matchesTagFilter } from "../tags/index.js";
 import { planDigestRows } from "./digest-rows.js";
+import { storedConnection } from "./stored-connection.js";
 import { assessUpdate, type UpdateAssessment } from "./update-assessment.js";
 
 export interface ImageSyncDeps {
@@ -38,13 +38,7 @@ export async function syncImage(deps: ImageSyncDeps, image: ContainerImage): Pro
   const registry = await deps.store.registries.get(image.registryConnectionId);
   if (!registry)
     return { kind: "skipped", imageId: image.id, reason: "No registry connection configured for this image" };
-  const credentials = await deps.store.registries.getSecrets(registry.id);
-  const conn: RegistryConnectionInfo = {
-    type: registry.type,
-    registryUrl: registry.registryUrl,
-    secrets: credentials.secrets,
-    identity: `${registry.id}@v${credentials.version ?? 0}`,
-  };
+  const { info: conn } = await storedConnection(deps.store, registry);
   const filter = (tag: string) => matchesTagFilter(tag, image.tagFilter);
   const stored = await deps.store.digests.listForImage(image.id);
   const known = {
