@@ -7,6 +7,7 @@ import { apiTokenRoutes } from "./routes/api-tokens.js";
 import { containerImageDeployRoutes } from "./routes/container-image-deploy.js";
 import { containerImageRegistryRoutes } from "./routes/container-image-registry.js";
 import { containerImageRoutes } from "./routes/container-images.js";
+import { deployRoutes } from "./routes/deploy.js";
 import { deploymentPlanRoutes } from "./routes/deployment-plans.js";
 import { environmentRoutes } from "./routes/environments.js";
 import { healthRoutes } from "./routes/health.js";
@@ -44,6 +45,7 @@ export function createApp(deps: BotDeps) {
   app.route("/", containerImageRoutes(deps));
   app.route("/", containerImageRegistryRoutes(deps));
   app.route("/", containerImageDeployRoutes(deps));
+  app.route("/", deployRoutes(deps));
   app.route("/", deploymentPlanRoutes(deps));
   app.route("/", apiTokenRoutes(deps));
   app.doc31("/api/openapi.json", { openapi: "3.1.0", info: { title: "Bridgeport API", version: "1" } });

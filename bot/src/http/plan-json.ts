@@ -4,6 +4,8 @@ import {
   PLAN_STATUSES,
   PLAN_TRIGGERS,
   type PlanResult,
+  SERVICE_HEALTH,
+  type ServiceHealth,
   STEP_ACTIONS,
   STEP_STATUSES,
   type Store,
@@ -56,7 +58,7 @@ const ServiceResultJson = z.object({
   fromDigest: z.string().nullable(),
   toDigest: z.string(),
   status: z.enum(STEP_STATUSES),
-  health: z.string().nullable(),
+  health: z.enum(SERVICE_HEALTH).nullable(),
   durationMs: z.number().int().nullable(),
   error: z.string().nullable(),
 });
@@ -69,6 +71,8 @@ export const PlanDetailJson = z
     result: z.object({
       planId: z.string(),
       status: z.enum(PLAN_STATUSES),
+      dryRun: z.boolean(),
+      environment: z.string(),
       image: z.string(),
       digest: z.string(),
       tag: z.string().nullable(),
@@ -86,6 +90,7 @@ export async function loadPlanDetail(store: Store, planId: string): Promise<Plan
   if (!stored) return undefined;
   const { plan, steps } = stored;
   const image = await store.images.get(plan.containerImageId);
+  const environment = await store.environments.get(plan.environmentId);
   const services = new Map(
     (await store.services.list({ environmentId: plan.environmentId })).map((s) => [s.id, s]),
   );
@@ -103,16 +108,28 @@ export async function loadPlanDetail(store: Store, planId: string): Promise<Plan
   return {
     plan: planFields(plan),
     steps: stepJson,
-    result: planResult(plan, image?.imageName ?? plan.containerImageId, stepJson),
+    result: planResult(
+      plan,
+      {
+        image: image?.imageName ?? plan.containerImageId,
+        environment: environment?.name ?? plan.environmentId,
+      },
+      stepJson,
+    ),
   };
 }
 
-function planResult(plan: DeploymentPlan, image: string, steps: z.infer<typeof StepJson>[]): PlanResult {
+function planResult(
+  plan: DeploymentPlan,
+  names: { image: string; environment: string },
+  steps: z.infer<typeof StepJson>[],
+): PlanResult {
   const deploys = steps.filter((s) => s.action === "deploy");
   return {
     planId: plan.id,
     status: plan.status,
-    image,
+    dryRun: plan.dryRun,
+    ...names,
     digest: plan.targetDigest,
     tag: plan.targetTag,
     error: plan.error,
@@ -128,12 +145,18 @@ function planResult(plan: DeploymentPlan, image: string, steps: z.infer<typeof S
         fromDigest: step.fromDigest,
         toDigest: step.toDigest,
         status: rolledBack ? "rolled_back" : step.status,
-        health: null,
+        health: healthOf(step),
         durationMs: step.durationMs,
         error: step.error,
       };
     }),
   };
+}
+
+/** The deploy step logs the health verdict (`health: ...`); a failed one ends `unhealthy: ...`. */
+function healthOf(step: { log: string; error: string | null }): ServiceHealth | null {
+  if (step.error?.startsWith("unhealthy:")) return "unhealthy";
+  return /^\S+ health: /m.test(step.log) ? "healthy" : null;
 }
 
 function planFields(plan: DeploymentPlan): z.infer<typeof PlanJson> {

@@ -8,14 +8,21 @@ export interface ServiceResult {
   fromDigest: string | null;
   toDigest: string;
   status: StepStatus;
-  health: string | null;
+  /** The health check's verdict on the new digest; null when it never got that far. */
+  health: ServiceHealth | null;
   durationMs: number | null;
   error: string | null;
 }
 
+export const SERVICE_HEALTH = ["healthy", "unhealthy"] as const;
+export type ServiceHealth = (typeof SERVICE_HEALTH)[number];
+
 export interface PlanResult {
   planId: string;
   status: PlanStatus;
+  /** A dry run shows the plan and changes nothing. */
+  dryRun: boolean;
+  environment: string;
   image: string;
   digest: string;
   tag: string | null;

@@ -45,12 +45,13 @@ export function planDigestRows(
   }
   for (const details of snapshot.newDigests) {
     if (storedDigests.has(details.digest)) continue;
-    rows.push(newRow(details, sortTags(confirmed.get(details.digest) ?? []), now));
+    rows.push(newDigestRow(details, sortTags(confirmed.get(details.digest) ?? []), now));
   }
   return rows;
 }
 
-function newRow(details: DigestDetails, tags: string[], now: Date): DigestUpsert {
+/** The stored row for a digest first seen now, with these tags. */
+export function newDigestRow(details: DigestDetails, tags: string[], now: Date): DigestUpsert {
   return {
     manifestDigest: details.digest,
     mediaType: details.mediaType,

@@ -3,6 +3,7 @@ export * from "./check-updates.js";
 export * from "./digest-rows.js";
 export * from "./image-sync.js";
 export * from "./image-syncer.js";
+export * from "./lookup-digest.js";
 export * from "./schedule.js";
 export * from "./scheduler.js";
 export * from "./stored-connection.js";

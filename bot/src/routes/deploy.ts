@@ -1,0 +1,108 @@
+import { ConflictError, lookupDigest, requestDeploy, resolveDeployTarget } from "@bridgeport/core";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { BotDeps } from "../deps.js";
+import { notFound, refused } from "../http/bad-request.js";
+import { apiRouter, ErrorSchema, errorResponses, jsonBody, jsonResponse } from "../http/openapi-router.js";
+import { loadPlanDetail, PlanDetailJson } from "../http/plan-json.js";
+
+const DeployByNameJson = z
+  .object({
+    environment: z.string().min(1).max(200).openapi({ description: "Environment name or id" }),
+    image: z
+      .string()
+      .min(1)
+      .max(500)
+      .openapi({ description: "Container image as configured (registry/repository), its name, or its id" }),
+    digest: z.string().max(200).optional().openapi({ description: "sha256:<64 hex>; or give tag" }),
+    tag: z
+      .string()
+      .max(200)
+      .optional()
+      .openapi({ description: "A tag, resolved to its digest now; or give digest" }),
+    autoRollback: z.boolean().default(true),
+    dryRun: z.boolean().default(false).openapi({ description: "Record and return the plan; change nothing" }),
+    trigger: z.enum(["api", "action"]).default("api"),
+    /** Where the request came from (workflow run, commit), kept with the plan. */
+    context: z.record(z.string().max(100), z.union([z.string().max(2000), z.number()])).optional(),
+  })
+  .strict()
+  .refine((b) => (b.digest === undefined) !== (b.tag === undefined), {
+    message: "give exactly one of digest or tag",
+    path: ["digest"],
+  });
+
+const CandidateJson = z.object({ digest: z.string(), tags: z.array(z.string()), pushedAt: z.string() });
+
+const deploy = createRoute({
+  method: "post",
+  path: "/api/deploy",
+  tags: ["deploy"],
+  summary: "Deploy an image's digest (or tag) to an environment, by name",
+  request: jsonBody(DeployByNameJson),
+  responses: {
+    202: jsonResponse(
+      z.object({ planId: z.string(), detail: PlanDetailJson }),
+      "Planned (and started unless dryRun); follow GET /api/deployment-plans/{planId}",
+    ),
+    ...errorResponses,
+    404: jsonResponse(
+      ErrorSchema.extend({ field: z.string(), candidates: z.array(CandidateJson).optional() }),
+      "Unknown environment, image, digest or tag: the message lists what exists",
+    ),
+  },
+});
+
+/**
+ * Deploys by name, for callers that know an image and a digest but not the bot's ids (the
+ * Action, scripts). A digest the bot has not seen yet is looked for in the registry first.
+ */
+export function deployRoutes(deps: Pick<BotDeps, "store" | "plans" | "syncer" | "registries">) {
+  const { store } = deps;
+  return apiRouter().openapi(deploy, async (c) => {
+    const body = c.req.valid("json");
+    const target = await resolveDeployTarget(
+      {
+        store,
+        sync: (image) => deps.syncer.sync(image),
+        lookup: (image, reference) =>
+          lookupDigest({ store, registries: deps.registries, now: () => new Date() }, image, reference),
+      },
+      {
+        environment: body.environment,
+        image: body.image,
+        ref: body.digest !== undefined ? { digest: body.digest } : { tag: body.tag ?? "" },
+      },
+    );
+    if (target.kind !== "resolved") {
+      if (target.kind === "invalid") throw refused(`${target.field}: ${target.message}`);
+      const candidates = target.candidates?.map((d) => ({ ...d, pushedAt: d.pushedAt.toISOString() }));
+      return c.json(
+        { error: target.message, field: target.field, ...(candidates ? { candidates } : {}) },
+        404,
+      );
+    }
+    const result = await requestDeploy(store, {
+      containerImageId: target.image.id,
+      imageDigestId: target.digest.id,
+      autoRollback: body.autoRollback,
+      dryRun: body.dryRun,
+      trigger: body.trigger,
+      triggeredBy: c.get("actor"),
+      ...(body.context ? { triggerContext: body.context } : {}),
+    });
+    switch (result.kind) {
+      case "not_found":
+        throw notFound(result.message);
+      case "invalid":
+        throw refused(result.message);
+      case "locked":
+        throw new ConflictError(result.message);
+      case "planned": {
+        if (!result.dryRun) deps.plans.start(result.planId);
+        const detail = await loadPlanDetail(store, result.planId);
+        if (!detail) throw notFound("Deployment plan not found");
+        return c.json({ planId: result.planId, detail }, 202);
+      }
+    }
+  });
+}
