@@ -27,6 +27,20 @@ export const configSchema = z.object({
   BRIDGEPORT_ADMIN_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   SCHEDULER_UPDATE_CHECK_INTERVAL: seconds("SCHEDULER_UPDATE_CHECK_INTERVAL", 1800, 10, 86_400),
   REGISTRY_MAX_TAGS: z.coerce.number().int().min(1).max(10_000).default(50),
+  /**
+   * How long a queue job's claim holds without renewal: after a crash, another run takes the
+   * job over once it runs out. A running job renews it every third of it.
+   */
+  JOB_LEASE_SECONDS: seconds("JOB_LEASE_SECONDS", 300, 1, 3_600),
+  /** The same for a deployment plan: how soon a restarted bot may resolve a plan a crash cut off. */
+  PLAN_LEASE_SECONDS: seconds("PLAN_LEASE_SECONDS", 60, 1, 3_600),
+  /** Finished jobs and webhook deliveries (the dedupe record) are deleted after this many days. */
+  JOB_RETENTION_DAYS: z.coerce
+    .number({ error: "JOB_RETENTION_DAYS must be a whole number of days" })
+    .int("JOB_RETENTION_DAYS must be a whole number of days")
+    .min(1, "JOB_RETENTION_DAYS must be at least 1")
+    .max(3_650, "JOB_RETENTION_DAYS must be at most 3650")
+    .default(14),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Shared secret for distribution notifications (Harbor, GitLab, self-hosted): the Authorization header value. */
   WEBHOOK_DISTRIBUTION_SECRET: optionalSecret,

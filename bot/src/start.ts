@@ -15,7 +15,9 @@ import { createApp } from "./app.js";
 import type { BotConfig } from "./config.js";
 import type { BotDeps } from "./deps.js";
 import { createJobRunner, type JobRunner } from "./jobs/job-runner.js";
+import { startPlanRecovery } from "./jobs/plan-recovery.js";
 import { createPlanRunner } from "./jobs/plan-runner.js";
+import { purgeFinishedWork } from "./jobs/retention.js";
 import { enqueueDueSyncs } from "./jobs/scheduler.js";
 import { SYNC_IMAGE, syncImageHandler } from "./jobs/sync-image-job.js";
 import type { Logger } from "./log.js";
@@ -64,12 +66,14 @@ export async function startBot(
   let ready = false;
   const loginCache = new MemoryLoginCache();
   const owner = `bot-${process.pid}`;
-  const plans = createPlanRunner({ store, registries, loginCache, owner }, (event) => {
+  const planLeaseMs = config.PLAN_LEASE_SECONDS * 1000;
+  const plans = createPlanRunner({ store, registries, loginCache, owner, leaseMs: planLeaseMs }, (event) => {
     if (event.type === "plan") metrics.plans.inc({ status: event.status });
   });
   const jobs = createJobRunner({
     store,
     owner,
+    leaseMs: config.JOB_LEASE_SECONDS * 1000,
     handlers: { [SYNC_IMAGE]: syncImageHandler({ store, syncer, plans, metrics }) },
     log: (level, event, message) => log[level](event, message),
   });
@@ -105,17 +109,25 @@ export async function startBot(
   const url = `http://${config.HOST}:${port}`;
 
   const hosts = storeHostProvider(store);
-  const reports = await recoverPlans({ store, hosts, registries, loginCache, owner });
-  for (const report of reports) log.warn({ plan: report }, "resolved a plan left by an earlier run");
+  const recovery = startPlanRecovery({
+    recover: () => recoverPlans({ store, hosts, registries, loginCache, owner, leaseMs: planLeaseMs }),
+    retryMs: planLeaseMs,
+    onReport: (report) => log.warn({ plan: report }, "resolved a plan left by an earlier run"),
+    onError: (error) => log.error({ err: String(error) }, "plan recovery failed"),
+    onGiveUp: (busy) => log.error({ plans: busy }, "plans still leased elsewhere; left unresolved"),
+  });
+  await recovery.firstPass;
 
   // Jobs a crash left running are taken over once their lease runs out.
   jobs.start();
   let ticking: Promise<unknown> | null = null;
   const tick = () => {
-    ticking ??= enqueueDueSyncs(store, new Date())
-      .then((report) => {
+    const now = new Date();
+    ticking ??= enqueueDueSyncs(store, now)
+      .then(async (report) => {
         if (report.queued > 0) jobs.wake();
-        log.info({ scheduler: report }, "scheduler pass");
+        const purged = await purgeFinishedWork(store, now, config.JOB_RETENTION_DAYS);
+        log.info({ scheduler: report, purged }, "scheduler pass");
       })
       .catch((error: unknown) => log.error({ err: String(error) }, "scheduler pass failed"))
       .finally(() => {
@@ -135,6 +147,7 @@ export async function startBot(
       ready = false;
       clearInterval(timer);
       await ticking;
+      await recovery.stop();
       await jobs.stop();
       await plans.idle();
       await plans.idle();

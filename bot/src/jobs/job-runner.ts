@@ -1,6 +1,7 @@
 import type { Job, Store } from "@bridgeport/core";
 import { type BackoffPolicy, defaultBackoff, retryDelayMs } from "./backoff.js";
 import { PermanentJobError } from "./job-errors.js";
+import { startLeaseHeartbeat } from "./lease-heartbeat.js";
 
 /** Runs one job. It may run more than once (at-least-once), so it must be idempotent. */
 export type JobHandler = (job: Job) => Promise<void>;
@@ -14,7 +15,11 @@ export interface JobRunnerOptions {
   concurrency?: number;
   /** How often the queue is looked at when nothing wakes the runner. Default 1 s. */
   pollMs?: number;
-  /** How long a claim holds before another runner may take the job over. Default 5 min. */
+  /**
+   * How long a claim holds before another runner may take the job over. Default 5 min. It is
+   * renewed every third of it while the handler runs, so it bounds takeover after a crash, not
+   * how long a job may take.
+   */
   leaseMs?: number;
   backoff?: BackoffPolicy;
   now?: () => Date;
@@ -66,21 +71,44 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
   async function run(job: Job) {
     const handler = options.handlers[job.kind];
+    const lease = startLeaseHeartbeat(options.store, { id: job.id, owner: options.owner, leaseMs }, (error) =>
+      log("warn", { jobId: job.id, error: String(error) }, "job lease renewal failed"),
+    );
+    let failure: unknown = null;
     try {
       if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);
       await handler(job);
-      await options.store.jobs.complete(job.id, options.owner);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const final = error instanceof PermanentJobError || job.attempts >= job.maxAttempts;
-      const retryAt = final ? null : new Date(now().getTime() + retryDelayMs(backoff, job.attempts));
-      await options.store.jobs.fail(job.id, options.owner, message, retryAt);
-      log(
-        final ? "error" : "warn",
-        { jobId: job.id, kind: job.kind, attempts: job.attempts, error: message },
-        final ? "job failed" : "job will be retried",
-      );
+      failure = error ?? new Error("job handler threw nothing");
+    } finally {
+      lease.stop();
     }
+    // complete and fail only write while this runner still holds the lease, so a late outcome
+    // never overwrites what the runner that took the job over recorded.
+    if (failure === null) {
+      if (!(await options.store.jobs.complete(job.id, options.owner))) lostLease(job);
+      return;
+    }
+    const message = failure instanceof Error ? failure.message : String(failure);
+    const final = failure instanceof PermanentJobError || job.attempts >= job.maxAttempts;
+    const retryAt = final ? null : new Date(now().getTime() + retryDelayMs(backoff, job.attempts));
+    if (!(await options.store.jobs.fail(job.id, options.owner, message, retryAt))) {
+      lostLease(job);
+      return;
+    }
+    log(
+      final ? "error" : "warn",
+      { jobId: job.id, kind: job.kind, attempts: job.attempts, error: message },
+      final ? "job failed" : "job will be retried",
+    );
+  }
+
+  function lostLease(job: Job) {
+    log(
+      "warn",
+      { jobId: job.id, kind: job.kind },
+      "job lease was lost to another runner; its outcome is not recorded",
+    );
   }
 
   async function pass() {
@@ -88,11 +116,16 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     if (free <= 0) return;
     const claimed = await options.store.jobs.claim({ owner: options.owner, leaseMs, limit: free });
     for (const job of claimed) {
-      const running = run(job).finally(() => {
-        active.delete(running);
-        // A finished job frees a slot: look for more work at once.
-        runner.wake();
-      });
+      const running = run(job)
+        // The job stays running; its lease runs out and the queue takes it over.
+        .catch((error: unknown) =>
+          log("error", { jobId: job.id, error: String(error) }, "recording a job's outcome failed"),
+        )
+        .finally(() => {
+          active.delete(running);
+          // A finished job frees a slot: look for more work at once.
+          runner.wake();
+        });
       active.add(running);
     }
   }

@@ -36,16 +36,26 @@ export interface SyncImageDeps {
   syncer: ImageSyncer;
   plans: PlanRunner;
   metrics: Metrics;
+  now?: () => Date;
+}
+
+/** The newest plans of an image looked at for a job's own plan: a job's plan is among its latest. */
+const RECENT_PLANS = 50;
+
+async function planOfJob(store: Store, imageId: string, jobId: string) {
+  const plans = await store.plans.list({ containerImageId: imageId, limit: RECENT_PLANS });
+  return plans.find((p) => p.triggerContext?.jobId === jobId);
 }
 
 /**
  * Syncs the image from its registry (the shared ImageSyncer never runs one image twice at
  * once), checks that the registry shows a digest a webhook announced, and, when the image has
  * autoUpdate and an update, requests a deploy and starts it. Running it again does no harm:
- * a sync writes what the registry says, and a second deploy request finds the services locked
- * or already on the digest.
+ * a sync writes what the registry says, and a run after a crash finds the plan its earlier
+ * run recorded instead of requesting a second one.
  */
 export function syncImageHandler(deps: SyncImageDeps): JobHandler {
+  const now = deps.now ?? (() => new Date());
   return async (job: Job) => {
     const parsed = payloadSchema.safeParse(job.payload);
     if (!parsed.success) throw new PermanentJobError(`invalid sync-image payload: ${parsed.error.message}`);
@@ -59,6 +69,10 @@ export function syncImageHandler(deps: SyncImageDeps): JobHandler {
       throw new PermanentJobError(outcome.error);
     }
     if (outcome.kind === "skipped") return;
+    // The registry counts as synced once its scheduled sync has finished, not when it was queued.
+    if (payload.trigger === "schedule" && image.registryConnectionId) {
+      await deps.store.registries.update(image.registryConnectionId, { lastSyncAt: now() });
+    }
 
     const announced = payload.digest ?? null;
     const tag = payload.tag ?? null;
@@ -70,6 +84,9 @@ export function syncImageHandler(deps: SyncImageDeps): JobHandler {
     }
 
     if (!image.autoUpdate || !outcome.update.updateAvailable) return;
+    // A run after a crash finds the plan an earlier run of this job made: that plan is the
+    // job's deploy (the restart resolves it), and a second one would deploy the digest twice.
+    if (await planOfJob(deps.store, image.id, job.id)) return;
     const result = await requestDeploy(deps.store, {
       containerImageId: image.id,
       imageDigestId: outcome.update.latestDigestId,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql } from "drizzle-orm";
 import { newId } from "../ids.js";
 import { type JobStatus, jobs } from "../schema/index.js";
 import { type RepositoryContext, read, type Tx, write } from "./context.js";
@@ -39,6 +39,11 @@ export interface JobRepository {
    * last attempt is marked failed instead.
    */
   claim(request: ClaimRequest): Promise<Job[]>;
+  /**
+   * Extends `owner`'s lease on a running job to `leaseMs` from now (a heartbeat while its
+   * handler works). False when the lease was lost: another runner took the job over.
+   */
+  renew(id: string, owner: string, leaseMs: number): Promise<boolean>;
   /** Marks a job done, if `owner` still holds it. */
   complete(id: string, owner: string): Promise<boolean>;
   /** Records a failed attempt: queued again at `retryAt`, or failed for good when it is null. */
@@ -48,9 +53,16 @@ export interface JobRepository {
   list(filter?: JobFilter): Promise<Job[]>;
   /** When the next queued job falls due (null when none is queued). */
   nextRunAt(): Promise<Date | null>;
+  /** Whether a queued or running job has a dedupe key starting with `prefix`. */
+  hasUnfinished(dedupeKeyPrefix: string): Promise<boolean>;
+  /** Deletes up to `limit` done or failed jobs last updated before `before`; returns how many. */
+  purgeFinished(before: Date, limit: number): Promise<number>;
 }
 
 export function createJobRepository(ctx: RepositoryContext): JobRepository {
+  // The lease is still `owner`'s: a runner whose lease ran out never writes over the new owner's work.
+  const held = (id: string, owner: string) =>
+    and(eq(jobs.id, id), eq(jobs.lockedBy, owner), eq(jobs.status, "running"));
   const byDedupeKey = async (tx: Tx, key: string) =>
     (await tx.select().from(jobs).where(eq(jobs.dedupeKey, key)))[0];
 
@@ -126,12 +138,23 @@ export function createJobRepository(ctx: RepositoryContext): JobRepository {
           .returning();
       }),
 
+    renew: (id, owner, leaseMs) =>
+      write(ctx, async (tx) => {
+        const now = ctx.now();
+        const renewed = await tx
+          .update(jobs)
+          .set({ lockedUntil: new Date(now.getTime() + leaseMs), updatedAt: now })
+          .where(held(id, owner))
+          .returning({ id: jobs.id });
+        return renewed.length > 0;
+      }),
+
     complete: (id, owner) =>
       write(ctx, async (tx) => {
         const done = await tx
           .update(jobs)
           .set({ status: "done", lockedBy: null, lockedUntil: null, updatedAt: ctx.now() })
-          .where(and(eq(jobs.id, id), eq(jobs.lockedBy, owner), eq(jobs.status, "running")))
+          .where(held(id, owner))
           .returning({ id: jobs.id });
         return done.length > 0;
       }),
@@ -148,7 +171,7 @@ export function createJobRepository(ctx: RepositoryContext): JobRepository {
             lastError: error,
             updatedAt: ctx.now(),
           })
-          .where(and(eq(jobs.id, id), eq(jobs.lockedBy, owner), eq(jobs.status, "running")))
+          .where(held(id, owner))
           .returning();
         return job;
       }),
@@ -179,6 +202,34 @@ export function createJobRepository(ctx: RepositoryContext): JobRepository {
           .orderBy(asc(jobs.runAt))
           .limit(1);
         return row?.runAt ?? null;
+      }),
+
+    hasUnfinished: (prefix) =>
+      read(ctx, async (db) => {
+        // A range on the unique index rather than LIKE, which would scan the table.
+        const [row] = await db
+          .select({ id: jobs.id })
+          .from(jobs)
+          .where(
+            and(
+              gte(jobs.dedupeKey, prefix),
+              lt(jobs.dedupeKey, `${prefix}\uffff`),
+              inArray(jobs.status, ["queued", "running"]),
+            ),
+          )
+          .limit(1);
+        return row !== undefined;
+      }),
+
+    purgeFinished: (before, limit) =>
+      write(ctx, async (tx) => {
+        const old = tx
+          .select({ id: jobs.id })
+          .from(jobs)
+          .where(and(inArray(jobs.status, ["done", "failed"]), lt(jobs.updatedAt, before)))
+          .limit(limit);
+        const deleted = await tx.delete(jobs).where(inArray(jobs.id, old)).returning({ id: jobs.id });
+        return deleted.length;
       }),
   };
 }

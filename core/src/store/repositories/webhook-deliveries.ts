@@ -1,4 +1,4 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { newId } from "../ids.js";
 import { type WebhookOutcome, type WebhookPush, webhookDeliveries } from "../schema/index.js";
 import { type RepositoryContext, read, write } from "./context.js";
@@ -20,6 +20,11 @@ export interface WebhookDeliveryRepository {
   find(source: string, deliveryKey: string): Promise<WebhookDelivery | undefined>;
   /** Newest first. */
   list(filter?: { source?: string; limit?: number }): Promise<WebhookDelivery[]>;
+  /**
+   * Deletes up to `limit` deliveries received before `before`; returns how many. A redelivery
+   * older than that is no longer recognised as a duplicate, so `before` is the dedupe window.
+   */
+  purgeReceivedBefore(before: Date, limit: number): Promise<number>;
 }
 
 export function createWebhookDeliveryRepository(ctx: RepositoryContext): WebhookDeliveryRepository {
@@ -53,5 +58,18 @@ export function createWebhookDeliveryRepository(ctx: RepositoryContext): Webhook
           .orderBy(desc(webhookDeliveries.id))
           .limit(filter.limit ?? 100),
       ),
+    purgeReceivedBefore: (before, limit) =>
+      write(ctx, async (tx) => {
+        const old = tx
+          .select({ id: webhookDeliveries.id })
+          .from(webhookDeliveries)
+          .where(lt(webhookDeliveries.receivedAt, before))
+          .limit(limit);
+        const deleted = await tx
+          .delete(webhookDeliveries)
+          .where(inArray(webhookDeliveries.id, old))
+          .returning({ id: webhookDeliveries.id });
+        return deleted.length;
+      }),
   };
 }
