@@ -46,16 +46,23 @@ describe("the job-based scheduler", () => {
     const now = new Date();
     const report = await enqueueDueSyncs(store, now);
     expect(report).toEqual({ registries: 1, queued: 1 });
-    expect((await store.registries.get(registryId))?.lastSyncAt).toEqual(now);
-    expect(await enqueueDueSyncs(store, new Date(now.getTime() + 60_000))).toEqual({
-      registries: 0,
+    // Queued is not synced: the registry stays due, but its image is not queued a second time.
+    expect((await store.registries.get(registryId))?.lastSyncAt).toBeNull();
+    expect(await enqueueDueSyncs(store, new Date(now.getTime() + 1_000))).toEqual({
+      registries: 1,
       queued: 0,
     });
 
     lab.bot.jobs.wake();
     const [job] = await store.jobs.list({ kind: "sync-image" });
     expect(job?.payload).toMatchObject({ imageId: image.id, trigger: "schedule" });
-    expect(await settledJob(lab, job?.id ?? "")).toMatchObject({ status: "done" });
+    const settled = await settledJob(lab, job?.id ?? "");
+    expect(settled).toMatchObject({ status: "done" });
+    // lastSyncAt is when the sync finished: after the job was queued, before it was marked done.
+    const synced = (await store.registries.get(registryId))?.lastSyncAt?.getTime() ?? 0;
+    expect(synced).toBeGreaterThanOrEqual(settled.createdAt.getTime());
+    expect(synced).toBeLessThanOrEqual(settled.updatedAt.getTime());
+    expect(await enqueueDueSyncs(store, new Date(synced + 60_000))).toEqual({ registries: 0, queued: 0 });
     const digests = await store.digests.listForImage(image.id);
     expect(digests.map((d) => d.manifestDigest)).toEqual([pushed.digest]);
     await store.images.delete(image.id);
