@@ -10,6 +10,8 @@ export { sha256Digest } from "./digest.js";
 export type { FaultProxy, FaultProxyOptions, ProxiedRequest } from "./fault-proxy.js";
 export { startFaultProxy } from "./fault-proxy.js";
 export type { Fault, FaultMatch, FaultRule, InjectedFault } from "./fault-rules.js";
+export type { FakeGitHub, FakeGitHubComment, GitHubPermission, RecordedGitHubRequest } from "./github-api.js";
+export { startFakeGitHub } from "./github-api.js";
 export type { Platform } from "./image-build.js";
 export { parsePlatform } from "./image-build.js";
 export type { ImageOptions, OciImageOptions, PushedImage } from "./image-fixtures.js";
