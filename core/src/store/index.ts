@@ -8,6 +8,7 @@ export type * from "./repositories/deployment-history.js";
 export type * from "./repositories/deployment-plans.js";
 export type * from "./repositories/digests.js";
 export type * from "./repositories/environments.js";
+export type * from "./repositories/github-repositories.js";
 export type * from "./repositories/jobs.js";
 export type * from "./repositories/locks.js";
 export { environmentLockScope, serviceLockScope } from "./repositories/locks.js";

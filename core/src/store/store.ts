@@ -17,6 +17,10 @@ import {
 } from "./repositories/deployment-plans.js";
 import { createDigestRepository, type DigestRepository } from "./repositories/digests.js";
 import { createEnvironmentRepository, type EnvironmentRepository } from "./repositories/environments.js";
+import {
+  createGitHubRepositoryRepository,
+  type GitHubRepositoryRepository,
+} from "./repositories/github-repositories.js";
 import { createJobRepository, type JobRepository } from "./repositories/jobs.js";
 import { createLockRepository, type LockRepository } from "./repositories/locks.js";
 import { createRegistryRepository, type RegistryRepository } from "./repositories/registries.js";
@@ -49,6 +53,7 @@ export interface Store {
   apiTokens: ApiTokenRepository;
   jobs: JobRepository;
   webhookDeliveries: WebhookDeliveryRepository;
+  githubRepositories: GitHubRepositoryRepository;
 }
 
 export interface StoreOptions {
@@ -88,5 +93,6 @@ export function createStore(database: Database, options: StoreOptions): Store {
     apiTokens: createApiTokenRepository(ctx),
     jobs: createJobRepository(ctx),
     webhookDeliveries: createWebhookDeliveryRepository(ctx),
+    githubRepositories: createGitHubRepositoryRepository(ctx),
   };
 }

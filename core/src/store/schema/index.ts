@@ -4,6 +4,7 @@ export * from "./deployment-history.js";
 export * from "./deployment-plans.js";
 export * from "./deployment-steps.js";
 export * from "./environments.js";
+export * from "./github-repositories.js";
 export * from "./image-digest-platforms.js";
 export * from "./image-digests.js";
 export * from "./jobs.js";
