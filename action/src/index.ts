@@ -1,1 +1,3 @@
-export {};
+import { run } from "./run.js";
+
+await run();
