@@ -12,10 +12,13 @@ export interface BenchResult {
   [field: string]: unknown;
 }
 
+/** The benchmarks in this folder (bench/README.md says what each compares). */
+const BENCHMARKS = ["registry-sync", "digest-store", "deploy-fanout", "webhook-ingest"] as const;
+
 const here = dirname(fileURLToPath(import.meta.url));
 const name = process.argv[2];
 if (!name || !/^[a-z0-9-]+$/.test(name)) {
-  console.error("usage: pnpm bench <name>   (for example: pnpm bench registry-sync)");
+  console.error(`usage: pnpm bench <name>   (one of: ${BENCHMARKS.join(", ")})`);
   process.exit(2);
 }
 const mod = (await import(join(here, `${name}.ts`))) as { default: () => Promise<BenchResult> };

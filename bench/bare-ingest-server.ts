@@ -1,0 +1,184 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import {
+  type ContainerImage,
+  createCipher,
+  createStore,
+  openDatabase,
+  parseImageName,
+  parseMasterKey,
+  type WebhookPush,
+} from "@bridgeport/core";
+import { z } from "zod";
+
+/**
+ * The webhook-ingest bench's peer: a bare `node:http` server doing what the bot's distribution
+ * receiver does for a push, and nothing else. Same work, no framework: the Authorization
+ * header compared in constant time (both sides hashed), the content type and 1 MiB limit
+ * checked, the envelope parsed and validated with the same zod schema, pushes normalised with
+ * the same image-name parser, then through the same Store on a libsql file: dedupe lookup,
+ * image list and match, one sync-image job per matching image, the delivery record.
+ * No job runner, no metrics, no logging, no other routes.
+ *
+ * Environment: PORT, DATABASE_URL, BRIDGEPORT_MASTER_KEY, WEBHOOK_DISTRIBUTION_SECRET.
+ */
+const env = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is required`);
+  return value;
+};
+const secret = env("WEBHOOK_DISTRIBUTION_SECRET");
+const database = await openDatabase({ url: env("DATABASE_URL") });
+const store = createStore(database, {
+  cipher: createCipher(parseMasterKey(env("BRIDGEPORT_MASTER_KEY"), "BRIDGEPORT_MASTER_KEY")),
+});
+
+const CONTENT_TYPES = ["application/vnd.docker.distribution.events.v1+json", "application/json"];
+const MAX_BODY = 1024 * 1024;
+const MANIFEST_TYPES = new Set([
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.v2+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+]);
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const bodySchema = z.object({
+  events: z
+    .array(
+      z.object({
+        id: z.string().min(1).max(200),
+        action: z.string(),
+        target: z.object({
+          mediaType: z.string().optional(),
+          repository: z.string().min(1).max(255),
+          digest: z.string().optional(),
+          tag: z.string().optional(),
+        }),
+        request: z.object({ host: z.string().max(255).optional() }).optional(),
+      }),
+    )
+    .max(1000),
+});
+const expectedHash = createHash("sha256").update(secret).digest();
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        req.destroy();
+        resolve(null);
+      } else chunks.push(chunk);
+    });
+    req.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.once("error", reject);
+  });
+}
+
+function toPush(event: z.infer<typeof bodySchema>["events"][number]): WebhookPush | null {
+  const { target } = event;
+  if (event.action !== "push" || !target.tag || !MANIFEST_TYPES.has(target.mediaType ?? "")) return null;
+  const host = event.request?.host;
+  const tag = TAG.test(target.tag) ? target.tag : null;
+  const digest = target.digest && DIGEST.test(target.digest) ? target.digest : null;
+  try {
+    const { registry, repository } = parseImageName(
+      host ? `${host}/${target.repository}` : target.repository,
+    );
+    return { host: registry, repository, tag, digest };
+  } catch {
+    return null;
+  }
+}
+
+function matches(image: ContainerImage, push: WebhookPush): boolean {
+  try {
+    const { registry, repository } = parseImageName(image.imageName);
+    return repository === push.repository && (push.host === null || registry === push.host);
+  } catch {
+    return false;
+  }
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse) {
+  if (req.method !== "POST" || req.url !== "/webhooks/distribution")
+    return send(res, 404, { error: "Not found" });
+  const presented = req.headers.authorization;
+  const presentedHash = createHash("sha256")
+    .update(presented ?? "")
+    .digest();
+  if (presented === undefined || !timingSafeEqual(presentedHash, expectedHash))
+    return send(res, 401, { error: "Unauthorized" });
+  const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (!CONTENT_TYPES.includes(type)) return send(res, 415, { error: "Unsupported content type" });
+  if (Number(req.headers["content-length"] ?? "0") > MAX_BODY)
+    return send(res, 413, { error: "Body too large" });
+  const raw = await readBody(req);
+  if (raw === null) return send(res, 413, { error: "Body too large" });
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return send(res, 400, { error: "Body is not valid JSON" });
+  }
+  const parsed = bodySchema.safeParse(json);
+  if (!parsed.success) return send(res, 400, { error: parsed.error.issues[0]?.message ?? "invalid" });
+
+  const pushes = parsed.data.events.flatMap((event) => toPush(event) ?? []);
+  const ids = parsed.data.events.map((e) => e.id).sort();
+  const deliveryKey = `sha256:${createHash("sha256").update(ids.join("\n")).digest("hex")}`;
+  const seen = await store.webhookDeliveries.find("distribution", deliveryKey);
+  if (seen) return send(res, 200, { deliveryId: seen.id, duplicate: true, queued: 0 });
+  const images = pushes.length > 0 ? await store.images.list() : [];
+  const jobIds: string[] = [];
+  for (const push of pushes) {
+    for (const image of images.filter((i) => matches(i, push))) {
+      const { job } = await store.jobs.enqueue({
+        kind: "sync-image",
+        payload: {
+          imageId: image.id,
+          trigger: "webhook",
+          source: "webhook:distribution",
+          tag: push.tag,
+          digest: push.digest,
+        },
+        dedupeKey: `webhook:distribution:${deliveryKey}:${image.id}:${push.tag ?? ""}`,
+      });
+      if (!jobIds.includes(job.id)) jobIds.push(job.id);
+    }
+  }
+  const { delivery } = await store.webhookDeliveries.record({
+    source: "distribution",
+    deliveryKey,
+    outcome: jobIds.length > 0 ? "queued" : "ignored",
+    pushes,
+    jobIds,
+    detail: null,
+  });
+  send(res, 202, { deliveryId: delivery.id, duplicate: false, queued: jobIds.length, detail: null });
+}
+
+const server = createServer((req, res) => {
+  handle(req, res).catch(() => {
+    if (!res.headersSent) send(res, 500, { error: "Internal error" });
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(Number(env("PORT")), "127.0.0.1", () => process.stdout.write("bare ingest server listening\n"));
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () =>
+    server.close(() => {
+      database.close();
+      process.exit(0);
+    }),
+  );
+}
