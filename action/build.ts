@@ -22,7 +22,9 @@ export async function buildAction(outfile: string): Promise<void> {
     legalComments: "inline",
     logLevel: "warning",
     // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
-    banner: { js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',
+    },
   });
 }
 

@@ -44472,7 +44472,10 @@ function botClient(url2, token, fetchImpl = fetch) {
         trigger: "action",
         context: request2.context
       };
-      return json2(await send("/api/deploy", { method: "POST", body: JSON.stringify(body) }), DeployAnswerJson);
+      return json2(
+        await send("/api/deploy", { method: "POST", body: JSON.stringify(body) }),
+        DeployAnswerJson
+      );
     },
     async detail(planId) {
       return json2(await send(planPath(planId)), PlanDetailJson);
@@ -44636,7 +44639,10 @@ var Schema = external_exports.object({
   timeout: external_exports.string().transform((text, ctx) => {
     const ms = parseDuration(text);
     if (ms === void 0) {
-      ctx.addIssue({ code: "custom", message: "Input `timeout` must be a duration such as 15m, 900s or 1h" });
+      ctx.addIssue({
+        code: "custom",
+        message: "Input `timeout` must be a duration such as 15m, 900s or 1h"
+      });
       return external_exports.NEVER;
     }
     return ms;
@@ -44650,7 +44656,10 @@ var Schema = external_exports.object({
 });
 function readInputs(read) {
   const raw = Object.fromEntries(
-    INPUT_NAMES.map((name) => [name, read(name).trim() || INPUT_DEFAULTS[name] || ""])
+    INPUT_NAMES.map((name) => [
+      name,
+      read(name).trim() || INPUT_DEFAULTS[name] || ""
+    ])
   );
   const parsed = Schema.safeParse(raw);
   if (!parsed.success) throw new InputError(parsed.error.issues.map((issue3) => issue3.message).join("\n"));
@@ -44891,7 +44900,9 @@ function triggerContext(context3) {
     ],
     ["pullRequest", pullRequest]
   ];
-  return Object.fromEntries(entries.filter((entry) => entry[1] !== void 0 && entry[1] !== ""));
+  return Object.fromEntries(
+    entries.filter((entry) => entry[1] !== void 0 && entry[1] !== "")
+  );
 }
 
 // action/src/run.ts

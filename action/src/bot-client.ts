@@ -75,7 +75,10 @@ export function botClient(url: string, token: string, fetchImpl: typeof fetch = 
         trigger: "action",
         context: request.context,
       };
-      return json(await send("/api/deploy", { method: "POST", body: JSON.stringify(body) }), DeployAnswerJson);
+      return json(
+        await send("/api/deploy", { method: "POST", body: JSON.stringify(body) }),
+        DeployAnswerJson,
+      );
     },
     async detail(planId) {
       return json(await send(planPath(planId)), PlanDetailJson);

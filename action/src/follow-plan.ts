@@ -2,7 +2,9 @@ import type { BotClient } from "./bot-client.js";
 import { isFinal, type PlanDetail, PlanDetailJson, PlanEventJson } from "./plan-json.js";
 import type { ProgressPrinter } from "./progress.js";
 
-export type FollowOutcome = { kind: "finished"; detail: PlanDetail } | { kind: "timeout"; detail: PlanDetail };
+export type FollowOutcome =
+  | { kind: "finished"; detail: PlanDetail }
+  | { kind: "timeout"; detail: PlanDetail };
 
 const FIRST_POLL_MS = 1000;
 const MAX_POLL_MS = 10_000;

@@ -73,13 +73,18 @@ const Schema = z
     ]),
     tag: z.union([
       z.literal(""),
-      z.string().regex(/^\w[\w.-]{0,127}$/, "Input `tag` must be a tag (letters, digits, _ . -; at most 128)"),
+      z
+        .string()
+        .regex(/^\w[\w.-]{0,127}$/, "Input `tag` must be a tag (letters, digits, _ . -; at most 128)"),
     ]),
     wait: boolean("wait"),
     timeout: z.string().transform((text, ctx) => {
       const ms = parseDuration(text);
       if (ms === undefined) {
-        ctx.addIssue({ code: "custom", message: "Input `timeout` must be a duration such as 15m, 900s or 1h" });
+        ctx.addIssue({
+          code: "custom",
+          message: "Input `timeout` must be a duration such as 15m, 900s or 1h",
+        });
         return z.NEVER;
       }
       return ms;
@@ -99,7 +104,10 @@ const Schema = z
  */
 export function readInputs(read: (name: InputName) => string): ActionInputs {
   const raw = Object.fromEntries(
-    INPUT_NAMES.map((name) => [name, read(name).trim() || (INPUT_DEFAULTS as Record<string, string>)[name] || ""]),
+    INPUT_NAMES.map((name) => [
+      name,
+      read(name).trim() || (INPUT_DEFAULTS as Record<string, string>)[name] || "",
+    ]),
   );
   const parsed = Schema.safeParse(raw);
   if (!parsed.success) throw new InputError(parsed.error.issues.map((issue) => issue.message).join("\n"));

@@ -3,10 +3,7 @@ import { describeDuration } from "./duration.js";
 import type { PlanResult } from "./plan-json.js";
 
 /** What the job summary and the PR comment tell, beyond the plan's own result. */
-export type ReportNote =
-  | { kind: "none" }
-  | { kind: "not-waited" }
-  | { kind: "timeout"; timeoutMs: number };
+export type ReportNote = { kind: "none" } | { kind: "not-waited" } | { kind: "timeout"; timeoutMs: number };
 
 /**
  * The job summary and the PR comment body: the plan report every Bridgeport surface shares, and a

@@ -10,7 +10,9 @@ const MAX_EVENT_CHARS = 8 * 1024 * 1024;
  * Reads a text/event-stream body event by event (the `event:` and `data:` fields; comments and
  * ids are ignored). Ends when the body ends.
  */
-export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
+export async function* readServerSentEvents(
+  body: ReadableStream<Uint8Array>,
+): AsyncGenerator<ServerSentEvent> {
   const decoder = new TextDecoder();
   let buffer = "";
   for await (const chunk of body) {

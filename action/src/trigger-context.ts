@@ -24,5 +24,7 @@ export function triggerContext(context: Context): Record<string, string | number
     ],
     ["pullRequest", pullRequest],
   ];
-  return Object.fromEntries(entries.filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== ""));
+  return Object.fromEntries(
+    entries.filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== ""),
+  );
 }
