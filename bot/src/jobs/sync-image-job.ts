@@ -39,6 +39,16 @@ export interface SyncImageDeps {
   now?: () => Date;
 }
 
+/**
+ * Another plan holds the image's services. If it deploys this same digest, it is this job's
+ * deploy too; otherwise the update waits for it: the job is retried (backoff) and deploys
+ * once that plan has finished.
+ */
+function waitOrDone(holder: { id: string; imageDigestId: string | null }, digestId: string | null): void {
+  if (holder.imageDigestId !== null && holder.imageDigestId === digestId) return;
+  throw new Error(`the deploy waits for plan ${holder.id} to finish`);
+}
+
 /** The newest plans of an image looked at for a job's own plan: a job's plan is among its latest. */
 const RECENT_PLANS = 50;
 
@@ -52,7 +62,8 @@ async function planOfJob(store: Store, imageId: string, jobId: string) {
  * once), checks that the registry shows a digest a webhook announced, and, when the image has
  * autoUpdate and an update, requests a deploy and starts it. Running it again does no harm:
  * a sync writes what the registry says, and a run after a crash finds the plan its earlier
- * run recorded instead of requesting a second one.
+ * run recorded instead of requesting a second one. A deploy refused because another plan
+ * holds the services is retried (backoff) unless that plan deploys the same digest.
  */
 export function syncImageHandler(deps: SyncImageDeps): JobHandler {
   const now = deps.now ?? (() => new Date());
@@ -87,6 +98,9 @@ export function syncImageHandler(deps: SyncImageDeps): JobHandler {
     // A run after a crash finds the plan an earlier run of this job made: that plan is the
     // job's deploy (the restart resolves it), and a second one would deploy the digest twice.
     if (await planOfJob(deps.store, image.id, job.id)) return;
+    // A plan under way for this image settles it first, without recording a refused request.
+    const running = (await deps.store.plans.listUnfinished()).find((p) => p.containerImageId === image.id);
+    if (running) return waitOrDone(running, outcome.update.latestDigestId);
     const result = await requestDeploy(deps.store, {
       containerImageId: image.id,
       imageDigestId: outcome.update.latestDigestId,
@@ -95,6 +109,15 @@ export function syncImageHandler(deps: SyncImageDeps): JobHandler {
       triggeredBy: payload.source,
       triggerContext: { jobId: job.id, tag: outcome.update.latestTag },
     });
-    if (result.kind === "planned") deps.plans.start(result.planId);
+    if (result.kind === "planned") {
+      deps.plans.start(result.planId);
+      return;
+    }
+    if (result.kind !== "locked") return;
+    const holder = result.planId ? await deps.store.plans.get(result.planId) : undefined;
+    return waitOrDone(
+      holder ?? { id: result.planId ?? result.holder, imageDigestId: null },
+      outcome.update.latestDigestId,
+    );
   };
 }
