@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { BotDeps } from "./deps.js";
+import { gitHubAppRoutes } from "./github/webhook-route.js";
 import { type AuthVariables, bearerAuth } from "./http/auth.js";
 import { errorHandler } from "./http/errors.js";
 import { validationHook } from "./http/openapi-router.js";
@@ -10,6 +11,7 @@ import { containerImageRoutes } from "./routes/container-images.js";
 import { deployRoutes } from "./routes/deploy.js";
 import { deploymentPlanRoutes } from "./routes/deployment-plans.js";
 import { environmentRoutes } from "./routes/environments.js";
+import { gitHubRepositoryRoutes } from "./routes/github-repositories.js";
 import { healthRoutes } from "./routes/health.js";
 import { registryRoutes } from "./routes/registries.js";
 import { registryActionRoutes } from "./routes/registry-actions.js";
@@ -23,7 +25,8 @@ export type ApiEnv = { Variables: AuthVariables };
 
 /**
  * The bot's HTTP app, built from its dependencies: health and metrics, the REST API under
- * /api (Bearer tokens), and webhook receivers under /webhooks.
+ * /api (Bearer tokens), webhook receivers under /webhooks, and
+ * the GitHub app's deliveries at /github/webhooks.
  */
 export function createApp(deps: BotDeps) {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
@@ -34,6 +37,7 @@ export function createApp(deps: BotDeps) {
   });
   app.route("/", healthRoutes(deps));
   app.route("/webhooks", webhookRoutes(deps));
+  app.route("/github", gitHubAppRoutes(deps));
   app.use("/api/*", bearerAuth(deps));
   app.route("/", environmentRoutes(deps));
   app.route("/", registryRoutes(deps));
@@ -48,6 +52,7 @@ export function createApp(deps: BotDeps) {
   app.route("/", deployRoutes(deps));
   app.route("/", deploymentPlanRoutes(deps));
   app.route("/", apiTokenRoutes(deps));
+  app.route("/", gitHubRepositoryRoutes(deps));
   app.doc31("/api/openapi.json", { openapi: "3.1.0", info: { title: "Bridgeport API", version: "1" } });
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   return app;

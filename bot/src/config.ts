@@ -1,3 +1,4 @@
+import { createPrivateKey } from "node:crypto";
 import { resolve } from "node:path";
 import { z } from "zod";
 
@@ -53,10 +54,30 @@ export const configSchema = z.object({
   /** CloudEvents (ECR via EventBridge API destinations): the Authorization header value. */
   WEBHOOK_CLOUDEVENTS_SECRET: optionalSecret,
   GITHUB_APP_ID: z.string().regex(/^\d+$/, "must be the numeric GitHub App id").optional(),
-  GITHUB_PRIVATE_KEY: z.string().optional(),
+  GITHUB_PRIVATE_KEY: z
+    .string()
+    // Often pasted into one line with escaped newlines.
+    .transform((key) => key.replaceAll("\\n", "\n").trim())
+    .refine(
+      (key) => isPrivateKeyPem(key),
+      "must be the GitHub App's private key in PEM form (-----BEGIN ... PRIVATE KEY-----)",
+    )
+    .optional(),
   GITHUB_WEBHOOK_SECRET: optionalSecret,
   GITHUB_API_URL: z.url().default("https://api.github.com"),
+  /** Space GitHub writes as GitHub asks and wait out rate limits; `off` only for a loopback test API. */
+  GITHUB_REQUEST_THROTTLE: z.enum(["on", "off"]).default("on"),
 });
+
+function isPrivateKeyPem(key: string): boolean {
+  if (!/^-----BEGIN ([A-Z]+ )?PRIVATE KEY-----/.test(key)) return false;
+  try {
+    createPrivateKey(key);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type BotConfig = z.infer<typeof configSchema> & { databaseUrl: string; dataDir: string };
 

@@ -1,5 +1,6 @@
 import type { ImageSyncer, LoginCache, RegistryDeps, Store } from "@bridgeport/core";
 import type { BotConfig } from "./config.js";
+import type { GitHubAppSetup } from "./github/github-app.js";
 import type { PlanRunner } from "./jobs/plan-runner.js";
 import type { Logger } from "./log.js";
 import type { Metrics } from "./metrics.js";
@@ -17,6 +18,8 @@ export interface BotDeps {
   plans: PlanRunner;
   /** The durable job queue's runner: receivers wake it after queueing (absent in app-only tests). */
   jobs?: { wake(): void };
+  /** The Probot app, or which variables it still needs (absent in app-only tests). */
+  github?: GitHubAppSetup;
   /** False until start-up (migrations, recovery) is done: /readyz says 503 until then. */
   ready: () => boolean;
 }

@@ -14,6 +14,8 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import type { BotConfig } from "./config.js";
 import type { BotDeps } from "./deps.js";
+import { GITHUB_COMMAND, gitHubCommandHandler } from "./github/command-job.js";
+import { createGitHubApp } from "./github/github-app.js";
 import { createJobRunner, type JobRunner } from "./jobs/job-runner.js";
 import { startPlanRecovery } from "./jobs/plan-recovery.js";
 import { createPlanRunner } from "./jobs/plan-runner.js";
@@ -70,11 +72,29 @@ export async function startBot(
   const plans = createPlanRunner({ store, registries, loginCache, owner, leaseMs: planLeaseMs }, (event) => {
     if (event.type === "plan") metrics.plans.inc({ status: event.status });
   });
+  const github = createGitHubApp(config, { store, log, wake: () => jobs.wake() });
+  if (!github.configured && github.missing.length < 3) {
+    log.warn({ missing: github.missing }, "the GitHub app is partly configured and stays off");
+  }
   const jobs = createJobRunner({
     store,
     owner,
     leaseMs: config.JOB_LEASE_SECONDS * 1000,
-    handlers: { [SYNC_IMAGE]: syncImageHandler({ store, syncer, plans, metrics }) },
+    handlers: {
+      [SYNC_IMAGE]: syncImageHandler({ store, syncer, plans, metrics }),
+      ...(github.configured
+        ? {
+            [GITHUB_COMMAND]: gitHubCommandHandler({
+              store,
+              plans,
+              syncer,
+              registries,
+              log,
+              octokitFor: github.app.octokitFor,
+            }),
+          }
+        : {}),
+    },
     log: (level, event, message) => log[level](event, message),
   });
   const deps: BotDeps = {
@@ -87,6 +107,7 @@ export async function startBot(
     metrics,
     plans,
     jobs,
+    github,
     ready: () => ready,
   };
 
