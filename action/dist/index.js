@@ -44952,7 +44952,7 @@ async function deploy(inputs) {
     setOutput
   );
   const report = renderReport(result, planUrl, note);
-  await summary.addRaw(report).write();
+  await writeSummary(report);
   await comment(inputs, report);
   const failure2 = timedOut ? timeoutMessage(planId, describeDuration(inputs.timeoutMs), planUrl) : failureMessage(result, planUrl);
   if (failure2) setFailed(failure2);
@@ -44984,8 +44984,11 @@ async function comment(inputs, report) {
 async function fail(error63, outputs) {
   const message = error63 instanceof InputError || error63 instanceof BotError ? error63.message : String(error63);
   writeOutputs(outputs, setOutput);
-  if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(renderFailureReport(message)).write();
+  await writeSummary(renderFailureReport(message));
   setFailed(message);
+}
+async function writeSummary(markdown) {
+  if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown).write();
 }
 
 // action/src/index.ts

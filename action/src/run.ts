@@ -61,7 +61,7 @@ async function deploy(inputs: ActionInputs): Promise<void> {
     core.setOutput,
   );
   const report = renderReport(result, planUrl, note);
-  await core.summary.addRaw(report).write();
+  await writeSummary(report);
   await comment(inputs, report);
 
   const failure = timedOut
@@ -100,6 +100,11 @@ async function comment(inputs: ActionInputs, report: string): Promise<void> {
 async function fail(error: unknown, outputs: ActionOutputs): Promise<void> {
   const message = error instanceof InputError || error instanceof BotError ? error.message : String(error);
   writeOutputs(outputs, core.setOutput);
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderFailureReport(message)).write();
+  await writeSummary(renderFailureReport(message));
   core.setFailed(message);
+}
+
+/** The job summary; skipped where there is none (the Action run by hand outside a runner). */
+async function writeSummary(markdown: string): Promise<void> {
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
 }
