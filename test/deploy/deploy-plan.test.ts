@@ -43,7 +43,13 @@ describe("digest deploys on real servers (registry + sshd + dockerd)", () => {
       deployedBy: "tests@example.com",
     });
     expect(entry?.services.map((s) => s.serverName).sort()).toEqual(["server-1", "server-2"]);
-    expect((await lab.ctx.store.images.get(lab.image.id))?.deployedDigestId).toBe(lab.digestIds.v2);
+    // The update flags follow the new deployed digest at once: v3.0.0 is newer than v2.0.0.
+    expect(await lab.ctx.store.images.get(lab.image.id)).toMatchObject({
+      deployedDigestId: lab.digestIds.v2,
+      updateAvailable: true,
+      latestTag: "v3.0.0",
+      updateReason: null,
+    });
     // The configuration survived the swap; the crafted env value stayed an inert string.
     const inspected = await inspectContainer(lab.sockets[0]?.engine as never, "web-1");
     expect(inspected?.Config.Env).toContain("GREETING=$(id); touch /tmp/pwned");

@@ -1,3 +1,4 @@
+import { assessUpdate, updateFields } from "../images/update-assessment.js";
 import type { DeploymentPlan, Store } from "../store/index.js";
 import type { DeployPlan } from "./plan.js";
 
@@ -26,7 +27,12 @@ export async function finishPlan(
       await store.services.update(id, { deployedDigest: plan.toDigest });
   }
   if (outcome.status === "success") {
-    await store.images.update(plan.containerImageId, { deployedDigestId: record.imageDigestId });
+    // The update flags follow the new deployed digest now, not at the next sync.
+    const image = await store.images.update(plan.containerImageId, {
+      deployedDigestId: record.imageDigestId,
+    });
+    const update = assessUpdate(image, await store.digests.listForImage(image.id), null);
+    await store.images.update(image.id, updateFields(update));
   }
   await store.plans.update(record.id, {
     status: outcome.status,

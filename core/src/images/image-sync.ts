@@ -9,7 +9,7 @@ import type { ContainerImage, Store } from "../store/index.js";
 import { compareTagsNewestFirst, matchesTagFilter } from "../tags/index.js";
 import { planDigestRows } from "./digest-rows.js";
 import { storedConnection } from "./stored-connection.js";
-import { assessUpdate, type UpdateAssessment } from "./update-assessment.js";
+import { assessUpdate, type UpdateAssessment, updateFields } from "./update-assessment.js";
 
 export interface ImageSyncDeps {
   store: Store;
@@ -68,12 +68,6 @@ export async function syncImage(deps: ImageSyncDeps, image: ContainerImage): Pro
     rows.length > 0 ? await deps.store.digests.upsertMany(image.id, rows) : { rowsWritten: 0 };
   const digests = rowsWritten > 0 ? await deps.store.digests.listForImage(image.id) : stored;
   const update = assessUpdate(image, digests, deps.platform ?? null);
-  await deps.store.images.update(image.id, {
-    lastCheckedAt: now,
-    updateAvailable: update.updateAvailable,
-    latestTag: update.latestTag,
-    latestDigestId: update.latestDigestId,
-    updateReason: update.reason,
-  });
+  await deps.store.images.update(image.id, { lastCheckedAt: now, ...updateFields(update) });
   return { kind: "synced", imageId: image.id, rowsWritten, newDigests: snapshot.newDigests.length, update };
 }

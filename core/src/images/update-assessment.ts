@@ -1,4 +1,4 @@
-import type { ContainerImage, ImageDigest } from "../store/index.js";
+import type { ContainerImage, ContainerImagePatch, ImageDigest } from "../store/index.js";
 import {
   explainUpdate,
   getBestTag,
@@ -87,4 +87,14 @@ function platformDigest(digest: ImageDigest, platform: string | null): string | 
     (p) => [p.os, p.architecture, p.variant].filter(Boolean).join("/") === platform,
   );
   return child?.digest ?? null;
+}
+
+/** The image fields an assessment sets. */
+export function updateFields(update: UpdateAssessment): ContainerImagePatch {
+  return {
+    updateAvailable: update.updateAvailable,
+    latestTag: update.latestTag,
+    latestDigestId: update.latestDigestId,
+    updateReason: update.reason,
+  };
 }
