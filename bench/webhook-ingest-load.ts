@@ -13,7 +13,14 @@ export interface LoadTally {
   finished: number;
   ok: number;
   /** Non-2xx statuses, network errors, and requests still open at the deadline. */
-  errors: { status: Record<string, number>; network: number; unfinished: number; total: number };
+  errors: {
+    status: Record<string, number>;
+    network: number;
+    /** Network errors by code (ECONNRESET, UND_ERR_SOCKET, ...). */
+    network_codes: Record<string, number>;
+    unfinished: number;
+    total: number;
+  };
   latency: { p50_ms: number; p90_ms: number; p99_ms: number; max_ms: number };
 }
 
@@ -49,6 +56,7 @@ class Tally {
   readonly status: Record<string, number> = {};
   ok = 0;
   network = 0;
+  readonly networkCodes: Record<string, number> = {};
   unfinished = 0;
 
   async send(client: Pool, target: LoadTarget, body: string, from: number, signal: AbortSignal) {
@@ -64,9 +72,15 @@ class Tally {
       this.latencies.push(performance.now() - from);
       if (res.statusCode >= 200 && res.statusCode < 300) this.ok++;
       else this.status[res.statusCode] = (this.status[res.statusCode] ?? 0) + 1;
-    } catch {
-      if (signal.aborted) this.unfinished++;
-      else this.network++;
+    } catch (error) {
+      if (signal.aborted) {
+        this.unfinished++;
+        return;
+      }
+      this.network++;
+      const code = (error as { code?: unknown }).code;
+      const key = typeof code === "string" ? code : "other";
+      this.networkCodes[key] = (this.networkCodes[key] ?? 0) + 1;
     }
   }
 
@@ -80,6 +94,7 @@ class Tally {
       errors: {
         status: this.status,
         network: this.network,
+        network_codes: this.networkCodes,
         unfinished: this.unfinished,
         total: statusErrors + this.network + this.unfinished,
       },

@@ -56,6 +56,21 @@ export function startBotProcess<S>(secrets: ServerSecrets, seed: Seed<S>): Promi
   }));
 }
 
+/** The same bot with its job runner stopped (bench/webhook-ingest-bot.ts): the receiver's work only. */
+export function startReceiverOnlyBot<S>(secrets: ServerSecrets, seed: Seed<S>): Promise<ServerUnderTest<S>> {
+  return startSeeded("bot-receiver-only", secrets, seed, (port, dataDir) => ({
+    argv: ["bench/webhook-ingest-bot.ts"],
+    env: {
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      BRIDGEPORT_DATA_DIR: dataDir,
+      BRIDGEPORT_ADMIN_TOKEN: secrets.adminToken,
+      LOG_LEVEL: "warn",
+    },
+    ready: "/readyz",
+  }));
+}
+
 /** bench/bare-ingest-server.ts on its own database. */
 export function startBareProcess<S>(secrets: ServerSecrets, seed: Seed<S>): Promise<ServerUnderTest<S>> {
   return startSeeded("bare", secrets, seed, (port) => ({

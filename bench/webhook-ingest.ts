@@ -4,8 +4,14 @@ import { pushOciImage, type RunningRegistry, startRegistry } from "@bridgeport/t
 import type { BenchResult } from "./run.js";
 import { measurePushToDeploy } from "./webhook-ingest-deploy.js";
 import { distributionNotification, type PushedManifest } from "./webhook-ingest-payload.js";
-import { newSecrets, type Seed, startBareProcess, startBotProcess } from "./webhook-ingest-servers.js";
-import { measureSide, OPEN_LOOP, SATURATION } from "./webhook-ingest-side.js";
+import {
+  newSecrets,
+  type Seed,
+  startBareProcess,
+  startBotProcess,
+  startReceiverOnlyBot,
+} from "./webhook-ingest-servers.js";
+import { measureSides, OPEN_LOOP, SATURATION } from "./webhook-ingest-side.js";
 
 const REPO = "bench/ingest-app";
 /** Images the bot knows that a push does not match: the receiver looks through them all. */
@@ -28,8 +34,16 @@ export default async function webhookIngest(): Promise<BenchResult> {
     const makeBody = () => distributionNotification(push);
     const seed = ingestSeed(registry);
     const secrets = newSecrets();
-    const bare = await measureSide("bare", () => startBareProcess(secrets, seed), secrets, makeBody);
-    const ours = await measureSide("bot", () => startBotProcess(secrets, seed), secrets, makeBody);
+    const [bare, ours, receiverOnly] = await measureSides(
+      [
+        { name: "bare", start: () => startBareProcess(secrets, seed) },
+        { name: "bot", start: () => startBotProcess(secrets, seed) },
+        { name: "bot, job runner stopped", start: () => startReceiverOnlyBot(secrets, seed) },
+      ],
+      secrets,
+      makeBody,
+    );
+    if (!bare || !ours || !receiverOnly) throw new Error("a side is missing");
     process.stderr.write(`push-to-deploy: ${PUSH_TO_DEPLOY_ITERATIONS} pushes to a socket-mode server...\n`);
     const deploy = await measurePushToDeploy(PUSH_TO_DEPLOY_ITERATIONS);
 
@@ -50,6 +64,9 @@ export default async function webhookIngest(): Promise<BenchResult> {
       push_to_deploy_p50_ms: deploy.p50_ms,
       push_to_deploy_p90_ms: deploy.p90_ms,
       open_loop_rps: open.achieved_rps,
+      rps_receiver_only: receiverOnly.saturation.rps,
+      ratio_vs_bare_receiver_only: round(receiverOnly.saturation.rps / bare.saturation.rps, 2),
+      p99_ms_receiver_only: receiverOnly.open_loop.latency.p99_ms,
       bare_p50_ms: bare.open_loop.latency.p50_ms,
       bare_p99_ms: bare.open_loop.latency.p99_ms,
       bare_errors: bare.open_loop.errors.total,
@@ -61,6 +78,7 @@ export default async function webhookIngest(): Promise<BenchResult> {
       met,
       cpus: availableParallelism(),
       ours,
+      receiver_only: receiverOnly,
       bare,
       push_to_deploy: deploy,
       notes: NOTES,
@@ -116,8 +134,8 @@ function ingestSeed(registry: RunningRegistry): Seed {
 
 const NOTES = {
   workload: `${OPEN_LOOP.rps} distribution notifications/s for ${OPEN_LOOP.seconds} s (open loop), each a fresh event id (a new delivery) for a real manifest pushed to a local CNCF registry as ${REPO}:latest; the receiver matches it to 1 of ${OTHER_IMAGES + 1} images and queues one sync-image job`,
-  rps: `ours at saturation: 2xx per second with ${SATURATION.inFlight} requests in flight for ${SATURATION.seconds} s (closed loop)`,
-  bare_node_rps: "the same saturation run against bench/bare-ingest-server.ts",
+  rps: `ours at saturation: 2xx per second with ${SATURATION.inFlight} requests in flight (closed loop), over ${SATURATION.rounds} rounds of ${SATURATION.seconds} s taken in turn with the other servers`,
+  bare_node_rps: "the same saturation rounds against bench/bare-ingest-server.ts",
   ratio_vs_bare: "rps / bare_node_rps",
   p50_ms:
     "ours, open loop, from each request's scheduled send time to its response (no coordinated omission)",
@@ -127,8 +145,12 @@ const NOTES = {
     "node:http, no framework: Authorization compared in constant time (sha256 + timingSafeEqual), content type and 1 MiB limit, JSON.parse + the receiver's zod schema, image names normalised with core's parser, then the same Store on a libsql file: dedupe lookup, image list + match, job enqueue, delivery record. It runs no job runner.",
   ours: "the bot's real entry (bot/src/server.ts) in its own process: Hono app, the distribution receiver, and its job runner, which works the queued sync jobs during the load against the real registry (tags list + HEAD per job). The bare peer does none of that background work, so ratio_vs_bare is conservative.",
   push_to_deploy_p50_ms: `median over ${PUSH_TO_DEPLOY_ITERATIONS} pushes (p90 beside it): from the bench sending the registry's notification for a new \`latest\` (pushed beforehand to an htpasswd registry) to the first request bytes the bot sends to the server's Docker socket; the bot's real entry, an autoUpdate image with one service on a socket-mode server whose socket is a timing proxy in front of a real dockerd. In between: ingest, job pickup, sync (tags list, HEAD, GET manifest and config), digest confirmation, plan, plan start. Each deploy runs to success before the next push. WEBHOOK_INGEST_TRACE=1 adds a per-stage trace (a timing proxy before the registry, one more hop per request).`,
+  receiver_only:
+    "the same bot (startBot) with its job runner stopped after start (bench/webhook-ingest-bot.ts): the receiver's work only, as the bare peer does; rps_receiver_only / ratio_vs_bare_receiver_only / p99_ms_receiver_only",
+  stored:
+    "each server's database counted after its run: deliveries and jobs by status. Requests the bench gave up on at the deadline may still have been stored, so stored >= answered_2xx",
   processes:
-    "bot, bare peer and registry each in their own process, one at a time; the load generator (undici Pool, 64 connections) in the bench process; shared 2-core machine",
+    "bare peer, bot and receiver-only bot each in their own process, all started first; only the one under load runs, the others are paused (SIGSTOP) so their background work takes no CPU from it; the registry in its own process; the load generator (undici Pool, 64 connections) in the bench process; shared 2-core machine, so absolute numbers move with what else runs",
 };
 
 const round = (n: number, digits = 3) => Number(n.toFixed(digits));
