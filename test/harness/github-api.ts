@@ -31,7 +31,7 @@ export interface FakeGitHub {
   url: string;
   /** Every request, oldest first, unknown routes included. */
   readonly requests: RecordedGitHubRequest[];
-  /** The default branch every repository reports (`main`). */
+  /** The default branch every repository reports (`main` unless set at start). */
   readonly defaultBranch: string;
   /** The login that comments made with an installation token carry. */
   readonly appLogin: string;
@@ -76,14 +76,14 @@ const bodyLimit = 1024 * 1024;
  * // ... GITHUB_API_URL = github.url; after the run:
  * const posted = github.requests.filter((r) => r.method === "POST" && r.path.endsWith("/reactions"));
  */
-export async function startFakeGitHub(): Promise<FakeGitHub> {
+export async function startFakeGitHub(options: { defaultBranch?: string } = {}): Promise<FakeGitHub> {
   const requests: RecordedGitHubRequest[] = [];
   const permissions = new Map<string, GitHubPermission>();
   const files = new Map<string, string>();
   const pulls = new Map<string, { headSha: string; headRef: string }>();
   const comments: StoredComment[] = [];
   const installationTokens = new Set<string>();
-  const defaultBranch = "main";
+  const defaultBranch = options.defaultBranch ?? "main";
   const appLogin = "bridgeport[bot]";
   let nextId = 1000;
   let url = "";

@@ -38,7 +38,12 @@ export function createGitHubApp(
     log: deps.log.child({ component: "github" }),
     // GitHub asks for writes a second apart and for rate limits to be waited out; a loopback
     // test API needs neither.
-    Octokit: ProbotOctokit.defaults({ throttle: { enabled: throttle }, retry: { enabled: throttle } }),
+    // A function, not an object: Probot merges its own throttle options in after plain defaults.
+    Octokit: ProbotOctokit.defaults((options: Record<string, Record<string, unknown> | undefined>) => ({
+      ...options,
+      throttle: { ...options.throttle, enabled: throttle },
+      retry: { ...options.retry, enabled: throttle },
+    })),
   });
   // Edited comments are never read: an edit must not run a command a second time.
   probot.on("issue_comment.created", async (context) => {
