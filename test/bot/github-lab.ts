@@ -29,6 +29,11 @@ export interface CommentOptions {
   issueNumber?: number;
   commentId?: number;
   action?: "created" | "edited";
+  /**
+   * Comment on a pull request: GitHub then adds `issue.pull_request`. The recorded example is a
+   * plain issue's comment, so this is the one edit beyond body and ids.
+   */
+  pullRequest?: boolean;
 }
 
 /**
@@ -41,6 +46,16 @@ export function commentPayload(body: string, options: CommentOptions = {}): Payl
   payload.comment.body = body;
   payload.comment.id = options.commentId ?? nextCommentId();
   payload.issue.number = options.issueNumber ?? 1;
+  if (options.pullRequest) {
+    const base = `https://api.github.com/repos/${payload.repository.full_name}`;
+    payload.issue.pull_request = {
+      url: `${base}/pulls/${payload.issue.number}`,
+      html_url: `https://github.com/${payload.repository.full_name}/pull/${payload.issue.number}`,
+      diff_url: `https://github.com/${payload.repository.full_name}/pull/${payload.issue.number}.diff`,
+      patch_url: `https://github.com/${payload.repository.full_name}/pull/${payload.issue.number}.patch`,
+      merged_at: null,
+    };
+  }
   if (options.login) {
     payload.comment.user.login = options.login;
     payload.sender.login = options.login;
