@@ -44,8 +44,8 @@ export interface SyncImageDeps {
  * deploy too; otherwise the update waits for it: the job is retried (backoff) and deploys
  * once that plan has finished.
  */
-function waitOrDone(holder: { id: string; imageDigestId: string | null }, digestId: string | null): void {
-  if (holder.imageDigestId !== null && holder.imageDigestId === digestId) return;
+function waitOrDone(holder: { id: string; imageDigestId: string | null }, digestId: string): void {
+  if (holder.imageDigestId === digestId) return;
   throw new Error(`the deploy waits for plan ${holder.id} to finish`);
 }
 
@@ -115,9 +115,8 @@ export function syncImageHandler(deps: SyncImageDeps): JobHandler {
     }
     if (result.kind !== "locked") return;
     const holder = result.planId ? await deps.store.plans.get(result.planId) : undefined;
-    return waitOrDone(
-      holder ?? { id: result.planId ?? result.holder, imageDigestId: null },
-      outcome.update.latestDigestId,
-    );
+    if (holder) return waitOrDone(holder, outcome.update.latestDigestId);
+    // A manual environment lock (`/lock`): the deploy waits for `/unlock`, retried with backoff.
+    throw new Error(`the deploy waits: ${result.message}`);
   };
 }
