@@ -158,6 +158,12 @@ describe("GitHub app set-up", () => {
       defaultEnvironment: "staging",
     });
     expect(again.status).toBe(409);
+    const path = `/api/github-repositories/${created.body.githubRepository.id}`;
+    const patched = await call(lab.bot, "PATCH", path, { environments: null });
+    expect(patched.body.githubRepository.environments).toBeNull();
+    const restored = await call(lab.bot, "PATCH", path, { environments: ["staging", "production"] });
+    expect(restored.body.githubRepository.environments).toEqual(["staging", "production"]);
+    expect((await call(lab.bot, "GET", "/api/github-repositories/nope")).status).toBe(404);
   });
 });
 
@@ -234,5 +240,21 @@ describe("GitHub app commands", () => {
     expect((await lab.deliver(payload, { delivery })).status).toBe(202);
     expect((await lab.deliver(payload, { delivery })).status).toBe(202);
     expect(await count()).toBe(before + 1);
+  });
+
+  it("the webhook only queues the command: with the job runner stopped it waits, and runs once the runner is back", async () => {
+    const { jobs, deps } = lab.bot.bot;
+    await jobs.stop();
+    try {
+      const seen = botReplies().length;
+      const commentId = await lab.comment("/deploy help");
+      const queued = await deps.store.jobs.list({ kind: "github-command", status: "queued" });
+      expect(queued.map((j) => (j.payload as { commentId?: number }).commentId)).toContain(commentId);
+      expect(lab.reactions(commentId)).toEqual([]);
+      jobs.start();
+      expect(await reply(seen, "the help after the restart")).toContain("**Bridgeport commands**");
+    } finally {
+      jobs.start();
+    }
   });
 });
