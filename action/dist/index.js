@@ -24601,6 +24601,25 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
+// core/src/store/schema/values.ts
+var PLAN_STATUSES = [
+  "pending",
+  "running",
+  "success",
+  "failed",
+  "rolled_back",
+  "rollback_failed",
+  "cancelled"
+];
+var FINISHED_PLAN_STATUSES = [
+  "success",
+  "failed",
+  "rolled_back",
+  "rollback_failed",
+  "cancelled"
+];
+var STEP_STATUSES = ["pending", "running", "success", "failed", "skipped", "rolled_back"];
+
 // node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
@@ -44319,30 +44338,6 @@ function date4(params) {
 }
 
 // action/src/plan-json.ts
-var PLAN_STATUSES = [
-  "pending",
-  "running",
-  "success",
-  "failed",
-  "rolled_back",
-  "rollback_failed",
-  "cancelled"
-];
-var STEP_STATUSES = [
-  "pending",
-  "running",
-  "success",
-  "failed",
-  "skipped",
-  "rolled_back"
-];
-var FINAL_STATUSES = [
-  "success",
-  "failed",
-  "rolled_back",
-  "rollback_failed",
-  "cancelled"
-];
 var ServiceResultJson = external_exports.object({
   serviceId: external_exports.string(),
   service: external_exports.string(),
@@ -44389,7 +44384,7 @@ var PlanEventJson = external_exports.discriminatedUnion("type", [
   })
 ]);
 var ErrorJson = external_exports.object({ error: external_exports.string(), field: external_exports.string().optional() });
-var isFinal = (status) => FINAL_STATUSES.includes(status);
+var isFinal = (status) => FINISHED_PLAN_STATUSES.includes(status);
 
 // action/src/sse.ts
 var MAX_EVENT_CHARS = 8 * 1024 * 1024;

@@ -1,38 +1,14 @@
-import type { PlanResult, PlanStatus, StepStatus } from "@bridgeport/core";
+import type { PlanResult } from "@bridgeport/core";
+import {
+  FINISHED_PLAN_STATUSES,
+  PLAN_STATUSES,
+  type PlanStatus,
+  STEP_STATUSES,
+} from "@bridgeport/core/values";
 import { z } from "zod";
 
-// The bot's answers, checked before use. The status lists repeat core's (importing them would
-// bundle all of core); the `Exact` checks below fail the type check when core's lists change.
-const PLAN_STATUSES = [
-  "pending",
-  "running",
-  "success",
-  "failed",
-  "rolled_back",
-  "rollback_failed",
-  "cancelled",
-] as const satisfies readonly PlanStatus[];
-const STEP_STATUSES = [
-  "pending",
-  "running",
-  "success",
-  "failed",
-  "skipped",
-  "rolled_back",
-] as const satisfies readonly StepStatus[];
-type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-true satisfies Exact<(typeof PLAN_STATUSES)[number], PlanStatus>;
-true satisfies Exact<(typeof STEP_STATUSES)[number], StepStatus>;
-
-/** Statuses a plan never leaves. */
-export const FINAL_STATUSES: readonly PlanStatus[] = [
-  "success",
-  "failed",
-  "rolled_back",
-  "rollback_failed",
-  "cancelled",
-];
-
+// The bot's answers, checked before use. The value lists come from a dependency-free file of
+// core, so the bundle does not carry the rest of core.
 const ServiceResultJson = z.object({
   serviceId: z.string(),
   service: z.string(),
@@ -93,4 +69,5 @@ export type PlanEvent = z.infer<typeof PlanEventJson>;
 /** The bot's error body: `{error}`, with `field` and `candidates` on a 404 from /api/deploy. */
 export const ErrorJson = z.object({ error: z.string(), field: z.string().optional() });
 
-export const isFinal = (status: PlanStatus) => FINAL_STATUSES.includes(status);
+export const isFinal = (status: PlanStatus): boolean =>
+  (FINISHED_PLAN_STATUSES as readonly PlanStatus[]).includes(status);
