@@ -74,23 +74,25 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     const lease = startLeaseHeartbeat(options.store, { id: job.id, owner: options.owner, leaseMs }, (error) =>
       log("warn", { jobId: job.id, error: String(error) }, "job lease renewal failed"),
     );
-    let failure: unknown = null;
+    let failure: { error: unknown } | null = null;
     try {
       if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);
       await handler(job);
     } catch (error) {
-      failure = error ?? new Error("job handler threw nothing");
+      failure = { error };
     } finally {
       lease.stop();
     }
     // complete and fail only write while this runner still holds the lease, so a late outcome
     // never overwrites what the runner that took the job over recorded.
+    if (lease.lost) return lostLease(job);
     if (failure === null) {
       if (!(await options.store.jobs.complete(job.id, options.owner))) lostLease(job);
       return;
     }
-    const message = failure instanceof Error ? failure.message : String(failure);
-    const final = failure instanceof PermanentJobError || job.attempts >= job.maxAttempts;
+    const { error } = failure;
+    const message = error instanceof Error ? error.message : String(error);
+    const final = error instanceof PermanentJobError || job.attempts >= job.maxAttempts;
     const retryAt = final ? null : new Date(now().getTime() + retryDelayMs(backoff, job.attempts));
     if (!(await options.store.jobs.fail(job.id, options.owner, message, retryAt))) {
       lostLease(job);
@@ -103,7 +105,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     );
   }
 
-  function lostLease(job: Job) {
+  function lostLease(job: Job): void {
     log(
       "warn",
       { jobId: job.id, kind: job.kind },
