@@ -66,7 +66,7 @@ async function deploy(
     return;
   }
   await runPlanWithFeedback(
-    { ...deps, ...(deps.pollMs ? { pollMs: deps.pollMs } : {}) },
+    deps,
     { octokit: ctx.octokit, site: ctx.site, talk: ctx.talk },
     { planId, ref: await ctx.ref(), resuming: earlier !== undefined },
   );
