@@ -1,4 +1,4 @@
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { createRegistryDeps, type Store, syncImage } from "@bridgeport/core";
 import { pushOciImage, type RunningRegistry, startRegistry } from "@bridgeport/test/harness";
 import type { BenchResult } from "./run.js";
@@ -19,7 +19,14 @@ const OTHER_IMAGES = 9;
 const TARGETS = { p99Ms: 20, ratioVsBare: 0.5, pushToDeployP50Ms: 50 };
 const PUSH_TO_DEPLOY_ITERATIONS = 16;
 
+/**
+ * Registry push notifications into the bot, beside a bare node:http peer doing the same
+ * verification and store writes (bench/README.md): open loop at 1,000/s for latency and
+ * errors, closed-loop rounds for throughput, then push-to-deploy against a real registry and
+ * dockerd. The machine's load average is recorded: on a shared machine it moves every number.
+ */
 export default async function webhookIngest(): Promise<BenchResult> {
+  const loadAtStart = loadavg()[0] ?? 0;
   const registry = await startRegistry({ auth: "none" });
   try {
     const pushed = await pushOciImage(registry, REPO, "latest", { seed: "ingest" });
@@ -77,6 +84,7 @@ export default async function webhookIngest(): Promise<BenchResult> {
       },
       met,
       cpus: availableParallelism(),
+      load_average_1m: { start: round(loadAtStart, 2), end: round(loadavg()[0] ?? 0, 2) },
       ours,
       receiver_only: receiverOnly,
       bare,
