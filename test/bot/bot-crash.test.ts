@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -102,6 +102,24 @@ async function notify(repository: string, tag: string, digest: string) {
   expect(response.status).toBe(202);
 }
 
+/**
+ * SIGKILL for the bot and every process it started (a docker CLI for a socket-mode server;
+ * none here, where the servers are SSH), as a machine losing power would.
+ */
+async function killWithChildren(bot: ManagedProcess) {
+  const pid = bot.pid;
+  if (pid === undefined) throw new Error("the bot has no pid");
+  const children = (await readFile(`/proc/${pid}/task/${pid}/children`, "utf8")).split(/\s+/).filter(Boolean);
+  process.kill(pid, "SIGKILL");
+  for (const id of children) {
+    try {
+      process.kill(Number(id), "SIGKILL");
+    } catch {
+      // Already gone with its parent.
+    }
+  }
+}
+
 const jobsIn = async (status: Job["status"]) => store.jobs.list({ status, kind: "sync-image" });
 
 beforeAll(async () => {
@@ -185,9 +203,7 @@ describe("a bot SIGKILLed with work in flight", () => {
       },
     );
 
-    const pid = child.pid;
-    if (pid === undefined) throw new Error("the bot has no pid");
-    process.kill(pid, "SIGKILL");
+    await killWithChildren(child);
     expect(await child.exited).toMatchObject({ signal: "SIGKILL" });
     proxy.clear();
     // What the crash left: the state this test is about.
