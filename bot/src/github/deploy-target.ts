@@ -3,10 +3,10 @@ import {
   type ContainerImage,
   type DeployRef,
   type DeployTarget,
+  deployTargetDeps,
   type Environment,
   type ImageDigest,
-  lookupDigest,
-  parseImageName,
+  imageMatches,
   type RegistryDeps,
   resolveDeployTarget,
   type Store,
@@ -34,20 +34,9 @@ export async function pickTarget(
   images: readonly string[],
   ref: DeployRef,
 ): Promise<Pick> {
-  const { store } = deps;
   const outcomes: DeployTarget[] = [];
   for (const image of images) {
-    outcomes.push(
-      await resolveDeployTarget(
-        {
-          store,
-          sync: (i) => deps.syncer.sync(i),
-          lookup: (i, reference) =>
-            lookupDigest({ store, registries: deps.registries, now: () => new Date() }, i, reference),
-        },
-        { environment, image, ref },
-      ),
-    );
+    outcomes.push(await resolveDeployTarget(deployTargetDeps(deps), { environment, image, ref }));
   }
   const resolved = outcomes.filter((o): o is Resolved => o.kind === "resolved");
   const [only] = resolved;
@@ -78,18 +67,7 @@ function describeMiss(outcome: DeployTarget): string {
 /** The images among `names` that exist in the environment (names as POST /api/deploy accepts them). */
 export async function imagesIn(store: Store, environment: Environment, names: readonly string[]) {
   const images = await store.images.list({ environmentId: environment.id });
-  return images.filter((image) => names.some((name) => sameImage(image, name)));
-}
-
-function sameImage(image: ContainerImage, wanted: string): boolean {
-  if (image.id === wanted || image.imageName === wanted || image.name === wanted) return true;
-  try {
-    const a = parseImageName(image.imageName);
-    const b = parseImageName(wanted);
-    return a.registry === b.registry && a.repository === b.repository;
-  } catch {
-    return false;
-  }
+  return images.filter((image) => names.some((name) => imageMatches(image, name)));
 }
 
 export type RollbackPick =

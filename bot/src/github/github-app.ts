@@ -35,7 +35,11 @@ export function createGitHubApp(
     privateKey,
     secret,
     baseUrl: config.GITHUB_API_URL,
-    log: deps.log.child({ component: "github" }),
+    // Probot logs a refused delivery with its whole payload: sender-controlled text, kept out.
+    log: deps.log.child(
+      { component: "github" },
+      { redact: { paths: ["event.payload", "err.event.payload"], censor: "[payload omitted]" } },
+    ),
     // GitHub asks for writes a second apart and for rate limits to be waited out; a loopback
     // test API needs neither.
     // A function, not an object: Probot merges its own throttle options in after plain defaults.

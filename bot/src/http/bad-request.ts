@@ -1,3 +1,4 @@
+import { ConflictError, type DeployRequestResult } from "@bridgeport/core";
 import { HTTPException } from "hono/http-exception";
 
 /** A 400 for input that passed the schema but not a domain rule; the message names the field. */
@@ -13,4 +14,11 @@ export function refused(message: string): HTTPException {
 /** A 404 with a domain sentence (e.g. requestDeploy's "Image digest not found for this container image"). */
 export function notFound(message: string): HTTPException {
   return new HTTPException(404, { message });
+}
+
+/** A deploy request that was not planned, as the API answers it: 404, 400, or 409 "locked by ...". */
+export function deployRefused(result: Exclude<DeployRequestResult, { kind: "planned" }>): Error {
+  if (result.kind === "not_found") return notFound(result.message);
+  if (result.kind === "invalid") return refused(result.message);
+  return new ConflictError(result.message);
 }

@@ -1,7 +1,7 @@
-import { ConflictError, NotFoundError, requestDeploy, type Store } from "@bridgeport/core";
+import { NotFoundError, requestDeploy, type Store } from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
-import { notFound, refused } from "../http/bad-request.js";
+import { deployRefused } from "../http/bad-request.js";
 import {
   apiRouter,
   errorResponses,
@@ -85,17 +85,9 @@ export function containerImageDeployRoutes(deps: Pick<BotDeps, "store" | "plans"
         trigger: "api",
         triggeredBy: c.get("actor"),
       });
-      switch (result.kind) {
-        case "not_found":
-          throw notFound(result.message);
-        case "invalid":
-          throw refused(result.message);
-        case "locked":
-          throw new ConflictError(result.message);
-        case "planned":
-          deps.plans.start(result.planId);
-          return c.json({ planId: result.planId }, 202);
-      }
+      if (result.kind !== "planned") throw deployRefused(result);
+      deps.plans.start(result.planId);
+      return c.json({ planId: result.planId }, 202);
     })
     .openapi(link, async (c) => {
       const { imageId, serviceId } = c.req.valid("param");

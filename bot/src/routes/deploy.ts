@@ -1,7 +1,7 @@
-import { ConflictError, lookupDigest, requestDeploy, resolveDeployTarget } from "@bridgeport/core";
+import { deployTargetDeps, requestDeploy, resolveDeployTarget } from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
-import { notFound, refused } from "../http/bad-request.js";
+import { deployRefused, notFound, refused } from "../http/bad-request.js";
 import { apiRouter, ErrorSchema, errorResponses, jsonBody, jsonResponse } from "../http/openapi-router.js";
 import { loadPlanDetail, PlanDetailJson } from "../http/plan-json.js";
 
@@ -60,19 +60,11 @@ export function deployRoutes(deps: Pick<BotDeps, "store" | "plans" | "syncer" | 
   const { store } = deps;
   return apiRouter().openapi(deploy, async (c) => {
     const body = c.req.valid("json");
-    const target = await resolveDeployTarget(
-      {
-        store,
-        sync: (image) => deps.syncer.sync(image),
-        lookup: (image, reference) =>
-          lookupDigest({ store, registries: deps.registries, now: () => new Date() }, image, reference),
-      },
-      {
-        environment: body.environment,
-        image: body.image,
-        ref: body.digest !== undefined ? { digest: body.digest } : { tag: body.tag ?? "" },
-      },
-    );
+    const target = await resolveDeployTarget(deployTargetDeps(deps), {
+      environment: body.environment,
+      image: body.image,
+      ref: body.digest !== undefined ? { digest: body.digest } : { tag: body.tag ?? "" },
+    });
     if (target.kind !== "resolved") {
       if (target.kind === "invalid") throw refused(`${target.field}: ${target.message}`);
       const candidates = target.candidates?.map((d) => ({ ...d, pushedAt: d.pushedAt.toISOString() }));
@@ -90,19 +82,10 @@ export function deployRoutes(deps: Pick<BotDeps, "store" | "plans" | "syncer" | 
       triggeredBy: c.get("actor"),
       ...(body.context ? { triggerContext: body.context } : {}),
     });
-    switch (result.kind) {
-      case "not_found":
-        throw notFound(result.message);
-      case "invalid":
-        throw refused(result.message);
-      case "locked":
-        throw new ConflictError(result.message);
-      case "planned": {
-        if (!result.dryRun) deps.plans.start(result.planId);
-        const detail = await loadPlanDetail(store, result.planId);
-        if (!detail) throw notFound("Deployment plan not found");
-        return c.json({ planId: result.planId, detail }, 202);
-      }
-    }
+    if (result.kind !== "planned") throw deployRefused(result);
+    if (!result.dryRun) deps.plans.start(result.planId);
+    const detail = await loadPlanDetail(store, result.planId);
+    if (!detail) throw notFound("Deployment plan not found");
+    return c.json({ planId: result.planId, detail }, 202);
   });
 }

@@ -1,4 +1,5 @@
-import { isValidDigest, isValidTag, parseImageName } from "../registry/index.js";
+import { lookupDigest } from "../images/lookup-digest.js";
+import { isValidDigest, isValidTag, parseImageName, type RegistryDeps } from "../registry/index.js";
 import type { ContainerImage, Environment, ImageDigest, Store } from "../store/index.js";
 import { shortDigest } from "./plan-report.js";
 
@@ -11,6 +12,21 @@ export interface DeployTargetQuery {
   /** Image name as configured (`registry/repo`, Docker Hub short forms too), display name, or id. */
   image: string;
   ref: DeployRef;
+}
+
+/** The resolution's dependencies from the bot's: the shared syncer, and lookups through the registry. */
+export function deployTargetDeps(deps: {
+  store: Store;
+  syncer: { sync(image: ContainerImage): Promise<unknown> };
+  registries: RegistryDeps;
+}): DeployTargetDeps {
+  const { store, registries } = deps;
+  return {
+    store,
+    sync: (image) => deps.syncer.sync(image),
+    lookup: (image, reference) =>
+      lookupDigest({ store, registries, now: () => new Date() }, image, reference),
+  };
 }
 
 export interface DeployTargetDeps {
@@ -123,7 +139,17 @@ export async function resolveDeployTarget(
   };
 }
 
-function imageMatches(image: ContainerImage, wanted: string): boolean {
+/**
+ * Whether `wanted` names the image: its id, its display name, or its image name in any
+ * spelling of the same registry and repository (`nginx` is `docker.io/library/nginx`).
+ *
+ * @example
+ * imageMatches({ id: "ci_1", name: "web", imageName: "docker.io/library/nginx" }, "nginx") // => true
+ */
+export function imageMatches(
+  image: Pick<ContainerImage, "id" | "name" | "imageName">,
+  wanted: string,
+): boolean {
   if (image.id === wanted || image.imageName === wanted || image.name === wanted) return true;
   try {
     const a = parseImageName(image.imageName);
