@@ -165,7 +165,7 @@ describe("an unexpected failure inside a receiver", () => {
         ...deps.store,
         webhookDeliveries: {
           ...deps.store.webhookDeliveries,
-          find: () => Promise.reject(new Error("database is locked")),
+          ingest: () => Promise.reject(new Error("database is locked")),
         },
       },
     });

@@ -22,25 +22,16 @@ export interface IngestAnswer {
 export const bodyKey = (body: string): string => `sha256:${createHash("sha256").update(body).digest("hex")}`;
 
 /**
- * Stores what a verified delivery asks for: one sync-image job per matching image (keyed by
- * the delivery, so a retried delivery or a crash between the two writes queues nothing
- * twice), then the delivery record. Pushes for unknown images are recorded, not errors.
+ * Stores what a verified delivery asks for, in one transaction: the delivery record and one
+ * sync-image job per matching image, keyed by the delivery so a retried delivery queues
+ * nothing twice. Pushes for unknown images are recorded, not errors.
  */
 export async function ingestDelivery(deps: BotDeps, delivery: Delivery): Promise<IngestAnswer> {
   const { store } = deps;
-  const seen = await store.webhookDeliveries.find(delivery.source, delivery.deliveryKey);
-  if (seen) {
-    deps.metrics.webhookDeliveries.inc({ source: delivery.source, outcome: "duplicate" });
-    return {
-      status: 200,
-      body: { deliveryId: seen.id, duplicate: true, queued: 0, detail: "delivery already received" },
-    };
-  }
-  const images = delivery.pushes.length > 0 ? await store.images.list() : [];
-  const jobIds: string[] = [];
-  for (const push of delivery.pushes) {
-    for (const image of matchImages(images, push)) {
-      const job = syncImageJob(
+  const images = delivery.pushes.length > 0 ? await store.images.listNames() : [];
+  const jobs = delivery.pushes.flatMap((push) =>
+    matchImages(images, push).map((image) =>
+      syncImageJob(
         {
           imageId: image.id,
           trigger: "webhook",
@@ -49,28 +40,36 @@ export async function ingestDelivery(deps: BotDeps, delivery: Delivery): Promise
           digest: push.digest,
         },
         `webhook:${delivery.source}:${delivery.deliveryKey}:${image.id}:${push.tag ?? ""}`,
-      );
-      const { job: stored } = await store.jobs.enqueue(job);
-      if (!jobIds.includes(stored.id)) jobIds.push(stored.id);
-    }
-  }
+      ),
+    ),
+  );
+  // Two pushes of one tag to one image are one sync.
+  const unique = [...new Map(jobs.map((job) => [job.dedupeKey, job])).values()];
   const detail =
     delivery.ignoredBecause ??
-    (delivery.pushes.length > 0 && jobIds.length === 0
+    (delivery.pushes.length > 0 && unique.length === 0
       ? "no container image matches the pushed repository"
       : null);
-  const { delivery: recorded } = await store.webhookDeliveries.record({
+  const recorded = await store.webhookDeliveries.ingest({
     source: delivery.source,
     deliveryKey: delivery.deliveryKey,
-    outcome: jobIds.length > 0 ? "queued" : "ignored",
     pushes: [...delivery.pushes],
-    jobIds,
+    jobs: unique,
     detail,
   });
-  deps.metrics.webhookDeliveries.inc({
-    source: delivery.source,
-    outcome: jobIds.length > 0 ? "queued" : "ignored",
-  });
-  if (jobIds.length > 0) deps.jobs?.wake();
-  return { status: 202, body: { deliveryId: recorded.id, duplicate: false, queued: jobIds.length, detail } };
+  if (!recorded.created) {
+    deps.metrics.webhookDeliveries.inc({ source: delivery.source, outcome: "duplicate" });
+    return {
+      status: 200,
+      body: { deliveryId: recorded.id, duplicate: true, queued: 0, detail: "delivery already received" },
+    };
+  }
+  const queued = recorded.jobIds.length;
+  deps.metrics.webhookDeliveries.inc({ source: delivery.source, outcome: queued > 0 ? "queued" : "ignored" });
+  deps.log.info(
+    { delivery: recorded.id, source: delivery.source, pushes: delivery.pushes.length, queued, detail },
+    "webhook delivery received",
+  );
+  if (queued > 0) deps.jobs?.wake();
+  return { status: 202, body: { deliveryId: recorded.id, duplicate: false, queued, detail } };
 }

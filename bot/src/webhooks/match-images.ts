@@ -4,7 +4,10 @@ import { type ContainerImage, parseImageName, type WebhookPush } from "@bridgepo
  * The images a push is about: same repository, and same registry host when the push names
  * one. An image whose stored name no longer parses matches nothing.
  */
-export function matchImages(images: readonly ContainerImage[], push: WebhookPush): ContainerImage[] {
+export function matchImages<T extends Pick<ContainerImage, "imageName">>(
+  images: readonly T[],
+  push: WebhookPush,
+): T[] {
   return images.filter((image) => {
     try {
       const { registry, repository } = parseImageName(image.imageName);

@@ -11,6 +11,7 @@ const EXPECTED_TABLES = [
   "deployment_plans",
   "deployment_steps",
   "environments",
+  "github_repositories",
   "image_digest_platforms",
   "image_digests",
   "jobs",

@@ -59,6 +59,22 @@ export interface JobRepository {
   purgeFinished(before: Date, limit: number): Promise<number>;
 }
 
+/** The row of a job queued now (`enqueue`, and a delivery's jobs written with it). */
+export function newJobRow(input: NewJob, now: Date): typeof jobs.$inferInsert {
+  return {
+    id: newId(now.getTime()),
+    kind: input.kind,
+    payload: input.payload,
+    dedupeKey: input.dedupeKey ?? null,
+    status: "queued",
+    attempts: 0,
+    maxAttempts: input.maxAttempts ?? 5,
+    runAt: input.runAt ?? now,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 export function createJobRepository(ctx: RepositoryContext): JobRepository {
   // The lease is still `owner`'s: a runner whose lease ran out never writes over the new owner's work.
   const held = (id: string, owner: string) =>
@@ -73,22 +89,7 @@ export function createJobRepository(ctx: RepositoryContext): JobRepository {
           const existing = await byDedupeKey(tx, input.dedupeKey);
           if (existing) return { job: existing, created: false };
         }
-        const now = ctx.now();
-        const [job] = await tx
-          .insert(jobs)
-          .values({
-            id: newId(now.getTime()),
-            kind: input.kind,
-            payload: input.payload,
-            dedupeKey: input.dedupeKey ?? null,
-            status: "queued",
-            attempts: 0,
-            maxAttempts: input.maxAttempts ?? 5,
-            runAt: input.runAt ?? now,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning();
+        const [job] = await tx.insert(jobs).values(newJobRow(input, ctx.now())).returning();
         if (!job) throw new Error("job insert returned no row");
         return { job, created: true };
       }),

@@ -1,0 +1,66 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openTestStore, type TestStore } from "../test-fixtures.js";
+
+let t: TestStore;
+beforeEach(async () => {
+  t = await openTestStore();
+});
+afterEach(() => t.database.close());
+
+const push = { host: "registry.example.com", repository: "team/api", tag: "v1.2.3", digest: null };
+const job = (key: string) => ({ kind: "sync-image", payload: { imageId: "ci_1" }, dedupeKey: key });
+
+describe("webhookDeliveries.ingest", () => {
+  it("records the delivery and queues its jobs together, exactly as enqueue would", async () => {
+    const got = await t.store.webhookDeliveries.ingest({
+      source: "distribution",
+      deliveryKey: "evt-1",
+      pushes: [push],
+      jobs: [job("d:evt-1:a"), job("d:evt-1:b")],
+    });
+    expect(got).toMatchObject({ created: true, jobIds: [expect.any(String), expect.any(String)] });
+    const delivery = await t.store.webhookDeliveries.find("distribution", "evt-1");
+    expect(delivery).toMatchObject({
+      id: got.id,
+      outcome: "queued",
+      pushes: [push],
+      jobIds: got.jobIds,
+      detail: null,
+    });
+    expect(delivery?.receivedAt).toEqual(t.clock.now());
+    const queued = await t.store.jobs.get(got.jobIds[0] ?? "");
+    expect(queued).toMatchObject({
+      kind: "sync-image",
+      payload: { imageId: "ci_1" },
+      dedupeKey: "d:evt-1:a",
+      status: "queued",
+      attempts: 0,
+      maxAttempts: 5,
+      runAt: t.clock.now(),
+    });
+  });
+
+  it("a redelivery answers with the first delivery and queues nothing", async () => {
+    const input = { source: "distribution", deliveryKey: "evt-2", pushes: [push], jobs: [job("d:evt-2:a")] };
+    const first = await t.store.webhookDeliveries.ingest(input);
+    const again = await t.store.webhookDeliveries.ingest(input);
+    expect(again).toEqual({ id: first.id, created: false, jobIds: first.jobIds });
+    expect(await t.store.jobs.list()).toHaveLength(1);
+    expect(await t.store.webhookDeliveries.list()).toHaveLength(1);
+  });
+
+  it("a delivery with no jobs is recorded as ignored, with the reason", async () => {
+    const got = await t.store.webhookDeliveries.ingest({
+      source: "quay",
+      deliveryKey: "evt-3",
+      pushes: [push],
+      jobs: [],
+      detail: "no container image matches the pushed repository",
+    });
+    expect(got).toMatchObject({ created: true, jobIds: [] });
+    expect(await t.store.webhookDeliveries.find("quay", "evt-3")).toMatchObject({
+      outcome: "ignored",
+      detail: "no container image matches the pushed repository",
+    });
+  });
+});
