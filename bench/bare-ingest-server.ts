@@ -16,8 +16,8 @@ import { z } from "zod";
  * receiver does for a push, and nothing else. Same work, no framework: the Authorization
  * header compared in constant time (both sides hashed), the content type and 1 MiB limit
  * checked, the envelope parsed and validated with the same zod schema, pushes normalised with
- * the same image-name parser, then through the same Store on a libsql file: dedupe lookup,
- * image list and match, one sync-image job per matching image, the delivery record.
+ * the same image-name parser, then through the same Store on a libsql file: image names and
+ * match, then the delivery and one sync-image job per matching image in one transaction.
  * No job runner, no metrics, no logging, no other routes.
  *
  * Environment: PORT, DATABASE_URL, BRIDGEPORT_MASTER_KEY, WEBHOOK_DISTRIBUTION_SECRET.
@@ -100,7 +100,7 @@ function toPush(event: z.infer<typeof bodySchema>["events"][number]): WebhookPus
   }
 }
 
-function matches(image: ContainerImage, push: WebhookPush): boolean {
+function matches(image: Pick<ContainerImage, "imageName">, push: WebhookPush): boolean {
   try {
     const { registry, repository } = parseImageName(image.imageName);
     return repository === push.repository && (push.host === null || registry === push.host);
@@ -136,13 +136,11 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
   const pushes = parsed.data.events.flatMap((event) => toPush(event) ?? []);
   const ids = parsed.data.events.map((e) => e.id).sort();
   const deliveryKey = `sha256:${createHash("sha256").update(ids.join("\n")).digest("hex")}`;
-  const seen = await store.webhookDeliveries.find("distribution", deliveryKey);
-  if (seen) return send(res, 200, { deliveryId: seen.id, duplicate: true, queued: 0 });
-  const images = pushes.length > 0 ? await store.images.list() : [];
-  const jobIds: string[] = [];
-  for (const push of pushes) {
-    for (const image of images.filter((i) => matches(i, push))) {
-      const { job } = await store.jobs.enqueue({
+  const images = pushes.length > 0 ? await store.images.listNames() : [];
+  const jobs = pushes.flatMap((push) =>
+    images
+      .filter((image) => matches(image, push))
+      .map((image) => ({
         kind: "sync-image",
         payload: {
           imageId: image.id,
@@ -152,19 +150,16 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
           digest: push.digest,
         },
         dedupeKey: `webhook:distribution:${deliveryKey}:${image.id}:${push.tag ?? ""}`,
-      });
-      if (!jobIds.includes(job.id)) jobIds.push(job.id);
-    }
-  }
-  const { delivery } = await store.webhookDeliveries.record({
+      })),
+  );
+  const recorded = await store.webhookDeliveries.ingest({
     source: "distribution",
     deliveryKey,
-    outcome: jobIds.length > 0 ? "queued" : "ignored",
     pushes,
-    jobIds,
-    detail: null,
+    jobs,
   });
-  send(res, 202, { deliveryId: delivery.id, duplicate: false, queued: jobIds.length, detail: null });
+  if (!recorded.created) return send(res, 200, { deliveryId: recorded.id, duplicate: true, queued: 0 });
+  send(res, 202, { deliveryId: recorded.id, duplicate: false, queued: recorded.jobIds.length, detail: null });
 }
 
 const server = createServer((req, res) => {
