@@ -63,4 +63,25 @@ describe("webhookDeliveries.ingest", () => {
       detail: "no container image matches the pushed repository",
     });
   });
+
+  it("deliveries arriving together share one commit; a redelivery among them and a bad one answer for themselves", async () => {
+    const input = (key: string, maxAttempts = 5) => ({
+      source: "distribution",
+      deliveryKey: key,
+      pushes: [push],
+      jobs: [{ ...job(`d:${key}`), maxAttempts }],
+    });
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 40 }, (_, i) => t.store.webhookDeliveries.ingest(input(`evt-g${i}`))),
+      t.store.webhookDeliveries.ingest(input("evt-g0")),
+      // NaN becomes null in the JSON batch: the NOT NULL constraint fails this delivery only.
+      t.store.webhookDeliveries.ingest(input("evt-bad", Number.NaN)),
+    ]);
+    const values = results.map((r) => (r.status === "fulfilled" ? r.value : r.reason));
+    expect(values.slice(0, 40).every((v) => v.created === true)).toBe(true);
+    expect(values[40]).toEqual({ id: values[0].id, created: false, jobIds: values[0].jobIds });
+    expect(results[41]?.status).toBe("rejected");
+    expect(await t.store.jobs.list({ limit: 500 })).toHaveLength(40);
+    expect(await t.store.webhookDeliveries.find("distribution", "evt-bad")).toBeUndefined();
+  });
 });

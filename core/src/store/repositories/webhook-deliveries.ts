@@ -2,8 +2,9 @@ import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { newId } from "../ids.js";
 import { type WebhookOutcome, type WebhookPush, webhookDeliveries } from "../schema/index.js";
 import { type RepositoryContext, read, write } from "./context.js";
-import { INSERT_DELIVERY, INSERT_JOBS, type JobTuple, SELECT_DELIVERY } from "./delivery-ingest-sql.js";
-import { type NewJob, newJobRow } from "./jobs.js";
+import { type DeliveryIngest, deliveryGroupCommit, type IngestedDelivery } from "./delivery-group-commit.js";
+
+export type { DeliveryIngest, IngestedDelivery };
 
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
 
@@ -16,22 +17,14 @@ export interface NewWebhookDelivery {
   detail?: string | null;
 }
 
-export interface DeliveryIngest {
-  source: string;
-  deliveryKey: string;
-  pushes: WebhookPush[];
-  /** The jobs the delivery queues: their dedupe keys must derive from the delivery key. */
-  jobs: NewJob[];
-  detail?: string | null;
-}
-
 export interface WebhookDeliveryRepository {
   /**
    * Records a new delivery and queues its jobs in one transaction (the webhook hot path: two
-   * statements, no read first). A delivery already recorded queues nothing: `created` is false
-   * and `id` is the first one's. The outcome is "queued" when there are jobs, else "ignored".
+   * statements, no read first; deliveries arriving together share a commit). A delivery
+   * already recorded queues nothing: `created` is false and `id` is the first one's. The
+   * outcome is "queued" when there are jobs, else "ignored".
    */
-  ingest(input: DeliveryIngest): Promise<{ id: string; created: boolean; jobIds: string[] }>;
+  ingest(input: DeliveryIngest): Promise<IngestedDelivery>;
   /** Records a delivery once; a second record with the same (source, key) keeps the first. */
   record(input: NewWebhookDelivery): Promise<{ delivery: WebhookDelivery; created: boolean }>;
   find(source: string, deliveryKey: string): Promise<WebhookDelivery | undefined>;
@@ -48,53 +41,7 @@ export function createWebhookDeliveryRepository(ctx: RepositoryContext): Webhook
   const keyed = (source: string, key: string) =>
     and(eq(webhookDeliveries.source, source), eq(webhookDeliveries.deliveryKey, key));
   return {
-    ingest: (input) =>
-      ctx.exclusive(async () => {
-        const now = ctx.now();
-        const jobs: JobTuple[] = input.jobs.map((job) => {
-          const row = newJobRow(job, now);
-          return [
-            row.id,
-            row.kind,
-            JSON.stringify(row.payload),
-            row.dedupeKey ?? null,
-            row.maxAttempts ?? 5,
-            row.runAt.getTime(),
-          ];
-        });
-        const jobIds = jobs.map(([id]) => id);
-        const delivery = {
-          sql: INSERT_DELIVERY,
-          args: [
-            newId(now.getTime()),
-            input.source,
-            input.deliveryKey,
-            jobIds.length > 0 ? "queued" : "ignored",
-            JSON.stringify(input.pushes),
-            JSON.stringify(jobIds),
-            input.detail ?? null,
-            now.getTime(),
-          ],
-        };
-        // A redelivery's jobs carry the first delivery's dedupe keys, so they insert nothing.
-        const [inserted] = await ctx.client.batch(
-          jobs.length > 0
-            ? [delivery, { sql: INSERT_JOBS, args: [now.getTime(), JSON.stringify(jobs)] }]
-            : [delivery],
-          "write",
-        );
-        const id = inserted?.rows[0]?.id;
-        if (typeof id === "string") return { id, created: true, jobIds };
-        const first = (
-          await ctx.client.execute({ sql: SELECT_DELIVERY, args: [input.source, input.deliveryKey] })
-        ).rows[0];
-        if (!first) throw new Error("webhook delivery neither inserted nor found");
-        return {
-          id: String(first.id),
-          created: false,
-          jobIds: JSON.parse(String(first.job_ids)) as string[],
-        };
-      }),
+    ingest: deliveryGroupCommit(ctx),
     record: (input) =>
       write(ctx, async (tx) => {
         const now = ctx.now();
