@@ -144,6 +144,40 @@ describe("digest sync against the real registry", () => {
     expect(await ctx.store.images.get(image.id)).toEqual(imageBefore);
   });
 
+  it("a webhook-announced move of a known tag is fetched with one GET by tag instead of HEAD then GET", async () => {
+    proxy = await startFaultProxy(token.url);
+    const { repo, image } = await setUp("latest", proxy.url);
+    await pushOciImage(token, repo, "latest", { seed: "first" });
+    synced(await sync(image.id));
+    const manifestCalls = (from: number) =>
+      (proxy?.requests ?? [])
+        .slice(from)
+        .filter((r) => r.path.includes("/manifests/"))
+        .map((r) => `${r.method} ${r.path.replace(/sha256:[a-f0-9]+/, "<digest>")}`);
+
+    const second = await pushOciImage(token, repo, "latest", { seed: "second" });
+    let from = proxy.requests.length;
+    const current = await ctx.store.images.get(image.id);
+    if (!current) throw new Error("image vanished");
+    const hinted = synced(
+      await syncImage({ store: ctx.store, registries: ctx.registries, now: () => new Date() }, current, {
+        tag: "latest",
+        digest: second.digest,
+      }),
+    );
+    expect(hinted.newDigests).toBe(1);
+    expect(manifestCalls(from)).toEqual([`GET /v2/${repo}/manifests/latest`]);
+
+    // Without the announcement the known tag is checked with a HEAD first.
+    await pushOciImage(token, repo, "latest", { seed: "third" });
+    from = proxy.requests.length;
+    synced(await sync(image.id));
+    expect(manifestCalls(from)).toEqual([
+      `HEAD /v2/${repo}/manifests/latest`,
+      `GET /v2/${repo}/manifests/<digest>`,
+    ]);
+  });
+
   it("tightening the filter deletes nothing; broadening backfills on the next sync", async () => {
     const { repo, image } = await setUp("v*");
     await pushOciImage(token, repo, "v1");

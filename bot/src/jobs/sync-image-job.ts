@@ -73,7 +73,10 @@ export function syncImageHandler(deps: SyncImageDeps): JobHandler {
     const payload = parsed.data;
     const image = await deps.store.images.get(payload.imageId);
     if (!image) return;
-    const outcome = await deps.syncer.sync(image);
+    const outcome = await deps.syncer.sync(
+      image,
+      payload.tag ? { tag: payload.tag, digest: payload.digest ?? null } : undefined,
+    );
     deps.metrics.syncs.inc({ outcome: outcome.kind });
     if (outcome.kind === "failed") {
       if (outcome.temporary) throw new Error(outcome.error);

@@ -21,6 +21,12 @@ export interface ImageSyncDeps {
   platform?: string | null;
 }
 
+/** A push a webhook announced: a hint for the sync, believed only as far as the registry confirms it. */
+export interface AnnouncedPush {
+  tag: string;
+  digest: string | null;
+}
+
 export type ImageSyncOutcome =
   | { kind: "synced"; imageId: string; rowsWritten: number; newDigests: number; update: UpdateAssessment }
   | { kind: "skipped"; imageId: string; reason: "No registry connection configured for this image" }
@@ -31,7 +37,12 @@ export type ImageSyncOutcome =
  * filter, resolve them to digests, store new digests and moved tags, then recompute
  * `updateAvailable`. A registry failure writes nothing: the stored state stays as it was.
  */
-export async function syncImage(deps: ImageSyncDeps, image: ContainerImage): Promise<ImageSyncOutcome> {
+export async function syncImage(
+  deps: ImageSyncDeps,
+  image: ContainerImage,
+  /** What a webhook said was pushed: a tag announced at a digest not stored yet is fetched with one GET, not HEAD then GET. */
+  announced?: AnnouncedPush,
+): Promise<ImageSyncOutcome> {
   if (!image.registryConnectionId) {
     return { kind: "skipped", imageId: image.id, reason: "No registry connection configured for this image" };
   }
@@ -45,6 +56,8 @@ export async function syncImage(deps: ImageSyncDeps, image: ContainerImage): Pro
     tags: new Map(stored.flatMap((d) => d.tags.map((tag) => [tag, d.manifestDigest] as const))),
     digests: new Set(stored.map((d) => d.manifestDigest)),
   };
+  // The tag has moved: asking whether it has (HEAD) would only cost a round trip.
+  if (announced?.digest && !known.digests.has(announced.digest)) known.tags.delete(announced.tag);
 
   let snapshot: Awaited<ReturnType<typeof snapshotRepository>>;
   try {

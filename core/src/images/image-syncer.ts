@@ -1,5 +1,5 @@
 import type { ContainerImage } from "../store/index.js";
-import { type ImageSyncDeps, type ImageSyncOutcome, syncImage } from "./image-sync.js";
+import { type AnnouncedPush, type ImageSyncDeps, type ImageSyncOutcome, syncImage } from "./image-sync.js";
 
 /**
  * Runs image syncs so that one image is never synced twice at once: a second request for an
@@ -13,10 +13,10 @@ export class ImageSyncer {
     this.#deps = deps;
   }
 
-  sync(image: ContainerImage): Promise<ImageSyncOutcome> {
+  sync(image: ContainerImage, announced?: AnnouncedPush): Promise<ImageSyncOutcome> {
     const running = this.#running.get(image.id);
     if (running) return running;
-    const pending = syncImage(this.#deps, image).finally(() => this.#running.delete(image.id));
+    const pending = syncImage(this.#deps, image, announced).finally(() => this.#running.delete(image.id));
     this.#running.set(image.id, pending);
     return pending;
   }
