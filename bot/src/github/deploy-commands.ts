@@ -1,5 +1,6 @@
 import { type Environment, type ImageDigest, renderPlanReport, requestDeploy } from "@bridgeport/core";
 import { loadPlanDetail } from "../http/plan-json.js";
+import { planOfJob } from "../jobs/plan-of-job.js";
 import type { Command } from "./command.js";
 import type { CommandContext, CommandDeps } from "./command-context.js";
 import { pickTarget, rollbackTarget } from "./deploy-target.js";
@@ -34,9 +35,7 @@ async function deploy(
 ) {
   const { store } = deps;
   // A re-run of this job (crash, retry) carries on with the plan the first run recorded.
-  const earlier = (
-    await store.plans.list({ containerImageId: input.digest.containerImageId, limit: 50 })
-  ).find((p) => p.triggerContext?.jobId === ctx.jobId);
+  const earlier = await planOfJob(store, input.digest.containerImageId, ctx.jobId);
   let planId = earlier?.id;
   if (!planId) {
     const result = await requestDeploy(store, {

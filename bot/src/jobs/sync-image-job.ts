@@ -10,6 +10,7 @@ import { z } from "zod";
 import type { Metrics } from "../metrics.js";
 import { PermanentJobError } from "./job-errors.js";
 import type { JobHandler } from "./job-runner.js";
+import { planOfJob } from "./plan-of-job.js";
 import type { PlanRunner } from "./plan-runner.js";
 
 export const SYNC_IMAGE = "sync-image";
@@ -47,14 +48,6 @@ export interface SyncImageDeps {
 function waitOrDone(holder: { id: string; imageDigestId: string | null }, digestId: string): void {
   if (holder.imageDigestId === digestId) return;
   throw new Error(`the deploy waits for plan ${holder.id} to finish`);
-}
-
-/** The newest plans of an image looked at for a job's own plan: a job's plan is among its latest. */
-const RECENT_PLANS = 50;
-
-async function planOfJob(store: Store, imageId: string, jobId: string) {
-  const plans = await store.plans.list({ containerImageId: imageId, limit: RECENT_PLANS });
-  return plans.find((p) => p.triggerContext?.jobId === jobId);
 }
 
 /**
