@@ -24601,25 +24601,6 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-// core/src/store/schema/values.ts
-var PLAN_STATUSES = [
-  "pending",
-  "running",
-  "success",
-  "failed",
-  "rolled_back",
-  "rollback_failed",
-  "cancelled"
-];
-var FINISHED_PLAN_STATUSES = [
-  "success",
-  "failed",
-  "rolled_back",
-  "rollback_failed",
-  "cancelled"
-];
-var STEP_STATUSES = ["pending", "running", "success", "failed", "skipped", "rolled_back"];
-
 // node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
@@ -44337,21 +44318,43 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// action/src/plan-json.ts
-var ServiceResultJson = external_exports.object({
+// core/src/store/schema/values.ts
+var PLAN_STATUSES = [
+  "pending",
+  "running",
+  "success",
+  "failed",
+  "rolled_back",
+  "rollback_failed",
+  "cancelled"
+];
+var FINISHED_PLAN_STATUSES = [
+  "success",
+  "failed",
+  "rolled_back",
+  "rollback_failed",
+  "cancelled"
+];
+var STEP_STATUSES = ["pending", "running", "success", "failed", "skipped", "rolled_back"];
+
+// core/src/deploy/plan-result.ts
+var SERVICE_HEALTH = ["healthy", "unhealthy"];
+var serviceResultSchema = external_exports.object({
   serviceId: external_exports.string(),
   service: external_exports.string(),
   server: external_exports.string(),
   fromDigest: external_exports.string().nullable(),
   toDigest: external_exports.string(),
   status: external_exports.enum(STEP_STATUSES),
-  health: external_exports.enum(["healthy", "unhealthy"]).nullable(),
-  durationMs: external_exports.number().nullable(),
+  /** The health check's verdict on the new digest; null when it never got that far. */
+  health: external_exports.enum(SERVICE_HEALTH).nullable(),
+  durationMs: external_exports.number().int().nullable(),
   error: external_exports.string().nullable()
 });
-var PlanResultJson = external_exports.object({
+var planResultSchema = external_exports.object({
   planId: external_exports.string(),
   status: external_exports.enum(PLAN_STATUSES),
+  /** A dry run shows the plan and changes nothing. */
   dryRun: external_exports.boolean(),
   environment: external_exports.string(),
   image: external_exports.string(),
@@ -44359,14 +44362,9 @@ var PlanResultJson = external_exports.object({
   tag: external_exports.string().nullable(),
   error: external_exports.string().nullable(),
   rollbackOutcome: external_exports.string().nullable(),
-  services: external_exports.array(ServiceResultJson)
+  services: external_exports.array(serviceResultSchema)
 });
-var PlanDetailJson = external_exports.object({
-  plan: external_exports.object({ id: external_exports.string(), status: external_exports.enum(PLAN_STATUSES) }),
-  result: PlanResultJson
-});
-var DeployAnswerJson = external_exports.object({ planId: external_exports.string(), detail: PlanDetailJson });
-var PlanEventJson = external_exports.discriminatedUnion("type", [
+var planEventSchema = external_exports.discriminatedUnion("type", [
   external_exports.object({
     type: external_exports.literal("plan"),
     planId: external_exports.string(),
@@ -44383,6 +44381,13 @@ var PlanEventJson = external_exports.discriminatedUnion("type", [
     detail: external_exports.string().optional()
   })
 ]);
+
+// action/src/plan-json.ts
+var PlanDetailJson = external_exports.object({
+  plan: external_exports.object({ id: external_exports.string(), status: external_exports.enum(PLAN_STATUSES) }),
+  result: planResultSchema
+});
+var DeployAnswerJson = external_exports.object({ planId: external_exports.string(), detail: PlanDetailJson });
 var ErrorJson = external_exports.object({ error: external_exports.string(), field: external_exports.string().optional() });
 var isFinal = (status) => FINISHED_PLAN_STATUSES.includes(status);
 
@@ -44559,7 +44564,7 @@ async function followPlan(client, start, deadline, progress) {
           progress.snapshot(latest);
           if (isFinal(latest.plan.status)) return { kind: "finished", detail: latest };
         } else {
-          const event = PlanEventJson.safeParse(JSON.parse(message.data));
+          const event = planEventSchema.safeParse(JSON.parse(message.data));
           if (event.success) progress.event(event.data);
         }
       }

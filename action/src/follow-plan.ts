@@ -1,5 +1,6 @@
+import { planEventSchema } from "@bridgeport/core/plan-result";
 import type { BotClient } from "./bot-client.js";
-import { isFinal, type PlanDetail, PlanDetailJson, PlanEventJson } from "./plan-json.js";
+import { isFinal, type PlanDetail, PlanDetailJson } from "./plan-json.js";
 import type { ProgressPrinter } from "./progress.js";
 
 export type FollowOutcome =
@@ -34,7 +35,7 @@ export async function followPlan(
           progress.snapshot(latest);
           if (isFinal(latest.plan.status)) return { kind: "finished", detail: latest };
         } else {
-          const event = PlanEventJson.safeParse(JSON.parse(message.data));
+          const event = planEventSchema.safeParse(JSON.parse(message.data));
           if (event.success) progress.event(event.data);
         }
       }

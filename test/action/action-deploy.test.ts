@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { planResultSchema } from "@bridgeport/core/plan-result";
 import { type FakeGitHub, freePort, startFakeGitHub, waitUntil } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { PlanResultJson } from "../../action/src/plan-json.js";
 import { commentMarker } from "../../action/src/report.js";
 import { type BotLab, startBotLab } from "../bot/bot-lab.js";
 import { type DeployLab, startDeployLab } from "../deploy/deploy-lab.js";
@@ -106,7 +106,7 @@ describe("the Action, run from its committed bundle", () => {
     expect(run.outputs).toMatchObject({ status: "success", digest: lab.versions.v2.digest });
     const planId = run.outputs["plan-id"] ?? "";
     expect(planId).not.toBe("");
-    const result = PlanResultJson.parse(JSON.parse(run.outputs.result ?? ""));
+    const result = planResultSchema.parse(JSON.parse(run.outputs.result ?? ""));
     expect(result).toMatchObject({ planId, status: "success", environment, image: lab.image.imageName });
     expect(result.services.map((s) => [s.server, s.status, s.health])).toEqual([
       ["server-1", "success", "healthy"],

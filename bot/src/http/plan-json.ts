@@ -4,7 +4,7 @@ import {
   PLAN_STATUSES,
   PLAN_TRIGGERS,
   type PlanResult,
-  SERVICE_HEALTH,
+  planResultSchema,
   type ServiceHealth,
   STEP_ACTIONS,
   STEP_STATUSES,
@@ -51,35 +51,12 @@ const StepJson = z.object({
   error: z.string().nullable(),
 });
 
-const ServiceResultJson = z.object({
-  serviceId: z.string(),
-  service: z.string(),
-  server: z.string(),
-  fromDigest: z.string().nullable(),
-  toDigest: z.string(),
-  status: z.enum(STEP_STATUSES),
-  health: z.enum(SERVICE_HEALTH).nullable(),
-  durationMs: z.number().int().nullable(),
-  error: z.string().nullable(),
-});
-
 /** `GET /api/deployment-plans/:planId`: the plan, its steps in order, and the per-service result. */
 export const PlanDetailJson = z
   .object({
     plan: PlanJson,
     steps: z.array(StepJson),
-    result: z.object({
-      planId: z.string(),
-      status: z.enum(PLAN_STATUSES),
-      dryRun: z.boolean(),
-      environment: z.string(),
-      image: z.string(),
-      digest: z.string(),
-      tag: z.string().nullable(),
-      error: z.string().nullable(),
-      rollbackOutcome: z.string().nullable(),
-      services: z.array(ServiceResultJson),
-    }),
+    result: planResultSchema,
   })
   .openapi("DeploymentPlanDetail");
 export type PlanDetail = z.infer<typeof PlanDetailJson>;

@@ -1,44 +1,58 @@
-import type { PlanStatus, StepStatus } from "../store/index.js";
+import { z } from "zod";
+import { PLAN_STATUSES, STEP_STATUSES } from "../store/schema/values.js";
 
-/** One service's line in a plan result: the API answer, the Action output and the PR comment share it. */
-export interface ServiceResult {
-  serviceId: string;
-  service: string;
-  server: string;
-  fromDigest: string | null;
-  toDigest: string;
-  status: StepStatus;
-  /** The health check's verdict on the new digest; null when it never got that far. */
-  health: ServiceHealth | null;
-  durationMs: number | null;
-  error: string | null;
-}
+// The schemas import zod and the value lists only, so the Action bundles them alone
+// (`@bridgeport/core/plan-result`) to check the bot's answers against the same definitions.
 
 export const SERVICE_HEALTH = ["healthy", "unhealthy"] as const;
 export type ServiceHealth = (typeof SERVICE_HEALTH)[number];
 
-export interface PlanResult {
-  planId: string;
-  status: PlanStatus;
-  /** A dry run shows the plan and changes nothing. */
-  dryRun: boolean;
-  environment: string;
-  image: string;
-  digest: string;
-  tag: string | null;
-  error: string | null;
-  rollbackOutcome: string | null;
-  services: ServiceResult[];
-}
+/** One service's line in a plan result: the API answer, the Action output and the PR comment share it. */
+export const serviceResultSchema = z.object({
+  serviceId: z.string(),
+  service: z.string(),
+  server: z.string(),
+  fromDigest: z.string().nullable(),
+  toDigest: z.string(),
+  status: z.enum(STEP_STATUSES),
+  /** The health check's verdict on the new digest; null when it never got that far. */
+  health: z.enum(SERVICE_HEALTH).nullable(),
+  durationMs: z.number().int().nullable(),
+  error: z.string().nullable(),
+});
+export type ServiceResult = z.infer<typeof serviceResultSchema>;
 
-export type PlanEvent =
-  | { type: "plan"; planId: string; status: PlanStatus; error?: string }
-  | {
-      type: "step";
-      planId: string;
-      serviceId: string;
-      service: string;
-      server: string;
-      status: StepStatus;
-      detail?: string;
-    };
+export const planResultSchema = z.object({
+  planId: z.string(),
+  status: z.enum(PLAN_STATUSES),
+  /** A dry run shows the plan and changes nothing. */
+  dryRun: z.boolean(),
+  environment: z.string(),
+  image: z.string(),
+  digest: z.string(),
+  tag: z.string().nullable(),
+  error: z.string().nullable(),
+  rollbackOutcome: z.string().nullable(),
+  services: z.array(serviceResultSchema),
+});
+export type PlanResult = z.infer<typeof planResultSchema>;
+
+/** What a running plan tells its listeners (the SSE stream): the plan's status and each step's. */
+export const planEventSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("plan"),
+    planId: z.string(),
+    status: z.enum(PLAN_STATUSES),
+    error: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal("step"),
+    planId: z.string(),
+    serviceId: z.string(),
+    service: z.string(),
+    server: z.string(),
+    status: z.enum(STEP_STATUSES),
+    detail: z.string().optional(),
+  }),
+]);
+export type PlanEvent = z.infer<typeof planEventSchema>;
