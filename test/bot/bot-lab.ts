@@ -12,6 +12,8 @@ export interface BotLab {
   url: string;
   token: string;
   dataDir: string;
+  /** Every line the bot logged (warn and above), also echoed to stdout. */
+  logs: string[];
   api(path: string, init?: RequestInit): Promise<Response>;
   stop(): Promise<void>;
 }
@@ -26,12 +28,20 @@ export async function startBotLab(env: Record<string, string> = {}): Promise<Bot
     LOG_LEVEL: "warn",
     ...env,
   };
-  const bot = await startBot(loadConfig(full), createLogger("warn"), full);
+  const logs: string[] = [];
+  const sink = {
+    write: (line: string) => {
+      logs.push(line);
+      process.stdout.write(line);
+    },
+  };
+  const bot = await startBot(loadConfig(full), createLogger("warn", sink), full);
   return {
     bot,
     url: bot.url,
     token,
     dataDir,
+    logs,
     api: (path, init = {}) =>
       fetch(`${bot.url}${path}`, {
         ...init,

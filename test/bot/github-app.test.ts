@@ -123,6 +123,10 @@ describe("GitHub app set-up", () => {
       false,
     );
     expect(lab.github.requests.length).toBe(before);
+    // Probot logs the refused delivery; the sender's payload stays out of the log.
+    const logged = lab.bot.logs.join("");
+    expect(logged).toContain("[payload omitted]");
+    expect(logged).not.toContain(payload.comment.body);
   });
 
   it("a repository that is not configured gets a reply saying so", async () => {
