@@ -82,13 +82,16 @@ describe("deployment plans", () => {
     t.clock.advance(1000);
     const b = (await t.store.plans.create(newPlan({ trigger: "action" }))).plan;
     t.clock.advance(1000);
-    const c = (await t.store.plans.create(newPlan({ trigger: "webhook" }))).plan;
+    const c = (await t.store.plans.create(newPlan({ trigger: "webhook", triggerContext: { jobId: "jb_7" } })))
+      .plan;
     await t.store.plans.update(a.id, { status: "running" });
     await t.store.plans.update(c.id, { status: "success" });
     expect((await t.store.plans.list()).map((p) => p.id)).toEqual([c.id, b.id, a.id]);
     expect((await t.store.plans.list({ limit: 1 })).map((p) => p.id)).toEqual([c.id]);
     expect((await t.store.plans.list({ statuses: ["success"] })).map((p) => p.id)).toEqual([c.id]);
     expect((await t.store.plans.listUnfinished()).map((p) => p.id)).toEqual([a.id, b.id]);
+    expect((await t.store.plans.list({ jobId: "jb_7" })).map((p) => p.id)).toEqual([c.id]);
+    expect(await t.store.plans.list({ jobId: "jb_8" })).toEqual([]);
   });
 
   it("leases a plan to one runner until the lease runs out", async () => {

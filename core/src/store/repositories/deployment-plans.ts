@@ -54,6 +54,8 @@ export interface DeploymentPlanFilter {
   environmentId?: string;
   containerImageId?: string;
   statuses?: readonly PlanStatus[];
+  /** Plans a job recorded (their trigger context names it): what a re-run of the job finds. */
+  jobId?: string;
   limit?: number;
 }
 
@@ -171,6 +173,9 @@ export function createDeploymentPlanRepository(ctx: RepositoryContext): Deployme
               filter.statuses === undefined
                 ? undefined
                 : inArray(deploymentPlans.status, [...filter.statuses]),
+              filter.jobId === undefined
+                ? undefined
+                : sql`json_extract(${deploymentPlans.triggerContext}, '$.jobId') = ${filter.jobId}`,
             ),
           )
           .orderBy(desc(deploymentPlans.createdAt), desc(deploymentPlans.id))
