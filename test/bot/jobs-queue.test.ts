@@ -149,6 +149,46 @@ describe("the job runner", () => {
     }
   });
 
+  it("gives each kind its own slots: jobs that take long never hold up another kind", async () => {
+    const { store, clock } = await openTestStore();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const runner = createJobRunner({
+      store,
+      owner: "runner",
+      concurrency: 1,
+      pollMs: 10,
+      handlers: { deploy: () => held, sync: async () => {} },
+    });
+    const first = (await store.jobs.enqueue({ kind: "deploy", payload: {} })).job.id;
+    const second = (await store.jobs.enqueue({ kind: "deploy", payload: {} })).job.id;
+    // Queued last, so one shared slot would go to a deploy first and the sync would wait.
+    clock.advance(1);
+    const quick = (await store.jobs.enqueue({ kind: "sync", payload: {} })).job.id;
+    runner.start();
+    try {
+      await waitUntil(async () => (await store.jobs.get(quick))?.status === "done", {
+        what: "the sync to run beside the deploy that holds its kind's only slot",
+        timeoutMs: 10_000,
+      });
+      const deploys = async () => [
+        (await store.jobs.get(first))?.status,
+        (await store.jobs.get(second))?.status,
+      ];
+      expect((await deploys()).sort()).toEqual(["queued", "running"]);
+      release();
+      await waitUntil(async () => (await deploys()).every((status) => status === "done"), {
+        what: "the second deploy once the first is done",
+        timeoutMs: 10_000,
+      });
+    } finally {
+      release();
+      await runner.stop();
+    }
+  });
+
   it("takes over a job whose runner died once the lease runs out, and completes it once", async () => {
     const { store, clock } = await openTestStore();
     const { job } = await store.jobs.enqueue({ kind: "noop", payload: {}, dedupeKey: "once" });

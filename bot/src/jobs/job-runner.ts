@@ -11,7 +11,10 @@ export interface JobRunnerOptions {
   /** This process's name in `lockedBy`. */
   owner: string;
   handlers: Readonly<Record<string, JobHandler>>;
-  /** Jobs running at once. Default 2. */
+  /**
+   * Jobs of one kind running at once. Default 2. Each kind has its own slots, so a kind whose
+   * jobs take long (a PR deploy follows its plan to the end) never holds up another (syncs).
+   */
   concurrency?: number;
   /** How often the queue is looked at when nothing wakes the runner. Default 1 s. */
   pollMs?: number;
@@ -47,6 +50,12 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => {});
   const active = new Set<Promise<void>>();
+  // One pool per handled kind, and one for jobs nobody handles (they fail, saying so).
+  const known = Object.keys(options.handlers);
+  const pools = [
+    ...known.map((kind) => ({ filter: { kinds: [kind] }, active: new Set<Promise<void>>() })),
+    { filter: { exceptKinds: known }, active: new Set<Promise<void>>() },
+  ];
   let stopped = true;
   let loop: Promise<void> | null = null;
   let wakeUp: (() => void) | null = null;
@@ -114,21 +123,30 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   }
 
   async function pass() {
-    const free = concurrency - active.size;
-    if (free <= 0) return;
-    const claimed = await options.store.jobs.claim({ owner: options.owner, leaseMs, limit: free });
-    for (const job of claimed) {
-      const running = run(job)
-        // The job stays running; its lease runs out and the queue takes it over.
-        .catch((error: unknown) =>
-          log("error", { jobId: job.id, error: String(error) }, "recording a job's outcome failed"),
-        )
-        .finally(() => {
-          active.delete(running);
-          // A finished job frees a slot: look for more work at once.
-          runner.wake();
-        });
-      active.add(running);
+    for (const pool of pools) {
+      const free = concurrency - pool.active.size;
+      if (free <= 0) continue;
+      const claimed = await options.store.jobs.claim({
+        owner: options.owner,
+        leaseMs,
+        limit: free,
+        ...pool.filter,
+      });
+      for (const job of claimed) {
+        const running = run(job)
+          // The job stays running; its lease runs out and the queue takes it over.
+          .catch((error: unknown) =>
+            log("error", { jobId: job.id, error: String(error) }, "recording a job's outcome failed"),
+          )
+          .finally(() => {
+            active.delete(running);
+            pool.active.delete(running);
+            // A finished job frees a slot: look for more work at once.
+            runner.wake();
+          });
+        active.add(running);
+        pool.active.add(running);
+      }
     }
   }
 

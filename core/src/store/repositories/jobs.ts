@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, lte, notInArray, or, sql } from "drizzle-orm";
 import { newId } from "../ids.js";
 import { type JobStatus, jobs } from "../schema/index.js";
 import { type RepositoryContext, read, type Tx, write } from "./context.js";
@@ -21,6 +21,10 @@ export interface ClaimRequest {
   /** How long the claim holds before another runner may take the job over. */
   leaseMs: number;
   limit: number;
+  /** Only jobs of these kinds (a pool per kind: long jobs of one kind never starve another). */
+  kinds?: readonly string[];
+  /** Only jobs of other kinds than these. */
+  exceptKinds?: readonly string[];
 }
 
 export interface JobFilter {
@@ -109,13 +113,18 @@ export function createJobRepository(ctx: RepositoryContext): JobRepository {
             lastError: sql`coalesce(${jobs.lastError}, 'lease expired on the last attempt')`,
           })
           .where(and(expired, gte(jobs.attempts, jobs.maxAttempts)));
-        const queued = and(eq(jobs.status, "queued"), lte(jobs.runAt, now));
-        const due = or(queued, expired);
+        const ofKind = and(
+          request.kinds ? inArray(jobs.kind, [...request.kinds]) : undefined,
+          request.exceptKinds ? notInArray(jobs.kind, [...request.exceptKinds]) : undefined,
+        );
+        const queued = and(eq(jobs.status, "queued"), lte(jobs.runAt, now), ofKind);
+        const stale = and(expired, ofKind);
+        const due = or(queued, stale);
         // Two index range scans, not one OR: with thousands queued, the OR sorted them all on every claim.
         const pick = { id: jobs.id, runAt: jobs.runAt };
         const candidates = [
           ...(await tx.select(pick).from(jobs).where(queued).orderBy(asc(jobs.runAt)).limit(request.limit)),
-          ...(await tx.select(pick).from(jobs).where(expired).limit(request.limit)),
+          ...(await tx.select(pick).from(jobs).where(stale).limit(request.limit)),
         ]
           .sort((a, b) => a.runAt.getTime() - b.runAt.getTime())
           .slice(0, request.limit);
