@@ -78,6 +78,9 @@ describe("a sync job run again", () => {
     { earlier: "own-finished" as const, outcome: "done" },
     { earlier: "other-digest-running" as const, outcome: "waits" },
     { earlier: "same-digest-running" as const, outcome: "done" },
+    // Another job's plan deployed the digest after this job's sync had looked (the image row not
+    // yet updated): the services already run it, so nothing is planned.
+    { earlier: "same-digest-deployed-meanwhile" as const, outcome: "done" },
   ])("finding $earlier: $outcome", async ({ earlier: state, outcome }) => {
     const { store, syncer } = lab.bot.deps;
     const { image, oldId, newId } = await imageWithUpdate(`app-${state}`);
@@ -105,6 +108,15 @@ describe("a sync job run again", () => {
     }
     if (state === "other-digest-running") await ask(oldId, "another-job");
     if (state === "same-digest-running") await ask(newId, "another-job");
+    if (state === "same-digest-deployed-meanwhile") {
+      const other = await ask(newId, "another-job");
+      if (other.kind !== "planned") throw new Error("no other plan");
+      const digest = (await store.digests.get(newId))?.manifestDigest ?? null;
+      for (const service of await store.services.list({ containerImageId: image.id }))
+        await store.services.update(service.id, { deployedDigest: digest });
+      await store.plans.update(other.planId, { status: "success", finishedAt: new Date() });
+      await store.locks.releasePlan(other.planId);
+    }
 
     const started: string[] = [];
     const runner = {

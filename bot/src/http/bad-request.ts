@@ -19,6 +19,6 @@ export function notFound(message: string): HTTPException {
 /** A deploy request that was not planned, as the API answers it: 404, 400, or 409 "locked by ...". */
 export function deployRefused(result: Exclude<DeployRequestResult, { kind: "planned" }>): Error {
   if (result.kind === "not_found") return notFound(result.message);
-  if (result.kind === "invalid") return refused(result.message);
+  if (result.kind === "invalid" || result.kind === "unchanged") return refused(result.message);
   return new ConflictError(result.message);
 }

@@ -104,6 +104,8 @@ export function syncImageHandler(deps: SyncImageDeps): JobHandler {
       trigger: payload.trigger,
       triggeredBy: payload.source,
       triggerContext: { jobId: job.id, tag: outcome.update.latestTag },
+      // This sync's view may predate a plan that has deployed the digest since.
+      onlyIfChanged: true,
     });
     if (result.kind === "planned") {
       deps.plans.start(result.planId);

@@ -14,6 +14,11 @@ export interface DeployRequest {
   triggerContext?: Record<string, unknown>;
   /** Only these services (default: every service linked to the image). */
   serviceIds?: readonly string[];
+  /**
+   * Nothing to do when every service already runs the digest (automatic deploys): checked
+   * again once the locks are held, so a plan that finished meanwhile is not deployed twice.
+   */
+  onlyIfChanged?: boolean;
 }
 
 /** Expected outcomes of asking for a deploy: values, not exceptions (the API maps them). */
@@ -21,6 +26,7 @@ export type DeployRequestResult =
   | { kind: "planned"; planId: string; plan: DeployPlan; dryRun: boolean }
   | { kind: "not_found"; message: string }
   | { kind: "invalid"; message: string }
+  | { kind: "unchanged"; message: string }
   | { kind: "locked"; message: string; planId: string | null; holder: string; reason: string | null };
 
 /**
@@ -35,8 +41,20 @@ export async function requestDeploy(store: Store, request: DeployRequest): Promi
   if (!digest || digest.containerImageId !== image.id) {
     return { kind: "not_found", message: "Image digest not found for this container image" };
   }
-  const linked = await store.services.list({ containerImageId: image.id });
-  const services = request.serviceIds ? linked.filter((s) => request.serviceIds?.includes(s.id)) : linked;
+  const chosen = async () => {
+    const linked = await store.services.list({ containerImageId: image.id });
+    return request.serviceIds ? linked.filter((s) => request.serviceIds?.includes(s.id)) : linked;
+  };
+  const unchanged = (list: readonly { deployedDigest: string | null }[]) =>
+    request.onlyIfChanged === true &&
+    list.length > 0 &&
+    list.every((s) => s.deployedDigest === digest.manifestDigest);
+  const unchangedAnswer = {
+    kind: "unchanged",
+    message: `every service already runs ${digest.manifestDigest}`,
+  } as const;
+  const services = await chosen();
+  if (unchanged(services)) return unchangedAnswer;
   const servers = new Map(
     (await store.servers.list({ environmentId: image.environmentId })).map((s) => [s.id, s]),
   );
@@ -107,6 +125,11 @@ export async function requestDeploy(store: Store, request: DeployRequest): Promi
       ? `locked by plan ${heldBy.planId}`
       : `locked by ${heldBy.holder}${heldBy.reason ? `: ${heldBy.reason}` : ""}`;
     return { kind: "locked", message, planId: heldBy.planId, holder: heldBy.holder, reason: heldBy.reason };
+  }
+  if (unchanged(await chosen())) {
+    await store.locks.releasePlan(record.id);
+    await store.plans.update(record.id, { status: "cancelled", error: "unchanged", finishedAt: new Date() });
+    return unchangedAnswer;
   }
   return { kind: "planned", planId: record.id, plan: built.plan, dryRun };
 }
