@@ -3,13 +3,7 @@ import { purgeFinishedWork } from "../../bot/src/jobs/retention.js";
 import { openTestStore } from "../../core/src/store/test-fixtures.js";
 
 const DAY = 86_400_000;
-const delivery = (key: string) => ({
-  source: "distribution",
-  deliveryKey: key,
-  outcome: "queued" as const,
-  pushes: [],
-  jobIds: [],
-});
+const delivery = (key: string) => ({ source: "distribution", deliveryKey: key, pushes: [], jobs: [] });
 
 /** A job taken to `status` at the store's current time. */
 async function jobIn(store: Awaited<ReturnType<typeof openTestStore>>["store"], status: string) {
@@ -30,10 +24,10 @@ describe("retention of finished work", () => {
       queued: await jobIn(store, "queued"),
       running: await jobIn(store, "running"),
     };
-    await store.webhookDeliveries.record(delivery("old"));
+    await store.webhookDeliveries.ingest(delivery("old"));
     clock.advance(14 * DAY - 1_000);
     const recent = { done: await jobIn(store, "done"), failed: await jobIn(store, "failed") };
-    await store.webhookDeliveries.record(delivery("recent"));
+    await store.webhookDeliveries.ingest(delivery("recent"));
     clock.advance(1_001);
 
     expect(await purgeFinishedWork(store, clock.now(), 14)).toEqual({ jobs: 2, deliveries: 1 });
@@ -44,8 +38,8 @@ describe("retention of finished work", () => {
     }
     expect(await store.webhookDeliveries.find("distribution", "old")).toBeUndefined();
     // Within the retention a redelivery is still recognised; after it, it is a new delivery.
-    expect((await store.webhookDeliveries.record(delivery("recent"))).created).toBe(false);
-    expect((await store.webhookDeliveries.record(delivery("old"))).created).toBe(true);
+    expect((await store.webhookDeliveries.ingest(delivery("recent"))).created).toBe(false);
+    expect((await store.webhookDeliveries.ingest(delivery("old"))).created).toBe(true);
     expect(await purgeFinishedWork(store, clock.now(), 14)).toEqual({ jobs: 0, deliveries: 0 });
   });
 
@@ -56,7 +50,7 @@ describe("retention of finished work", () => {
     const { store, clock } = await openTestStore();
     for (let n = 0; n < rows; n++) {
       await jobIn(store, "done");
-      await store.webhookDeliveries.record(delivery(`d${n}`));
+      await store.webhookDeliveries.ingest(delivery(`d${n}`));
     }
     clock.advance(30 * DAY);
     const seen = [];

@@ -54,3 +54,13 @@ export const CredentialVersionJson = z
     active: z.boolean(),
   })
   .openapi("RegistryCredentialVersion");
+
+/** One tag of a registry repository as the tag browsers show it (seeds 000 and 001). */
+export const TagRowJson = z
+  .object({
+    tag: z.string(),
+    digest: z.string(),
+    size: z.number().nullable(),
+    updatedAt: z.string().nullable(),
+  })
+  .openapi("RepositoryTag");

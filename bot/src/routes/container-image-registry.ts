@@ -12,6 +12,7 @@ import {
 } from "../http/image-json.js";
 import { apiRouter, errorResponses, idParams, jsonResponse } from "../http/openapi-router.js";
 import { browseTags, connectStored } from "../http/registry-connection.js";
+import { TagRowJson } from "../http/registry-json.js";
 
 const tags = ["container-images"];
 const NO_REGISTRY = "No registry connection configured for this image";
@@ -27,14 +28,7 @@ const tagBrowser = createRoute({
   responses: {
     200: jsonResponse(
       z.object({
-        tags: z.array(
-          z.object({
-            tag: z.string(),
-            digest: z.string(),
-            size: z.number().nullable(),
-            updatedAt: z.string().nullable(),
-          }),
-        ),
+        tags: z.array(TagRowJson),
       }),
       "Every tag of the image's repository, filter or not (seed 001's tag browser)",
     ),

@@ -10,6 +10,7 @@ import type { BotDeps } from "../deps.js";
 import { badRequest } from "../http/bad-request.js";
 import { apiRouter, errorResponses, idParams, idSchema, jsonResponse } from "../http/openapi-router.js";
 import { browseTags, connectionInfo, connectStored } from "../http/registry-connection.js";
+import { TagRowJson } from "../http/registry-json.js";
 
 const tags = ["registries"];
 const registryFailure = {
@@ -82,14 +83,7 @@ const repositoryTags = createRoute({
     200: jsonResponse(
       z.object({
         repository: z.string(),
-        tags: z.array(
-          z.object({
-            tag: z.string(),
-            digest: z.string(),
-            size: z.number().nullable(),
-            updatedAt: z.string().nullable(),
-          }),
-        ),
+        tags: z.array(TagRowJson),
       }),
       "Tags with digest, size and updatedAt (seed 000)",
     ),

@@ -5,6 +5,5 @@ export * from "./image-sync.js";
 export * from "./image-syncer.js";
 export * from "./lookup-digest.js";
 export * from "./schedule.js";
-export * from "./scheduler.js";
 export * from "./stored-connection.js";
 export * from "./update-assessment.js";

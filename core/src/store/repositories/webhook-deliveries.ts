@@ -1,21 +1,11 @@
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
-import { newId } from "../ids.js";
-import { type WebhookOutcome, type WebhookPush, webhookDeliveries } from "../schema/index.js";
+import { webhookDeliveries } from "../schema/index.js";
 import { type RepositoryContext, read, write } from "./context.js";
 import { type DeliveryIngest, deliveryGroupCommit, type IngestedDelivery } from "./delivery-group-commit.js";
 
 export type { DeliveryIngest, IngestedDelivery };
 
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
-
-export interface NewWebhookDelivery {
-  source: string;
-  deliveryKey: string;
-  outcome: WebhookOutcome;
-  pushes: WebhookPush[];
-  jobIds: string[];
-  detail?: string | null;
-}
 
 export interface WebhookDeliveryRepository {
   /**
@@ -25,8 +15,6 @@ export interface WebhookDeliveryRepository {
    * outcome is "queued" when there are jobs, else "ignored".
    */
   ingest(input: DeliveryIngest): Promise<IngestedDelivery>;
-  /** Records a delivery once; a second record with the same (source, key) keeps the first. */
-  record(input: NewWebhookDelivery): Promise<{ delivery: WebhookDelivery; created: boolean }>;
   find(source: string, deliveryKey: string): Promise<WebhookDelivery | undefined>;
   /** Newest first. */
   list(filter?: { source?: string; limit?: number }): Promise<WebhookDelivery[]>;
@@ -42,22 +30,6 @@ export function createWebhookDeliveryRepository(ctx: RepositoryContext): Webhook
     and(eq(webhookDeliveries.source, source), eq(webhookDeliveries.deliveryKey, key));
   return {
     ingest: deliveryGroupCommit(ctx),
-    record: (input) =>
-      write(ctx, async (tx) => {
-        const now = ctx.now();
-        const [inserted] = await tx
-          .insert(webhookDeliveries)
-          .values({ id: newId(now.getTime()), ...input, detail: input.detail ?? null, receivedAt: now })
-          .onConflictDoNothing()
-          .returning();
-        if (inserted) return { delivery: inserted, created: true };
-        const [existing] = await tx
-          .select()
-          .from(webhookDeliveries)
-          .where(keyed(input.source, input.deliveryKey));
-        if (!existing) throw new Error("webhook delivery neither inserted nor found");
-        return { delivery: existing, created: false };
-      }),
     find: (source, key) =>
       read(ctx, async (db) => (await db.select().from(webhookDeliveries).where(keyed(source, key)))[0]),
     list: (filter = {}) =>
