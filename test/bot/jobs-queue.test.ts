@@ -189,6 +189,43 @@ describe("the job runner", () => {
     }
   });
 
+  it("looks for jobs nobody handles once per poll interval, however often a burst of deliveries wakes it", async () => {
+    const { store } = await openTestStore();
+    const claims = { handled: 0, unhandled: 0 };
+    const counted = {
+      ...store,
+      jobs: {
+        ...store.jobs,
+        claim: (request: Parameters<typeof store.jobs.claim>[0]) => {
+          if (request.exceptKinds) claims.unhandled++;
+          else claims.handled++;
+          return store.jobs.claim(request);
+        },
+      },
+    };
+    const runner = createJobRunner({
+      store: counted,
+      owner: "runner",
+      pollMs: 60_000,
+      handlers: { noop: async () => {} },
+    });
+    runner.start();
+    try {
+      for (let n = 0; n < 50; n++) {
+        runner.wake();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await waitUntil(async () => claims.handled >= 10, {
+        what: "the runner to answer the wakes",
+        timeoutMs: 5_000,
+      });
+      // "Any kind but these" reads every queued job: once at start, then only on the timer.
+      expect(claims.unhandled).toBe(1);
+    } finally {
+      await runner.stop();
+    }
+  });
+
   it("takes over a job whose runner died once the lease runs out, and completes it once", async () => {
     const { store, clock } = await openTestStore();
     const { job } = await store.jobs.enqueue({ kind: "noop", payload: {}, dedupeKey: "once" });

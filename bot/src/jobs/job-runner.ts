@@ -50,11 +50,23 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => {});
   const active = new Set<Promise<void>>();
-  // One pool per handled kind, and one for jobs nobody handles (they fail, saying so).
+  // One pool per handled kind, and one for jobs nobody handles (they fail, saying so). That
+  // last one is looked at once per poll interval at most, however often the runner is woken:
+  // "none of these kinds" reads every queued job, and a burst of webhooks wakes it per delivery.
   const known = Object.keys(options.handlers);
   const pools = [
-    ...known.map((kind) => ({ filter: { kinds: [kind] }, active: new Set<Promise<void>>() })),
-    { filter: { exceptKinds: known }, active: new Set<Promise<void>>() },
+    ...known.map((kind) => ({
+      filter: { kinds: [kind] },
+      everyMs: 0,
+      lookedAt: Number.NEGATIVE_INFINITY,
+      active: new Set<Promise<void>>(),
+    })),
+    {
+      filter: { exceptKinds: known },
+      everyMs: pollMs,
+      lookedAt: Number.NEGATIVE_INFINITY,
+      active: new Set<Promise<void>>(),
+    },
   ];
   let stopped = true;
   let loop: Promise<void> | null = null;
@@ -125,7 +137,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   async function pass() {
     for (const pool of pools) {
       const free = concurrency - pool.active.size;
-      if (free <= 0) continue;
+      if (free <= 0 || performance.now() - pool.lookedAt < pool.everyMs) continue;
+      pool.lookedAt = performance.now();
       const claimed = await options.store.jobs.claim({
         owner: options.owner,
         leaseMs,

@@ -28,5 +28,7 @@ export const jobs = sqliteTable(
   (t) => [
     oneOf("jobs_status_check", t.status, JOB_STATUSES),
     index("jobs_status_run_at_idx").on(t.status, t.runAt),
+    // A claim of one kind reads its own due jobs, not every queued job of other kinds.
+    index("jobs_status_kind_run_at_idx").on(t.status, t.kind, t.runAt),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX `jobs_status_kind_run_at_idx` ON `jobs` (`status`,`kind`,`run_at`);
