@@ -49,7 +49,10 @@ export async function startBot(
     dataDir: config.dataDir,
     log: { info: (message) => log.info(message) },
   });
-  const database = await openDatabase({ url: config.databaseUrl });
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    onCheckpointError: (error) => log.warn({ error }, "background WAL checkpoint failed"),
+  });
   const store = createStore(database, { cipher: createCipher(masterKey.key) });
   const metrics = createMetrics();
   const registries = createRegistryDeps({

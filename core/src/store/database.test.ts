@@ -102,4 +102,33 @@ describe("openDatabase", () => {
       database.close();
     }
   });
+
+  it("checkpoints the WAL from its own thread: commits on the event loop leave the log small without doing it", async () => {
+    dir = await mkdtemp(join(tmpdir(), "bp-db-"));
+    const file = join(dir, "bridgeport.db");
+    const database = await openDatabase({ url: `file:${file}` });
+    try {
+      // The main connection's own checkpoint is a backstop far above SQLite's 1,000 pages.
+      expect((await database.client.execute("PRAGMA wal_autocheckpoint")).rows[0]?.[0]).toBe(10_000);
+      // About 2,500 pages in 25 commits: with only the backstop the log would grow past 10 MB.
+      await database.checkpointing;
+      await database.client.execute("CREATE TABLE filler (v TEXT NOT NULL)");
+      const row = "x".repeat(4_000);
+      for (let n = 0; n < 25; n++) {
+        await database.client.batch(
+          Array.from({ length: 100 }, (_, i) => ({
+            sql: "INSERT INTO filler (v) VALUES (?)",
+            args: [`${n}-${i}-${row}`],
+          })),
+          "write",
+        );
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+      expect((await stat(`${file}-wal`)).size).toBeLessThan(6 * 1024 * 1024);
+      const count = await database.client.execute("SELECT count(*) AS n FROM filler");
+      expect(count.rows[0]?.n).toBe(2_500);
+    } finally {
+      database.close();
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "./schema/index.js";
+import { startWalCheckpointer } from "./wal-checkpointer.js";
 
 export type BridgeportDb = LibSQLDatabase<typeof schema>;
 
@@ -13,6 +14,8 @@ export interface Database {
   readonly url: string;
   readonly client: Client;
   readonly db: BridgeportDb;
+  /** Resolves once a file database's WAL is checkpointed off the event loop (at once for `:memory:`). */
+  readonly checkpointing: Promise<void>;
   close(): void;
 }
 
@@ -21,7 +24,14 @@ export interface OpenDatabaseOptions {
   url?: string;
   /** How long a write waits for another process's lock before failing (default 5 s). */
   busyTimeoutMs?: number;
+  /** Hears of a failed background WAL checkpoint (the next one is tried on schedule). */
+  onCheckpointError?: (message: string) => void;
 }
+
+/** How often the checkpointer thread copies the WAL into the database file. */
+const CHECKPOINT_EVERY_MS = 100;
+/** The main connection still checkpoints at this WAL size (40 MB), should that thread fall behind. */
+const BACKSTOP_CHECKPOINT_PAGES = 10_000;
 
 export const DEFAULT_DATABASE_URL = "file:.data/bridgeport.db";
 
@@ -57,7 +67,21 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     await client.execute("PRAGMA cache_size = -16384");
     const db = drizzle({ client, schema });
     await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-    return { url, client, db, close: () => client.close() };
+    if (path === undefined) {
+      return { url, client, db, checkpointing: Promise.resolve(), close: () => client.close() };
+    }
+    await client.execute(`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+    const checkpointer = startWalCheckpointer(url, CHECKPOINT_EVERY_MS, options.onCheckpointError);
+    return {
+      url,
+      client,
+      db,
+      checkpointing: checkpointer.ready,
+      close: () => {
+        void checkpointer.stop();
+        client.close();
+      },
+    };
   } catch (error) {
     client.close();
     throw error;
