@@ -1,3 +1,4 @@
+import { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import type { z } from "zod";
 
@@ -38,22 +39,28 @@ export async function readRaw(
   });
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > MAX_WEBHOOK_BODY) return tooLarge();
-  const body = c.req.raw.body;
-  if (!body) return { ok: true, value: "" };
   const chunks: Uint8Array[] = [];
   let size = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_WEBHOOK_BODY) {
-      await reader.cancel();
-      return tooLarge();
-    }
-    chunks.push(value);
+  for await (const chunk of bodyChunks(c)) {
+    size += chunk.byteLength;
+    // Leaving the loop stops reading: the rest is never buffered, and Node discards it once the
+    // 413 is sent, so the connection stays usable.
+    if (size > MAX_WEBHOOK_BODY) return tooLarge();
+    chunks.push(chunk);
   }
   return { ok: true, value: Buffer.concat(chunks).toString("utf8") };
+}
+
+/**
+ * The body's bytes. Under @hono/node-server the Node request is read directly: going through
+ * `c.req.raw.body` makes the adapter build a whole web Request, AbortSignal and stream per
+ * delivery, a measurable share of the webhook path's CPU (bench/README.md).
+ */
+function bodyChunks(c: Context): AsyncIterable<Uint8Array> {
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  if (incoming instanceof IncomingMessage) return incoming.iterator({ destroyOnReturn: false });
+  const body = c.req.raw.body;
+  return body ?? [];
 }
 
 export function parseJson<S extends z.ZodType>(c: Context, raw: string, schema: S): BodyResult<z.infer<S>> {
