@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import diagnostics from "node:diagnostics_channel";
 import { compareTagsNewestFirst, connectRegistry, RegistryError, testConnection } from "@bridgeport/core";
 import {
   pushCosignSignature,
@@ -129,6 +130,28 @@ describe.each([
     const three = await snapshot(conn, deps, name, { known: knownFrom(two, knownFrom(one)) });
     expect(three.newDigests).toEqual([]);
     expect(events.filter((e) => e.kind === "manifest" || e.kind === "blob")).toHaveLength(0);
+  });
+
+  it("keeps its connection across HEAD requests: a warm re-sync opens no new ones", async () => {
+    const name = repo("keepalive");
+    await pushOciImage(registry, name, "latest", { seed: "k" });
+    await pushOciImage(registry, name, "v1", { seed: "k" });
+    const { deps } = countingDeps();
+    const conn = genericConnection(registry);
+    const known = knownFrom(await snapshot(conn, deps, name));
+    const port = Number(new URL(registry.url).port);
+    let connects = 0;
+    const counted = (message: unknown) => {
+      if ((message as { connectParams?: { port?: string } }).connectParams?.port === String(port)) connects++;
+    };
+    diagnostics.subscribe("undici:client:connected", counted);
+    try {
+      // Each warm re-sync is a tags list and one HEAD per known tag, all on the open connection.
+      for (let n = 0; n < 5; n++) await snapshot(conn, deps, name, { known });
+    } finally {
+      diagnostics.unsubscribe("undici:client:connected", counted);
+    }
+    expect(connects).toBe(0);
   });
 
   it("keeps the newest tags, not the first in lexical order, when registryMaxTags cuts", async () => {

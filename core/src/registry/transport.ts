@@ -154,6 +154,10 @@ export class Transport {
       method: req.method,
       headers: req.headers ?? {},
       body: req.body ?? null,
+      // undici closes the connection after every HEAD unless told otherwise (a guard against
+      // servers that send a HEAD response a body). Registries answer HEAD correctly, and a
+      // warm sync is mostly HEADs: without this each one paid a new connection (and TLS).
+      reset: false,
       dispatcher: this.#dispatcher,
       headersTimeout: this.#opts.timeoutMs,
       bodyTimeout: this.#opts.timeoutMs,
