@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import diagnostics from "node:diagnostics_channel";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { compareTagsNewestFirst, connectRegistry, RegistryError, testConnection } from "@bridgeport/core";
 import {
   pushCosignSignature,
@@ -144,12 +144,12 @@ describe.each([
     const counted = (message: unknown) => {
       if ((message as { connectParams?: { port?: string } }).connectParams?.port === String(port)) connects++;
     };
-    diagnostics.subscribe("undici:client:connected", counted);
+    subscribe("undici:client:connected", counted);
     try {
       // Each warm re-sync is a tags list and one HEAD per known tag, all on the open connection.
       for (let n = 0; n < 5; n++) await snapshot(conn, deps, name, { known });
     } finally {
-      diagnostics.unsubscribe("undici:client:connected", counted);
+      unsubscribe("undici:client:connected", counted);
     }
     expect(connects).toBe(0);
   });

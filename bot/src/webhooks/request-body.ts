@@ -56,11 +56,26 @@ export async function readRaw(
  * `c.req.raw.body` makes the adapter build a whole web Request, AbortSignal and stream per
  * delivery, a measurable share of the webhook path's CPU (bench/README.md).
  */
-function bodyChunks(c: Context): AsyncIterable<Uint8Array> {
+async function* bodyChunks(c: Context): AsyncGenerator<Uint8Array> {
   const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
-  if (incoming instanceof IncomingMessage) return incoming.iterator({ destroyOnReturn: false });
-  const body = c.req.raw.body;
-  return body ?? [];
+  if (incoming instanceof IncomingMessage) {
+    yield* incoming.iterator({ destroyOnReturn: false });
+    return;
+  }
+  const reader = c.req.raw.body?.getReader();
+  if (!reader) return;
+  let done = false;
+  try {
+    for (;;) {
+      const next = await reader.read();
+      done = next.done;
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    // The caller stopped early (the body is too large): tell the stream.
+    if (!done) await reader.cancel();
+  }
 }
 
 export function parseJson<S extends z.ZodType>(c: Context, raw: string, schema: S): BodyResult<z.infer<S>> {

@@ -110,8 +110,8 @@ describe("openDatabase", () => {
     try {
       // The main connection's own checkpoint is a backstop far above SQLite's 1,000 pages.
       expect((await database.client.execute("PRAGMA wal_autocheckpoint")).rows[0]?.[0]).toBe(10_000);
-      // About 2,500 pages in 25 commits: with only the backstop the log would grow past 10 MB.
       await database.checkpointing;
+      // About 2,500 pages in 25 commits: with only the backstop the log would grow past 10 MB.
       await database.client.execute("CREATE TABLE filler (v TEXT NOT NULL)");
       const row = "x".repeat(4_000);
       for (let n = 0; n < 25; n++) {

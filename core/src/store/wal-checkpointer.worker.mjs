@@ -6,7 +6,6 @@ import { createClient } from "@libsql/client";
 
 const { url, everyMs } = workerData;
 const client = createClient({ url });
-let stopped = false;
 
 async function checkpoint() {
   try {
@@ -19,13 +18,10 @@ async function checkpoint() {
 
 await checkpoint();
 parentPort?.postMessage({ ready: true });
-const timer = setInterval(() => {
-  if (!stopped) void checkpoint();
-}, everyMs);
+const timer = setInterval(() => void checkpoint(), everyMs);
 
 parentPort?.on("message", (message) => {
   if (message !== "stop") return;
-  stopped = true;
   clearInterval(timer);
   client.close();
   parentPort?.close();
