@@ -1,23 +1,17 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import {
-  type ContainerImage,
-  createCipher,
-  createStore,
-  openDatabase,
-  parseImageName,
-  parseMasterKey,
-  type WebhookPush,
-} from "@bridgeport/core";
-import { z } from "zod";
+import { createCipher, createStore, openDatabase, parseMasterKey } from "@bridgeport/core";
+import { distributionEnvelopeSchema, distributionPushes } from "../bot/src/webhooks/distribution-events.js";
+import { matchImages } from "../bot/src/webhooks/match-images.js";
 
 /**
  * The webhook-ingest bench's peer: a bare `node:http` server doing what the bot's distribution
  * receiver does for a push, and nothing else. Same work, no framework: the Authorization
  * header compared in constant time (both sides hashed), the content type and 1 MiB limit
- * checked, the envelope parsed and validated with the same zod schema, pushes normalised with
- * the same image-name parser, then through the same Store on a libsql file: image names and
- * match, then the delivery and one sync-image job per matching image in one transaction.
+ * checked, the envelope parsed, validated, turned into pushes and matched by the receiver's
+ * own functions (`distribution-events.ts`, `match-images.ts`), then through the same Store on
+ * a libsql file: image names and match, then the delivery and one sync-image job per matching
+ * image in one transaction.
  * No job runner, no metrics, no logging, no other routes.
  *
  * Environment: PORT, DATABASE_URL, BRIDGEPORT_MASTER_KEY, WEBHOOK_DISTRIBUTION_SECRET.
@@ -35,31 +29,6 @@ const store = createStore(database, {
 
 const CONTENT_TYPES = ["application/vnd.docker.distribution.events.v1+json", "application/json"];
 const MAX_BODY = 1024 * 1024;
-const MANIFEST_TYPES = new Set([
-  "application/vnd.oci.image.manifest.v1+json",
-  "application/vnd.oci.image.index.v1+json",
-  "application/vnd.docker.distribution.manifest.v2+json",
-  "application/vnd.docker.distribution.manifest.list.v2+json",
-]);
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-const bodySchema = z.object({
-  events: z
-    .array(
-      z.object({
-        id: z.string().min(1).max(200),
-        action: z.string(),
-        target: z.object({
-          mediaType: z.string().optional(),
-          repository: z.string().min(1).max(255),
-          digest: z.string().optional(),
-          tag: z.string().optional(),
-        }),
-        request: z.object({ host: z.string().max(255).optional() }).optional(),
-      }),
-    )
-    .max(1000),
-});
 const expectedHash = createHash("sha256").update(secret).digest();
 
 function send(res: ServerResponse, status: number, body: unknown) {
@@ -84,31 +53,6 @@ function readBody(req: IncomingMessage): Promise<string | null> {
   });
 }
 
-function toPush(event: z.infer<typeof bodySchema>["events"][number]): WebhookPush | null {
-  const { target } = event;
-  if (event.action !== "push" || !target.tag || !MANIFEST_TYPES.has(target.mediaType ?? "")) return null;
-  const host = event.request?.host;
-  const tag = TAG.test(target.tag) ? target.tag : null;
-  const digest = target.digest && DIGEST.test(target.digest) ? target.digest : null;
-  try {
-    const { registry, repository } = parseImageName(
-      host ? `${host}/${target.repository}` : target.repository,
-    );
-    return { host: registry, repository, tag, digest };
-  } catch {
-    return null;
-  }
-}
-
-function matches(image: Pick<ContainerImage, "imageName">, push: WebhookPush): boolean {
-  try {
-    const { registry, repository } = parseImageName(image.imageName);
-    return repository === push.repository && (push.host === null || registry === push.host);
-  } catch {
-    return false;
-  }
-}
-
 async function handle(req: IncomingMessage, res: ServerResponse) {
   if (req.method !== "POST" || req.url !== "/webhooks/distribution")
     return send(res, 404, { error: "Not found" });
@@ -130,27 +74,25 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
   } catch {
     return send(res, 400, { error: "Body is not valid JSON" });
   }
-  const parsed = bodySchema.safeParse(json);
+  const parsed = distributionEnvelopeSchema.safeParse(json);
   if (!parsed.success) return send(res, 400, { error: parsed.error.issues[0]?.message ?? "invalid" });
 
-  const pushes = parsed.data.events.flatMap((event) => toPush(event) ?? []);
+  const pushes = distributionPushes(parsed.data.events);
   const ids = parsed.data.events.map((e) => e.id).sort();
   const deliveryKey = `sha256:${createHash("sha256").update(ids.join("\n")).digest("hex")}`;
   const images = pushes.length > 0 ? await store.images.listNames() : [];
   const jobs = pushes.flatMap((push) =>
-    images
-      .filter((image) => matches(image, push))
-      .map((image) => ({
-        kind: "sync-image",
-        payload: {
-          imageId: image.id,
-          trigger: "webhook",
-          source: "webhook:distribution",
-          tag: push.tag,
-          digest: push.digest,
-        },
-        dedupeKey: `webhook:distribution:${deliveryKey}:${image.id}:${push.tag ?? ""}`,
-      })),
+    matchImages(images, push).map((image) => ({
+      kind: "sync-image",
+      payload: {
+        imageId: image.id,
+        trigger: "webhook",
+        source: "webhook:distribution",
+        tag: push.tag,
+        digest: push.digest,
+      },
+      dedupeKey: `webhook:distribution:${deliveryKey}:${image.id}:${push.tag ?? ""}`,
+    })),
   );
   const recorded = await store.webhookDeliveries.ingest({
     source: "distribution",

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { BotDeps } from "../deps.js";
+import { distributionEnvelopeSchema, distributionPushes } from "./distribution-events.js";
 import { harborPushes, harborSchema } from "./harbor.js";
 import { bodyKey, ingestDelivery } from "./ingest.js";
-import { toPush } from "./push.js";
 import { parseJson, readRaw } from "./request-body.js";
 import { secretMatches } from "./secret.js";
 import { unauthorized } from "./unauthorized.js";
@@ -11,28 +11,8 @@ import { unauthorized } from "./unauthorized.js";
 const SOURCE = "distribution";
 const CONTENT_TYPES = ["application/vnd.docker.distribution.events.v1+json", "application/json"] as const;
 
-// A manifest push; blob pushes (layers, configs) carry other media types and are not images.
-const MANIFEST_TYPES = new Set([
-  "application/vnd.oci.image.manifest.v1+json",
-  "application/vnd.oci.image.index.v1+json",
-  "application/vnd.docker.distribution.manifest.v2+json",
-  "application/vnd.docker.distribution.manifest.list.v2+json",
-]);
-
-const eventSchema = z.object({
-  id: z.string().min(1).max(200),
-  action: z.string(),
-  target: z.object({
-    mediaType: z.string().optional(),
-    repository: z.string().min(1).max(255),
-    digest: z.string().optional(),
-    tag: z.string().optional(),
-  }),
-  request: z.object({ host: z.string().max(255).optional() }).optional(),
-});
-
 /** The CNCF distribution registry's envelope (also GitLab's), or Harbor's own payload. */
-const bodySchema = z.union([z.object({ events: z.array(eventSchema).max(1000) }), harborSchema]);
+const bodySchema = z.union([distributionEnvelopeSchema, harborSchema]);
 
 /**
  * POST /webhooks/distribution: registry notifications from a self-hosted distribution
@@ -52,17 +32,7 @@ export function distributionWebhook(deps: BotDeps) {
       const answer = await ingestDelivery(deps, harborPushes(body.value, bodyKey(raw.value)));
       return c.json(answer.body, answer.status);
     }
-    const pushes = body.value.events.flatMap((event) => {
-      const { target } = event;
-      if (event.action !== "push" || !target.tag || !MANIFEST_TYPES.has(target.mediaType ?? "")) return [];
-      const host = event.request?.host;
-      const push = toPush(host ? `${host}/${target.repository}` : target.repository, {
-        tag: target.tag,
-        digest: target.digest,
-        anyHost: !host,
-      });
-      return push ? [push] : [];
-    });
+    const pushes = distributionPushes(body.value.events);
     // The registry retries an envelope with the same event ids: those are the delivery.
     const ids = body.value.events.map((e) => e.id).sort();
     const answer = await ingestDelivery(deps, {
