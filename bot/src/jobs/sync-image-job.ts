@@ -27,9 +27,31 @@ const payloadSchema = z.object({
 
 export type SyncImagePayload = z.infer<typeof payloadSchema>;
 
+/**
+ * How long a webhook sync queued while the same one runs waits. The running sync may have read
+ * the registry before the push landed, so one more follows; pushes announced meanwhile join it.
+ */
+export const WEBHOOK_RESYNC_DELAY_MS = 1_000;
+
 /** A sync-image job for the queue. */
 export function syncImageJob(payload: SyncImagePayload, dedupeKey: string): NewJob {
   return { kind: SYNC_IMAGE, payload, dedupeKey };
+}
+
+/**
+ * A sync-image job for a webhook's push. Deliveries that announce the same push (same source,
+ * image, tag and digest) while its sync is queued are that one job: a registry that notifies a
+ * burst, or redelivers under a new id, costs a sync or two, not one per delivery.
+ */
+export function webhookSyncImageJob(payload: SyncImagePayload, dedupeKey: string): NewJob {
+  const announced = `${payload.tag ?? ""}@${payload.digest ?? ""}`;
+  return {
+    ...syncImageJob(payload, dedupeKey),
+    coalesce: {
+      key: `${SYNC_IMAGE}:${payload.source}:${payload.imageId}:${announced}`,
+      afterRunningMs: WEBHOOK_RESYNC_DELAY_MS,
+    },
+  };
 }
 
 export interface SyncImageDeps {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { WebhookPush } from "@bridgeport/core";
 import type { BotDeps } from "../deps.js";
-import { syncImageJob } from "../jobs/sync-image-job.js";
+import { webhookSyncImageJob } from "../jobs/sync-image-job.js";
 import { matchImages } from "./match-images.js";
 
 export interface Delivery {
@@ -23,15 +23,15 @@ export const bodyKey = (body: string): string => `sha256:${createHash("sha256").
 
 /**
  * Stores what a verified delivery asks for, in one transaction: the delivery record and one
- * sync-image job per matching image, keyed by the delivery so a retried delivery queues
- * nothing twice. Pushes for unknown images are recorded, not errors.
+ * sync-image job per matching image and tag (or the queued job for the same push, which it
+ * joins). A redelivery queues nothing. Pushes for unknown images are recorded, not errors.
  */
 export async function ingestDelivery(deps: BotDeps, delivery: Delivery): Promise<IngestAnswer> {
   const { store } = deps;
   const images = delivery.pushes.length > 0 ? await store.images.listNames() : [];
   const jobs = delivery.pushes.flatMap((push) =>
     matchImages(images, push).map((image) =>
-      syncImageJob(
+      webhookSyncImageJob(
         {
           imageId: image.id,
           trigger: "webhook",

@@ -2,14 +2,23 @@ import type { InStatement, ResultSet } from "@libsql/client";
 import { newId } from "../ids.js";
 import type { WebhookPush } from "../schema/index.js";
 import type { RepositoryContext } from "./context.js";
-import { INSERT_DELIVERY, INSERT_JOBS, type JobTuple, SELECT_DELIVERY } from "./delivery-ingest-sql.js";
+import {
+  INSERT_DELIVERY,
+  INSERT_JOBS,
+  type JobTuple,
+  SELECT_DELIVERY,
+  SET_JOB_IDS,
+} from "./delivery-ingest-sql.js";
 import { type NewJob, newJobRow } from "./jobs.js";
 
 export interface DeliveryIngest {
   source: string;
   deliveryKey: string;
   pushes: WebhookPush[];
-  /** The jobs the delivery queues: their dedupe keys must derive from the delivery key. */
+  /**
+   * The jobs the delivery queues, only if it is new (a redelivery queues nothing). One whose
+   * coalesce key is queued already is joined, not added: `jobIds` names the job either way.
+   */
   jobs: NewJob[];
   detail?: string | null;
 }
@@ -42,7 +51,7 @@ export function deliveryGroupCommit(
       waiting = [];
       if (group.length === 0) return;
       const now = ctx.now();
-      const planned = group.map((w) => ({ ...w, ...statementsFor(w.input, now) }));
+      const planned = group.map((w) => ({ ...w, statements: statementsFor(w.input, now) }));
       let results: ResultSet[] | undefined;
       try {
         results = await ctx.client.batch(
@@ -60,9 +69,10 @@ export function deliveryGroupCommit(
             : await ctx.client.batch(p.statements, "write");
           offset += p.statements.length;
           const id = own[0]?.rows[0]?.id;
+          const jobIds = own[2]?.rows[0]?.job_ids;
           p.resolve(
             typeof id === "string"
-              ? { id, created: true, jobIds: p.jobIds }
+              ? { id, created: true, jobIds: typeof jobIds === "string" ? JSON.parse(jobIds) : [] }
               : await firstDelivery(ctx, p.input),
           );
         } catch (error) {
@@ -78,40 +88,44 @@ export function deliveryGroupCommit(
     });
 }
 
-/** The delivery's insert and its jobs' insert; a redelivery's jobs carry the first one's dedupe keys, so insert nothing. */
-function statementsFor(input: DeliveryIngest, now: Date): { statements: InStatement[]; jobIds: string[] } {
-  const jobs: JobTuple[] = input.jobs.map((job) => {
-    const row = newJobRow(job, now);
-    return [
-      row.id,
-      row.kind,
-      JSON.stringify(row.payload),
-      row.dedupeKey ?? null,
-      row.maxAttempts ?? 5,
-      row.runAt.getTime(),
-    ];
-  });
-  const jobIds = jobs.map(([id]) => id);
+/** The delivery's insert, its jobs' insert, and its pointers to the jobs that do its work. */
+function statementsFor(input: DeliveryIngest, now: Date): InStatement[] {
+  const jobs = JSON.stringify(
+    input.jobs.map((job): JobTuple => {
+      const row = newJobRow(job, now);
+      return [
+        row.id,
+        row.kind,
+        JSON.stringify(row.payload),
+        row.dedupeKey ?? null,
+        row.maxAttempts ?? 5,
+        row.runAt.getTime(),
+        row.coalesceKey ?? null,
+        job.coalesce?.afterRunningMs ?? 0,
+      ];
+    }),
+  );
+  const id = newId(now.getTime());
   const delivery: InStatement = {
     sql: INSERT_DELIVERY,
     args: [
-      newId(now.getTime()),
+      id,
       input.source,
       input.deliveryKey,
-      jobIds.length > 0 ? "queued" : "ignored",
+      input.jobs.length > 0 ? "queued" : "ignored",
       JSON.stringify(input.pushes),
-      JSON.stringify(jobIds),
+      "[]",
       input.detail ?? null,
       now.getTime(),
     ],
   };
-  const statements =
-    jobs.length > 0
-      ? [delivery, { sql: INSERT_JOBS, args: [now.getTime(), JSON.stringify(jobs)] }]
-      : [delivery];
-  return { statements, jobIds };
+  if (input.jobs.length === 0) return [delivery];
+  return [
+    delivery,
+    { sql: INSERT_JOBS, args: [now.getTime(), jobs, id] },
+    { sql: SET_JOB_IDS, args: [id, jobs] },
+  ];
 }
-
 async function firstDelivery(ctx: RepositoryContext, input: DeliveryIngest): Promise<IngestedDelivery> {
   const [first] = (
     await ctx.client.execute({ sql: SELECT_DELIVERY, args: [input.source, input.deliveryKey] })

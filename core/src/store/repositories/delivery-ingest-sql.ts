@@ -12,16 +12,43 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT DO NOTHING
 RETURNING id`;
 
-/** One job in the JSON batch: [id, kind, payload (JSON text), dedupe key, max attempts, run at ms]. */
-export type JobTuple = [string, string, string, string | null, number, number];
+/**
+ * One job in the JSON batch: [id, kind, payload (JSON text), dedupe key, max attempts, run at
+ * ms, coalesce key, coalesce delay after a running one (ms)].
+ */
+export type JobTuple = [string, string, string, string | null, number, number, string | null, number];
 
-/** Parameters: ?1 now (ms), ?2 JSON array of JobTuple. A dedupe key already queued inserts nothing. */
+/**
+ * Parameters: ?1 now (ms), ?2 JSON array of JobTuple, ?3 the delivery's new id. Only a delivery
+ * inserted just now queues jobs (a redelivery queues nothing). A job whose coalesce key is
+ * already queued is not inserted: the delivery joins that job (JOB_IDS). One queued while a job
+ * with its key runs is due the coalesce delay later.
+ */
 export const INSERT_JOBS = `
-INSERT INTO jobs (id, kind, payload, dedupe_key, status, attempts, max_attempts, run_at, created_at, updated_at)
-SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, 'queued', 0, j.value ->> 4, j.value ->> 5, ?1, ?1
+INSERT INTO jobs (id, kind, payload, dedupe_key, coalesce_key, status, attempts, max_attempts, run_at, created_at, updated_at)
+SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 6, 'queued', 0, j.value ->> 4,
+  CASE WHEN EXISTS (SELECT 1 FROM jobs AS r WHERE r.coalesce_key = j.value ->> 6 AND r.status = 'running')
+    THEN ?1 + (j.value ->> 7) ELSE j.value ->> 5 END,
+  ?1, ?1
 FROM json_each(?2) AS j
-WHERE true
+WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = ?3)
 ON CONFLICT DO NOTHING`;
+
+/**
+ * Parameters: ?1 the delivery's new id, ?2 the same JSON array of JobTuple. Points the
+ * delivery at the jobs that do its work: its own, or the queued one it joined.
+ */
+export const SET_JOB_IDS = `
+UPDATE webhook_deliveries SET job_ids = (
+  SELECT json_group_array(id) FROM (
+    SELECT coalesce(
+      (SELECT id FROM jobs WHERE id = j.value ->> 0),
+      (SELECT id FROM jobs WHERE coalesce_key = j.value ->> 6 AND status = 'queued')
+    ) AS id
+    FROM json_each(?2) AS j
+  ) WHERE id IS NOT NULL)
+WHERE id = ?1
+RETURNING job_ids`;
 
 /** Parameters: source, delivery key. */
 export const SELECT_DELIVERY =

@@ -14,6 +14,17 @@ export interface NewJob {
   runAt?: Date;
   /** Default 5. */
   maxAttempts?: number;
+  /**
+   * The same work whoever asks for it. While a queued job has this key, enqueueing joins that
+   * job (`created: false`). A job queued while one with the key is running is due
+   * `afterRunningMs` later: a burst of one request runs a few times, not once per request.
+   */
+  coalesce?: Coalesce;
+}
+
+export interface Coalesce {
+  key: string;
+  afterRunningMs: number;
 }
 
 export interface ClaimRequest {
@@ -70,6 +81,7 @@ export function newJobRow(input: NewJob, now: Date): typeof jobs.$inferInsert {
     kind: input.kind,
     payload: input.payload,
     dedupeKey: input.dedupeKey ?? null,
+    coalesceKey: input.coalesce?.key ?? null,
     status: "queued",
     attempts: 0,
     maxAttempts: input.maxAttempts ?? 5,
@@ -85,6 +97,14 @@ export function createJobRepository(ctx: RepositoryContext): JobRepository {
     and(eq(jobs.id, id), eq(jobs.lockedBy, owner), eq(jobs.status, "running"));
   const byDedupeKey = async (tx: Tx, key: string) =>
     (await tx.select().from(jobs).where(eq(jobs.dedupeKey, key)))[0];
+  const withCoalesceKey = async (tx: Tx, key: string, status: JobStatus) =>
+    (
+      await tx
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.coalesceKey, key), eq(jobs.status, status)))
+        .limit(1)
+    )[0];
 
   return {
     enqueue: (input) =>
@@ -93,7 +113,15 @@ export function createJobRepository(ctx: RepositoryContext): JobRepository {
           const existing = await byDedupeKey(tx, input.dedupeKey);
           if (existing) return { job: existing, created: false };
         }
-        const [job] = await tx.insert(jobs).values(newJobRow(input, ctx.now())).returning();
+        const row = newJobRow(input, ctx.now());
+        if (input.coalesce) {
+          const queued = await withCoalesceKey(tx, input.coalesce.key, "queued");
+          if (queued) return { job: queued, created: false };
+          if (await withCoalesceKey(tx, input.coalesce.key, "running")) {
+            row.runAt = new Date(row.runAt.getTime() + input.coalesce.afterRunningMs);
+          }
+        }
+        const [job] = await tx.insert(jobs).values(row).returning();
         if (!job) throw new Error("job insert returned no row");
         return { job, created: true };
       }),
@@ -179,6 +207,8 @@ export function createJobRepository(ctx: RepositoryContext): JobRepository {
           .set({
             status: retryAt ? "queued" : "failed",
             runAt: retryAt ?? sql`${jobs.runAt}`,
+            // A retry is this job's own, not one that later requests could join (or collide with).
+            coalesceKey: null,
             lockedBy: null,
             lockedUntil: null,
             lastError: error,

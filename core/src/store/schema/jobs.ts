@@ -1,4 +1,5 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { oneOf, timestamp, timestamps } from "./columns.js";
 
 export const JOB_STATUSES = ["queued", "running", "done", "failed"] as const;
@@ -8,6 +9,8 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
  * The durable job queue. A running job holds a lease (`lockedBy` until `lockedUntil`); a lease
  * that runs out (the runner died) makes the job claimable again, so every job runs at least
  * once and handlers must be idempotent. `dedupeKey` makes enqueueing the same work twice a no-op.
+ * `coalesceKey` names work that is the same whoever asks for it: while a job with the key is
+ * queued, asking again joins that job (at most one queued per key).
  */
 export const jobs = sqliteTable(
   "jobs",
@@ -16,6 +19,7 @@ export const jobs = sqliteTable(
     kind: text("kind").notNull(),
     payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     dedupeKey: text("dedupe_key").unique(),
+    coalesceKey: text("coalesce_key"),
     status: text("status", { enum: JOB_STATUSES }).notNull().default("queued"),
     attempts: integer("attempts").notNull().default(0),
     maxAttempts: integer("max_attempts").notNull().default(5),
@@ -30,5 +34,10 @@ export const jobs = sqliteTable(
     index("jobs_status_run_at_idx").on(t.status, t.runAt),
     // A claim of one kind reads its own due jobs, not every queued job of other kinds.
     index("jobs_status_kind_run_at_idx").on(t.status, t.kind, t.runAt),
+    uniqueIndex("jobs_queued_coalesce_key_idx").on(t.coalesceKey).where(sql`${t.status} = 'queued'`),
+    // "Is one with this key running?" when another is queued.
+    index("jobs_coalesce_key_status_idx")
+      .on(t.coalesceKey, t.status)
+      .where(sql`${t.coalesceKey} IS NOT NULL`),
   ],
 );
