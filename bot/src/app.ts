@@ -13,12 +13,14 @@ import { deploymentPlanRoutes } from "./routes/deployment-plans.js";
 import { environmentRoutes } from "./routes/environments.js";
 import { gitHubRepositoryRoutes } from "./routes/github-repositories.js";
 import { healthRoutes } from "./routes/health.js";
+import { jobRoutes } from "./routes/jobs.js";
 import { registryRoutes } from "./routes/registries.js";
 import { registryActionRoutes } from "./routes/registry-actions.js";
 import { registryCredentialRoutes } from "./routes/registry-credentials.js";
 import { serverActionRoutes } from "./routes/server-actions.js";
 import { serverRoutes } from "./routes/servers.js";
 import { serviceRoutes } from "./routes/services.js";
+import { webhookDeliveryRoutes } from "./routes/webhook-deliveries.js";
 import { webhookRoutes } from "./webhooks/index.js";
 
 export type ApiEnv = { Variables: AuthVariables };
@@ -53,6 +55,8 @@ export function createApp(deps: BotDeps) {
   app.route("/", deploymentPlanRoutes(deps));
   app.route("/", apiTokenRoutes(deps));
   app.route("/", gitHubRepositoryRoutes(deps));
+  app.route("/", jobRoutes(deps));
+  app.route("/", webhookDeliveryRoutes(deps));
   app.doc31("/api/openapi.json", { openapi: "3.1.0", info: { title: "Bridgeport API", version: "1" } });
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   return app;

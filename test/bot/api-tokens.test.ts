@@ -69,6 +69,10 @@ describe("OpenAPI document", () => {
     ["get", "/api/deployment-plans/{planId}/events"],
     ["post", "/api/tokens"],
     ["delete", "/api/tokens/{id}"],
+    ["get", "/api/jobs"],
+    ["get", "/api/jobs/{id}"],
+    ["get", "/api/webhook-deliveries"],
+    ["get", "/api/webhook-deliveries/{id}"],
   ])("documents %s %s", async (method, path) => {
     const doc = (await call(lab, "GET", "/api/openapi.json")).body;
     expect(doc.paths[path]?.[method]?.responses).toBeDefined();

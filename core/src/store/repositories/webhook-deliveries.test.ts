@@ -85,3 +85,34 @@ describe("webhookDeliveries.ingest", () => {
     expect(await t.store.webhookDeliveries.find("distribution", "evt-bad")).toBeUndefined();
   });
 });
+
+describe("webhookDeliveries.get", () => {
+  it("reads one delivery by its id, and nothing for an unknown id", async () => {
+    const first = await t.store.webhookDeliveries.ingest({
+      source: "distribution",
+      deliveryKey: "evt-get-1",
+      pushes: [push],
+      jobs: [job("d:evt-get-1")],
+    });
+    const second = await t.store.webhookDeliveries.ingest({
+      source: "quay",
+      deliveryKey: "evt-get-2",
+      pushes: [push],
+      jobs: [],
+      detail: "no container image matches the pushed repository",
+    });
+    expect(await t.store.webhookDeliveries.get(first.id)).toMatchObject({
+      id: first.id,
+      source: "distribution",
+      deliveryKey: "evt-get-1",
+      outcome: "queued",
+      jobIds: first.jobIds,
+    });
+    expect(await t.store.webhookDeliveries.get(second.id)).toMatchObject({
+      id: second.id,
+      source: "quay",
+      outcome: "ignored",
+    });
+    expect(await t.store.webhookDeliveries.get("no-such-delivery")).toBeUndefined();
+  });
+});

@@ -16,6 +16,7 @@ export interface WebhookDeliveryRepository {
    */
   ingest(input: DeliveryIngest): Promise<IngestedDelivery>;
   find(source: string, deliveryKey: string): Promise<WebhookDelivery | undefined>;
+  get(id: string): Promise<WebhookDelivery | undefined>;
   /** Newest first. */
   list(filter?: { source?: string; limit?: number }): Promise<WebhookDelivery[]>;
   /**
@@ -32,6 +33,11 @@ export function createWebhookDeliveryRepository(ctx: RepositoryContext): Webhook
     ingest: deliveryGroupCommit(ctx),
     find: (source, key) =>
       read(ctx, async (db) => (await db.select().from(webhookDeliveries).where(keyed(source, key)))[0]),
+    get: (id) =>
+      read(
+        ctx,
+        async (db) => (await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)))[0],
+      ),
     list: (filter = {}) =>
       read(ctx, (db) =>
         db
