@@ -65,6 +65,47 @@ describe("distribution registry notifications, end to end", () => {
     expect(deliveries.filter((d) => d.outcome === "queued")).toHaveLength(1);
   });
 
+  it("a burst of notifications for one push costs a sync or two; each delivery names the job doing its work", async () => {
+    const pushed = await pushOciImage(target(), "team/app", "latest", { seed: "burst" });
+    const notify = (id: string) =>
+      fetch(`${lab.url}/webhooks/distribution`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/vnd.docker.distribution.events.v1+json",
+          authorization: secrets.distribution,
+        },
+        body: JSON.stringify({
+          events: [
+            {
+              id,
+              action: "push",
+              target: {
+                mediaType: pushed.mediaType,
+                repository: "team/app",
+                digest: pushed.digest,
+                tag: "latest",
+              },
+              request: { host: registry.host },
+            },
+          ],
+        }),
+      }).then(async (res) => ({ status: res.status, body: (await res.json()) as { deliveryId: string } }));
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => notify(`burst-${i}`)));
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 202));
+
+    const { store } = lab.bot.deps;
+    const ids = new Set(answers.map((a) => a.body.deliveryId));
+    const deliveries = (await store.webhookDeliveries.list({ limit: 500 })).filter((d) => ids.has(d.id));
+    expect(deliveries).toHaveLength(40);
+    const jobIds = new Set(deliveries.flatMap((d) => d.jobIds));
+    expect(deliveries.every((d) => d.jobIds.length === 1)).toBe(true);
+    expect(jobIds.size).toBeGreaterThanOrEqual(1);
+    expect(jobIds.size).toBeLessThanOrEqual(2);
+    for (const id of jobIds) {
+      expect(await settledJob(lab, id)).toMatchObject({ status: "done", payload: { digest: pushed.digest } });
+    }
+  });
+
   it("never trusts a digest the registry does not show: the job retries and stores nothing", async () => {
     const forged = `sha256:${"ab".repeat(32)}`;
     const res = await fetch(`${lab.url}/webhooks/distribution`, {

@@ -70,6 +70,8 @@ export async function ingestDelivery(deps: BotDeps, delivery: Delivery): Promise
     { delivery: recorded.id, source: delivery.source, pushes: delivery.pushes.length, queued, detail },
     "webhook delivery received",
   );
-  if (queued > 0) deps.jobs?.wake();
+  // A delivery that joined a queued job has nothing new for the runner: under a burst of one
+  // push, waking it per delivery made it look at the queue a thousand times a second.
+  if (recorded.newJobIds.length > 0) deps.jobs?.wake();
   return { status: 202, body: { deliveryId: recorded.id, duplicate: false, queued, detail } };
 }

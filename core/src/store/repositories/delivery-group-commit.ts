@@ -27,6 +27,8 @@ export interface IngestedDelivery {
   id: string;
   created: boolean;
   jobIds: string[];
+  /** Those of `jobIds` this delivery queued (the others it joined): the ones to wake a runner for. */
+  newJobIds: string[];
 }
 
 interface Waiting {
@@ -51,7 +53,7 @@ export function deliveryGroupCommit(
       waiting = [];
       if (group.length === 0) return;
       const now = ctx.now();
-      const planned = group.map((w) => ({ ...w, statements: statementsFor(w.input, now) }));
+      const planned = group.map((w) => ({ ...w, ...statementsFor(w.input, now) }));
       let results: ResultSet[] | undefined;
       try {
         results = await ctx.client.batch(
@@ -69,10 +71,11 @@ export function deliveryGroupCommit(
             : await ctx.client.batch(p.statements, "write");
           offset += p.statements.length;
           const id = own[0]?.rows[0]?.id;
-          const jobIds = own[2]?.rows[0]?.job_ids;
+          const stored = own[2]?.rows[0]?.job_ids;
+          const jobIds: string[] = typeof stored === "string" ? JSON.parse(stored) : [];
           p.resolve(
             typeof id === "string"
-              ? { id, created: true, jobIds: typeof jobIds === "string" ? JSON.parse(jobIds) : [] }
+              ? { id, created: true, jobIds, newJobIds: jobIds.filter((job) => p.plannedIds.has(job)) }
               : await firstDelivery(ctx, p.input),
           );
         } catch (error) {
@@ -89,22 +92,25 @@ export function deliveryGroupCommit(
 }
 
 /** The delivery's insert, its jobs' insert, and its pointers to the jobs that do its work. */
-function statementsFor(input: DeliveryIngest, now: Date): InStatement[] {
-  const jobs = JSON.stringify(
-    input.jobs.map((job): JobTuple => {
-      const row = newJobRow(job, now);
-      return [
-        row.id,
-        row.kind,
-        JSON.stringify(row.payload),
-        row.dedupeKey ?? null,
-        row.maxAttempts ?? 5,
-        row.runAt.getTime(),
-        row.coalesceKey ?? null,
-        job.coalesce?.afterRunningMs ?? 0,
-      ];
-    }),
-  );
+function statementsFor(
+  input: DeliveryIngest,
+  now: Date,
+): { statements: InStatement[]; plannedIds: Set<string> } {
+  const tuples = input.jobs.map((job): JobTuple => {
+    const row = newJobRow(job, now);
+    return [
+      row.id,
+      row.kind,
+      JSON.stringify(row.payload),
+      row.dedupeKey ?? null,
+      row.maxAttempts ?? 5,
+      row.runAt.getTime(),
+      row.coalesceKey ?? null,
+      job.coalesce?.afterRunningMs ?? 0,
+    ];
+  });
+  const jobs = JSON.stringify(tuples);
+  const plannedIds = new Set(tuples.map(([jobId]) => jobId));
   const id = newId(now.getTime());
   const delivery: InStatement = {
     sql: INSERT_DELIVERY,
@@ -119,17 +125,19 @@ function statementsFor(input: DeliveryIngest, now: Date): InStatement[] {
       now.getTime(),
     ],
   };
-  if (input.jobs.length === 0) return [delivery];
-  return [
+  if (input.jobs.length === 0) return { statements: [delivery], plannedIds };
+  const statements = [
     delivery,
     { sql: INSERT_JOBS, args: [now.getTime(), jobs, id] },
     { sql: SET_JOB_IDS, args: [id, jobs] },
   ];
+  return { statements, plannedIds };
 }
 async function firstDelivery(ctx: RepositoryContext, input: DeliveryIngest): Promise<IngestedDelivery> {
   const [first] = (
     await ctx.client.execute({ sql: SELECT_DELIVERY, args: [input.source, input.deliveryKey] })
   ).rows;
   if (!first) throw new Error("webhook delivery neither inserted nor found");
-  return { id: String(first.id), created: false, jobIds: JSON.parse(String(first.job_ids)) as string[] };
+  const jobIds = JSON.parse(String(first.job_ids)) as string[];
+  return { id: String(first.id), created: false, jobIds, newJobIds: [] };
 }

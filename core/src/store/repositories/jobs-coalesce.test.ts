@@ -26,7 +26,8 @@ describe("coalesced jobs", () => {
     const second = await deliver("evt-2", [sync("d:evt-2")]);
     const other = await deliver("evt-3", [sync("d:evt-3", "sync:ci_1:v1@sha256:bb")]);
 
-    expect(second).toMatchObject({ created: true, jobIds: first.jobIds });
+    expect(first.newJobIds).toEqual(first.jobIds);
+    expect(second).toMatchObject({ created: true, jobIds: first.jobIds, newJobIds: [] });
     expect(other.jobIds).not.toEqual(first.jobIds);
     expect(await t.store.jobs.list()).toHaveLength(2);
     expect(await t.store.webhookDeliveries.find("distribution", "evt-2")).toMatchObject({
@@ -43,7 +44,8 @@ describe("coalesced jobs", () => {
     const joined = await deliver("evt-3", [sync("d:evt-3")]);
     expect(during.jobIds).toHaveLength(1);
     expect(during.jobIds).not.toEqual(first.jobIds);
-    expect(joined.jobIds).toEqual(during.jobIds);
+    expect(during.newJobIds).toEqual(during.jobIds);
+    expect(joined).toMatchObject({ jobIds: during.jobIds, newJobIds: [] });
     const followUp = await t.store.jobs.get(during.jobIds[0] ?? "");
     expect(followUp?.runAt).toEqual(new Date(t.clock.now().getTime() + DELAY));
     expect(await claim()).toEqual([]);
@@ -66,7 +68,7 @@ describe("coalesced jobs", () => {
     const joined = await deliver("evt-2", [sync("d:evt-2")]);
     await claim();
     const again = await deliver("evt-2", [sync("d:evt-2")]);
-    expect(again).toEqual({ id: joined.id, created: false, jobIds: joined.jobIds });
+    expect(again).toEqual({ id: joined.id, created: false, jobIds: joined.jobIds, newJobIds: [] });
     expect(await t.store.jobs.list()).toHaveLength(1);
   });
 

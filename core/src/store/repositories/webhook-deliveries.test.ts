@@ -19,6 +19,7 @@ describe("webhookDeliveries.ingest", () => {
       jobs: [job("d:evt-1:a"), job("d:evt-1:b")],
     });
     expect(got).toMatchObject({ created: true, jobIds: [expect.any(String), expect.any(String)] });
+    expect(got.newJobIds).toEqual(got.jobIds);
     const delivery = await t.store.webhookDeliveries.find("distribution", "evt-1");
     expect(delivery).toMatchObject({
       id: got.id,
@@ -44,7 +45,7 @@ describe("webhookDeliveries.ingest", () => {
     const input = { source: "distribution", deliveryKey: "evt-2", pushes: [push], jobs: [job("d:evt-2:a")] };
     const first = await t.store.webhookDeliveries.ingest(input);
     const again = await t.store.webhookDeliveries.ingest(input);
-    expect(again).toEqual({ id: first.id, created: false, jobIds: first.jobIds });
+    expect(again).toEqual({ id: first.id, created: false, jobIds: first.jobIds, newJobIds: [] });
     expect(await t.store.jobs.list()).toHaveLength(1);
     expect(await t.store.webhookDeliveries.list()).toHaveLength(1);
   });
@@ -79,7 +80,7 @@ describe("webhookDeliveries.ingest", () => {
     ]);
     const values = results.map((r) => (r.status === "fulfilled" ? r.value : r.reason));
     expect(values.slice(0, 40).every((v) => v.created === true)).toBe(true);
-    expect(values[40]).toEqual({ id: values[0].id, created: false, jobIds: values[0].jobIds });
+    expect(values[40]).toEqual({ id: values[0].id, created: false, jobIds: values[0].jobIds, newJobIds: [] });
     expect(results[41]?.status).toBe("rejected");
     expect(await t.store.jobs.list({ limit: 500 })).toHaveLength(40);
     expect(await t.store.webhookDeliveries.find("distribution", "evt-bad")).toBeUndefined();
