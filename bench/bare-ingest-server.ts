@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createCipher, createStore, openDatabase, parseMasterKey } from "@bridgeport/core";
+import { webhookSyncImageJob } from "../bot/src/jobs/sync-image-job.js";
 import { distributionEnvelopeSchema, distributionPushes } from "../bot/src/webhooks/distribution-events.js";
 import { matchImages } from "../bot/src/webhooks/match-images.js";
 
@@ -11,7 +12,8 @@ import { matchImages } from "../bot/src/webhooks/match-images.js";
  * checked, the envelope parsed, validated, turned into pushes and matched by the receiver's
  * own functions (`distribution-events.ts`, `match-images.ts`), then through the same Store on
  * a libsql file: image names and match, then the delivery and one sync-image job per matching
- * image in one transaction.
+ * image (built by the receiver's own `webhookSyncImageJob`, so it joins a queued job for the
+ * same push as the bot's does) in one transaction.
  * No job runner, no metrics, no logging, no other routes.
  *
  * Environment: PORT, DATABASE_URL, BRIDGEPORT_MASTER_KEY, WEBHOOK_DISTRIBUTION_SECRET.
@@ -82,17 +84,18 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
   const deliveryKey = `sha256:${createHash("sha256").update(ids.join("\n")).digest("hex")}`;
   const images = pushes.length > 0 ? await store.images.listNames() : [];
   const jobs = pushes.flatMap((push) =>
-    matchImages(images, push).map((image) => ({
-      kind: "sync-image",
-      payload: {
-        imageId: image.id,
-        trigger: "webhook",
-        source: "webhook:distribution",
-        tag: push.tag,
-        digest: push.digest,
-      },
-      dedupeKey: `webhook:distribution:${deliveryKey}:${image.id}:${push.tag ?? ""}`,
-    })),
+    matchImages(images, push).map((image) =>
+      webhookSyncImageJob(
+        {
+          imageId: image.id,
+          trigger: "webhook",
+          source: "webhook:distribution",
+          tag: push.tag,
+          digest: push.digest,
+        },
+        `webhook:distribution:${deliveryKey}:${image.id}:${push.tag ?? ""}`,
+      ),
+    ),
   );
   const recorded = await store.webhookDeliveries.ingest({
     source: "distribution",

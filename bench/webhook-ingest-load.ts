@@ -30,6 +30,8 @@ export interface OpenLoopResult extends LoadTally {
   achieved_rps: number;
   /** How late the generator itself was in sending (a busy machine shows here, not hidden). */
   send_lag_p99_ms: number;
+  /** The slowest answer to a request scheduled in each second: when a tail happened, not just how long. */
+  max_ms_by_second: number[];
 }
 
 export interface ClosedLoopResult extends LoadTally {
@@ -53,6 +55,8 @@ function pool(target: LoadTarget): Pool {
 
 class Tally {
   readonly latencies: number[] = [];
+  /** When each latency's request was due (performance.now()), in the same order. */
+  readonly dueAt: number[] = [];
   readonly status: Record<string, number> = {};
   ok = 0;
   network = 0;
@@ -70,6 +74,7 @@ class Tally {
       });
       await res.body.dump();
       this.latencies.push(performance.now() - from);
+      this.dueAt.push(from);
       if (res.statusCode >= 200 && res.statusCode < 300) this.ok++;
       else this.status[res.statusCode] = (this.status[res.statusCode] ?? 0) + 1;
     } catch (error) {
@@ -153,11 +158,17 @@ export async function openLoop(
   }
   const result = tally.result();
   lags.sort((a, b) => a - b);
+  const bySecond = Array.from({ length: Math.ceil(options.seconds) }, () => 0);
+  for (const [i, due] of tally.dueAt.entries()) {
+    const second = Math.min(bySecond.length - 1, Math.floor((due - start) / 1000));
+    bySecond[second] = Math.max(bySecond[second] ?? 0, tally.latencies[i] ?? 0);
+  }
   return {
     scheduled: total,
     ...result,
     achieved_rps: round(result.ok / options.seconds, 1),
     send_lag_p99_ms: round(lags[Math.floor(0.99 * lags.length)] ?? 0),
+    max_ms_by_second: bySecond.map((ms) => round(ms, 1)),
   };
 }
 

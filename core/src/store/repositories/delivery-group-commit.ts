@@ -1,9 +1,10 @@
-import type { InStatement, ResultSet } from "@libsql/client";
+import type { InStatement } from "@libsql/client";
 import { newId } from "../ids.js";
 import type { WebhookPush } from "../schema/index.js";
 import type { RepositoryContext } from "./context.js";
 import {
-  INSERT_DELIVERY,
+  type DeliveryTuple,
+  INSERT_DELIVERIES,
   INSERT_JOBS,
   type JobTuple,
   SELECT_DELIVERY,
@@ -37,10 +38,24 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
+/** A waiting delivery with its row and its jobs' rows. */
+interface Planned extends Waiting {
+  id: string;
+  delivery: DeliveryTuple;
+  jobs: JobTuple[];
+}
+
+/** What a group's transaction wrote: the deliveries inserted, and the jobs each now points at. */
+interface Written {
+  created: Set<string>;
+  jobIds: Map<string, string[]>;
+}
+
 /**
  * Group commit for webhook deliveries: every delivery that arrives while the event loop is
- * busy is written in the same transaction, so under load one commit serves many requests
- * instead of each paying for its own. A lone delivery waits one loop turn.
+ * busy is written in the same transaction, and in the same three statements, so under load
+ * one commit serves many requests instead of each paying for its own. A lone delivery waits
+ * one loop turn.
  */
 export function deliveryGroupCommit(
   ctx: RepositoryContext,
@@ -53,31 +68,16 @@ export function deliveryGroupCommit(
       waiting = [];
       if (group.length === 0) return;
       const now = ctx.now();
-      const planned = group.map((w) => ({ ...w, ...statementsFor(w.input, now) }));
-      let results: ResultSet[] | undefined;
+      const planned = group.map((w) => plan(w, now));
+      let written: Written | undefined;
       try {
-        results = await ctx.client.batch(
-          planned.flatMap((p) => p.statements),
-          "write",
-        );
+        written = await writeGroup(ctx, planned, now);
       } catch {
         // One bad delivery must not fail the others: write each alone and let it answer for itself.
       }
-      let offset = 0;
       for (const p of planned) {
         try {
-          const own = results
-            ? results.slice(offset, offset + p.statements.length)
-            : await ctx.client.batch(p.statements, "write");
-          offset += p.statements.length;
-          const id = own[0]?.rows[0]?.id;
-          const stored = own[2]?.rows[0]?.job_ids;
-          const jobIds: string[] = typeof stored === "string" ? JSON.parse(stored) : [];
-          p.resolve(
-            typeof id === "string"
-              ? { id, created: true, jobIds, newJobIds: jobIds.filter((job) => p.plannedIds.has(job)) }
-              : await firstDelivery(ctx, p.input),
-          );
+          p.resolve(await answer(ctx, p, written ?? (await writeGroup(ctx, [p], now))));
         } catch (error) {
           p.reject(error);
         }
@@ -91,12 +91,10 @@ export function deliveryGroupCommit(
     });
 }
 
-/** The delivery's insert, its jobs' insert, and its pointers to the jobs that do its work. */
-function statementsFor(
-  input: DeliveryIngest,
-  now: Date,
-): { statements: InStatement[]; plannedIds: Set<string> } {
-  const tuples = input.jobs.map((job): JobTuple => {
+function plan(waiting: Waiting, now: Date): Planned {
+  const { input } = waiting;
+  const id = newId(now.getTime());
+  const jobs = input.jobs.map((job): JobTuple => {
     const row = newJobRow(job, now);
     return [
       row.id,
@@ -107,32 +105,49 @@ function statementsFor(
       row.runAt.getTime(),
       row.coalesceKey ?? null,
       job.coalesce?.afterRunningMs ?? 0,
+      id,
     ];
   });
-  const jobs = JSON.stringify(tuples);
-  const plannedIds = new Set(tuples.map(([jobId]) => jobId));
-  const id = newId(now.getTime());
-  const delivery: InStatement = {
-    sql: INSERT_DELIVERY,
-    args: [
-      id,
-      input.source,
-      input.deliveryKey,
-      input.jobs.length > 0 ? "queued" : "ignored",
-      JSON.stringify(input.pushes),
-      "[]",
-      input.detail ?? null,
-      now.getTime(),
-    ],
-  };
-  if (input.jobs.length === 0) return { statements: [delivery], plannedIds };
-  const statements = [
-    delivery,
-    { sql: INSERT_JOBS, args: [now.getTime(), jobs, id] },
-    { sql: SET_JOB_IDS, args: [id, jobs] },
+  const outcome = jobs.length > 0 ? "queued" : "ignored";
+  const delivery: DeliveryTuple = [
+    id,
+    input.source,
+    input.deliveryKey,
+    outcome,
+    JSON.stringify(input.pushes),
+    input.detail ?? null,
   ];
-  return { statements, plannedIds };
+  return { ...waiting, id, delivery, jobs };
 }
+
+/** The group's deliveries, their jobs, and each delivery's pointers to the jobs doing its work. */
+async function writeGroup(ctx: RepositoryContext, group: Planned[], now: Date): Promise<Written> {
+  const at = now.getTime();
+  const statements: InStatement[] = [
+    { sql: INSERT_DELIVERIES, args: [at, JSON.stringify(group.map((p) => p.delivery))] },
+  ];
+  const withJobs = group.filter((p) => p.jobs.length > 0);
+  if (withJobs.length > 0) {
+    const jobs = JSON.stringify(withJobs.flatMap((p) => p.jobs));
+    statements.push(
+      { sql: INSERT_JOBS, args: [at, jobs] },
+      { sql: SET_JOB_IDS, args: [JSON.stringify(withJobs.map((p) => p.id)), jobs] },
+    );
+  }
+  const [inserted, , linked] = await ctx.client.batch(statements, "write");
+  return {
+    created: new Set(inserted?.rows.map((row) => String(row.id))),
+    jobIds: new Map(linked?.rows.map((row) => [String(row.id), JSON.parse(String(row.job_ids)) as string[]])),
+  };
+}
+
+async function answer(ctx: RepositoryContext, p: Planned, written: Written): Promise<IngestedDelivery> {
+  if (!written.created.has(p.id)) return firstDelivery(ctx, p.input);
+  const jobIds = written.jobIds.get(p.id) ?? [];
+  const planned = new Set(p.jobs.map(([jobId]) => jobId));
+  return { id: p.id, created: true, jobIds, newJobIds: jobIds.filter((job) => planned.has(job)) };
+}
+
 async function firstDelivery(ctx: RepositoryContext, input: DeliveryIngest): Promise<IngestedDelivery> {
   const [first] = (
     await ctx.client.execute({ sql: SELECT_DELIVERY, args: [input.source, input.deliveryKey] })

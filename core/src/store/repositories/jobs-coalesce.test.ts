@@ -36,6 +36,17 @@ describe("coalesced jobs", () => {
     });
   });
 
+  it("deliveries of one push written in the same commit share one job", async () => {
+    const together = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => deliver(`evt-${i}`, [sync(`d:${i}`)])),
+    );
+    const [first] = together;
+    expect(together.every((d) => d.created && d.jobIds.length === 1)).toBe(true);
+    expect(new Set(together.flatMap((d) => d.jobIds))).toEqual(new Set(first?.jobIds));
+    expect(together.filter((d) => d.newJobIds.length > 0)).toHaveLength(1);
+    expect(await t.store.jobs.list()).toHaveLength(1);
+  });
+
   it("a delivery while the job runs queues one more, due a delay later, which later deliveries join", async () => {
     const first = await deliver("evt-1", [sync("d:evt-1")]);
     expect((await claim()).map((j) => j.id)).toEqual(first.jobIds);
