@@ -17,7 +17,7 @@ export interface BotDeps {
   /** Runs deployment plans in the background and streams their events. */
   plans: PlanRunner;
   /** The durable job queue's runner: receivers wake it after queueing (absent in app-only tests). */
-  jobs?: { wake(): void };
+  jobs?: { wake(kind?: string): void };
   /** The Probot app, or which variables it still needs (absent in app-only tests). */
   github?: GitHubAppSetup;
   /** False until start-up (migrations, recovery) is done: /readyz says 503 until then. */

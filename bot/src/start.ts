@@ -75,7 +75,7 @@ export async function startBot(
   const plans = createPlanRunner({ store, registries, loginCache, owner, leaseMs: planLeaseMs }, (event) => {
     if (event.type === "plan") metrics.plans.inc({ status: event.status });
   });
-  const github = createGitHubApp(config, { store, log, wake: () => jobs.wake() });
+  const github = createGitHubApp(config, { store, log, wake: () => jobs.wake(GITHUB_COMMAND) });
   if (!github.configured && github.missing.length < 3) {
     log.warn({ missing: github.missing }, "the GitHub app is partly configured and stays off");
   }
@@ -149,7 +149,7 @@ export async function startBot(
     const now = new Date();
     ticking ??= enqueueDueSyncs(store, now)
       .then(async (report) => {
-        if (report.queued > 0) jobs.wake();
+        if (report.queued > 0) jobs.wake(SYNC_IMAGE);
         const purged = await purgeFinishedWork(store, now, config.JOB_RETENTION_DAYS);
         log.info({ scheduler: report, purged }, "scheduler pass");
       })

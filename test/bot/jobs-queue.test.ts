@@ -226,6 +226,44 @@ describe("the job runner", () => {
     }
   });
 
+  it("a wake for one kind claims for that kind only; its job then runs", async () => {
+    const { store } = await openTestStore();
+    const claimed: string[] = [];
+    const counted = {
+      ...store,
+      jobs: {
+        ...store.jobs,
+        claim: (request: Parameters<typeof store.jobs.claim>[0]) => {
+          claimed.push(request.kinds?.join() ?? "(unhandled)");
+          return store.jobs.claim(request);
+        },
+      },
+    };
+    const ran: string[] = [];
+    const runner = createJobRunner({
+      store: counted,
+      owner: "runner",
+      pollMs: 60_000,
+      handlers: {
+        sync: async (job) => void ran.push(job.id),
+        command: async (job) => void ran.push(job.id),
+      },
+    });
+    runner.start();
+    try {
+      await waitUntil(async () => claimed.length >= 3, { what: "the first pass", timeoutMs: 5_000 });
+      claimed.length = 0;
+      const { job } = await store.jobs.enqueue({ kind: "sync", payload: {} });
+      runner.wake("sync");
+      await waitUntil(async () => ran.includes(job.id), { what: "the sync job to run", timeoutMs: 5_000 });
+      // One claim takes the job; the one after its completion looks for more syncs.
+      await waitUntil(async () => claimed.length >= 2, { what: "the claim after it", timeoutMs: 5_000 });
+      expect(claimed).toEqual(["sync", "sync"]);
+    } finally {
+      await runner.stop();
+    }
+  });
+
   it("takes over a job whose runner died once the lease runs out, and completes it once", async () => {
     const { store, clock } = await openTestStore();
     const { job } = await store.jobs.enqueue({ kind: "noop", payload: {}, dedupeKey: "once" });

@@ -31,8 +31,11 @@ export interface JobRunnerOptions {
 
 export interface JobRunner {
   start(): void;
-  /** Looks at the queue now (called after an enqueue). */
-  wake(): void;
+  /**
+   * Looks at the queue now (called after an enqueue): for jobs of `kind` only when it is
+   * given, so a burst of one kind does not claim for every other kind on each job.
+   */
+  wake(kind?: string): void;
   /** Stops claiming and waits for the running jobs to finish. */
   stop(): Promise<void>;
 }
@@ -54,37 +57,46 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   // last one is looked at once per poll interval at most, however often the runner is woken:
   // "none of these kinds" reads every queued job, and a burst of webhooks wakes it per delivery.
   const known = Object.keys(options.handlers);
-  const pools = [
-    ...known.map((kind) => ({
-      filter: { kinds: [kind] },
-      everyMs: 0,
-      lookedAt: Number.NEGATIVE_INFINITY,
-      active: new Set<Promise<void>>(),
-    })),
-    {
-      filter: { exceptKinds: known },
-      everyMs: pollMs,
-      lookedAt: Number.NEGATIVE_INFINITY,
-      active: new Set<Promise<void>>(),
-    },
-  ];
+  type Pool = {
+    filter: { kinds?: string[]; exceptKinds?: string[] };
+    everyMs: number;
+    lookedAt: number;
+    active: Set<Promise<void>>;
+  };
+  const pool = (filter: Pool["filter"], everyMs: number): Pool => ({
+    filter,
+    everyMs,
+    lookedAt: Number.NEGATIVE_INFINITY,
+    active: new Set(),
+  });
+  const byKind = new Map(known.map((kind) => [kind, pool({ kinds: [kind] }, 0)]));
+  const unhandled = pool({ exceptKinds: known }, pollMs);
+  const pools = [...byKind.values(), unhandled];
+  // The pools the next pass looks at: all of them at start and when the poll interval ends,
+  // one when a job of its kind is queued or one of its jobs finishes (a slot is free).
+  let lookAt = new Set(pools);
   let stopped = true;
   let loop: Promise<void> | null = null;
   let wakeUp: (() => void) | null = null;
-  let woken = false;
+
+  const lookAgain = (which: readonly Pool[]) => {
+    for (const p of which) lookAt.add(p);
+    wakeUp?.();
+  };
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      if (woken) {
-        woken = false;
+      if (lookAt.size > 0) {
         resolve();
         return;
       }
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(() => {
+        for (const p of pools) lookAt.add(p);
+        done();
+      }, ms);
       function done() {
         clearTimeout(timer);
         wakeUp = null;
-        woken = false;
         resolve();
       }
       wakeUp = done;
@@ -135,7 +147,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   }
 
   async function pass() {
+    const due = lookAt;
+    lookAt = new Set();
     for (const pool of pools) {
+      if (!due.has(pool)) continue;
       const free = concurrency - pool.active.size;
       if (free <= 0 || performance.now() - pool.lookedAt < pool.everyMs) continue;
       pool.lookedAt = performance.now();
@@ -154,8 +169,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           .finally(() => {
             active.delete(running);
             pool.active.delete(running);
-            // A finished job frees a slot: look for more work at once.
-            runner.wake();
+            // A finished job frees a slot: look for more of its kind at once.
+            lookAgain([pool]);
           });
         active.add(running);
         pool.active.add(running);
@@ -180,9 +195,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       stopped = false;
       loop = forever();
     },
-    wake() {
-      if (wakeUp) wakeUp();
-      else woken = true;
+    wake(kind) {
+      lookAgain(kind === undefined ? pools : [byKind.get(kind) ?? unhandled]);
     },
     async stop() {
       stopped = true;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { WebhookPush } from "@bridgeport/core";
 import type { BotDeps } from "../deps.js";
-import { webhookSyncImageJob } from "../jobs/sync-image-job.js";
+import { SYNC_IMAGE, webhookSyncImageJob } from "../jobs/sync-image-job.js";
 import { matchImages } from "./match-images.js";
 
 export interface Delivery {
@@ -72,6 +72,6 @@ export async function ingestDelivery(deps: BotDeps, delivery: Delivery): Promise
   );
   // A delivery that joined a queued job has nothing new for the runner: under a burst of one
   // push, waking it per delivery made it look at the queue a thousand times a second.
-  if (recorded.newJobIds.length > 0) deps.jobs?.wake();
+  if (recorded.newJobIds.length > 0) deps.jobs?.wake(SYNC_IMAGE);
   return { status: 202, body: { deliveryId: recorded.id, duplicate: false, queued, detail } };
 }
