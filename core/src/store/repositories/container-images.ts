@@ -2,7 +2,7 @@ import { and, asc, count, eq } from "drizzle-orm";
 import { ConflictError } from "../errors.js";
 import { newId } from "../ids.js";
 import { containerImages, services } from "../schema/index.js";
-import { found, onDuplicate, pick, type RepositoryContext, read, type Tx, write } from "./context.js";
+import { found, ID, onDuplicate, pick, type RepositoryContext, read, type Tx, write } from "./context.js";
 
 export type ContainerImage = typeof containerImages.$inferSelect;
 
@@ -67,6 +67,7 @@ const PATCH_FIELDS = [
 
 export function createContainerImageRepository(ctx: RepositoryContext): ContainerImageRepository {
   const byId = (id: string) => eq(containerImages.id, id);
+  const getById = ctx.db.query.containerImages.findFirst({ where: eq(containerImages.id, ID) }).prepare();
   const load = async (tx: Tx, id: string) =>
     found(await tx.query.containerImages.findFirst({ where: byId(id) }), ENTITY, id);
 
@@ -90,7 +91,7 @@ export function createContainerImageRepository(ctx: RepositoryContext): Containe
         return load(tx, id);
       }),
 
-    get: (id) => read(ctx, (db) => db.query.containerImages.findFirst({ where: byId(id) })),
+    get: (id) => read(ctx, () => getById.execute({ id })),
 
     findByImageName: (environmentId, imageName) =>
       read(ctx, (db) =>

@@ -9,7 +9,7 @@ import {
   type PlanTrigger,
   type StepAction,
 } from "../schema/index.js";
-import { found, pick, type RepositoryContext, read, type Tx, write } from "./context.js";
+import { found, ID, pick, type RepositoryContext, read, type Tx, write } from "./context.js";
 
 export type DeploymentPlan = typeof deploymentPlans.$inferSelect;
 export type DeploymentStep = typeof deploymentSteps.$inferSelect;
@@ -99,6 +99,13 @@ const STEP_ORDER = [asc(deploymentSteps.level), asc(deploymentSteps.position), a
 
 export function createDeploymentPlanRepository(ctx: RepositoryContext): DeploymentPlanRepository {
   const byId = (id: string) => eq(deploymentPlans.id, id);
+  const getById = ctx.db.query.deploymentPlans.findFirst({ where: eq(deploymentPlans.id, ID) }).prepare();
+  const stepsOf = ctx.db
+    .select()
+    .from(deploymentSteps)
+    .where(eq(deploymentSteps.planId, ID))
+    .orderBy(...STEP_ORDER)
+    .prepare();
 
   async function insertSteps(tx: Tx, planId: string, steps: readonly NewDeploymentStep[]) {
     if (steps.length === 0) return [];
@@ -143,18 +150,13 @@ export function createDeploymentPlanRepository(ctx: RepositoryContext): Deployme
         return { plan: created, steps: [...steps].sort(byOrder) };
       }),
 
-    get: (id) => read(ctx, (db) => db.query.deploymentPlans.findFirst({ where: byId(id) })),
+    get: (id) => read(ctx, () => getById.execute({ id })),
 
     getWithSteps: (id) =>
-      read(ctx, async (db) => {
-        const plan = await db.query.deploymentPlans.findFirst({ where: byId(id) });
+      read(ctx, async () => {
+        const plan = await getById.execute({ id });
         if (!plan) return undefined;
-        const steps = await db
-          .select()
-          .from(deploymentSteps)
-          .where(eq(deploymentSteps.planId, id))
-          .orderBy(...STEP_ORDER);
-        return { plan, steps };
+        return { plan, steps: await stepsOf.execute({ id }) };
       }),
 
     list: (filter = {}) =>

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, type SQL } from "drizzle-orm";
 import type { BridgeportDb } from "../database.js";
 import { newIdSequence } from "../ids.js";
 import { imageDigestPlatforms, imageDigests, type PushedAtSource } from "../schema/index.js";
-import { type RepositoryContext, read } from "./context.js";
+import { ID, type RepositoryContext, read } from "./context.js";
 import {
   type DigestTuple,
   INSERT_PLATFORMS,
@@ -57,17 +57,18 @@ export interface DigestRepository {
 }
 
 export function createDigestRepository(ctx: RepositoryContext): DigestRepository {
+  const ofImage = ctx.db
+    .select()
+    .from(imageDigests)
+    .where(eq(imageDigests.containerImageId, ID))
+    .orderBy(desc(imageDigests.pushedAt), desc(imageDigests.discoveredAt), desc(imageDigests.id))
+    .prepare();
+  const platformsOfImage = platformsWhere(ctx.db, eq(imageDigests.containerImageId, ID)).prepare();
   return {
-    listForImage: (containerImageId) =>
-      read(ctx, async (db) => {
-        const rows = await db
-          .select()
-          .from(imageDigests)
-          .where(eq(imageDigests.containerImageId, containerImageId))
-          .orderBy(desc(imageDigests.pushedAt), desc(imageDigests.discoveredAt), desc(imageDigests.id));
-        const platforms = await platformsWhere(db, eq(imageDigests.containerImageId, containerImageId));
-        return attachPlatforms(rows, platforms);
-      }),
+    listForImage: (id) =>
+      read(ctx, async () =>
+        attachPlatforms(await ofImage.execute({ id }), await platformsOfImage.execute({ id })),
+      ),
 
     get: (id) => read(ctx, (db) => one(db, eq(imageDigests.id, id))),
 

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte, notInArray, or, sql } from "drizzle-orm";
 import { newId } from "../ids.js";
 import { type JobStatus, jobs } from "../schema/index.js";
-import { type RepositoryContext, read, type Tx, write } from "./context.js";
+import { ID, type RepositoryContext, read, type Tx, write } from "./context.js";
 
 export type Job = typeof jobs.$inferSelect;
 
@@ -95,6 +95,7 @@ export function createJobRepository(ctx: RepositoryContext): JobRepository {
   // The lease is still `owner`'s: a runner whose lease ran out never writes over the new owner's work.
   const held = (id: string, owner: string) =>
     and(eq(jobs.id, id), eq(jobs.lockedBy, owner), eq(jobs.status, "running"));
+  const getById = ctx.db.select().from(jobs).where(eq(jobs.id, ID)).prepare();
   const byDedupeKey = async (tx: Tx, key: string) =>
     (await tx.select().from(jobs).where(eq(jobs.dedupeKey, key)))[0];
   const withCoalesceKey = async (tx: Tx, key: string, status: JobStatus) =>
@@ -219,7 +220,7 @@ export function createJobRepository(ctx: RepositoryContext): JobRepository {
         return job;
       }),
 
-    get: (id) => read(ctx, async (db) => (await db.select().from(jobs).where(eq(jobs.id, id)))[0]),
+    get: (id) => read(ctx, async () => (await getById.execute({ id }))[0]),
 
     list: (filter = {}) =>
       read(ctx, (db) =>

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, max } from "drizzle-orm";
+import { and, asc, count, eq, max, sql } from "drizzle-orm";
 import {
   type RegistrySecrets,
   type RegistryType,
@@ -13,7 +13,7 @@ import {
   registryCredentials,
   serverRegistryLogins,
 } from "../schema/index.js";
-import { found, onDuplicate, pick, type RepositoryContext, read, type Tx, write } from "./context.js";
+import { found, ID, onDuplicate, pick, type RepositoryContext, read, type Tx, write } from "./context.js";
 
 /** A registry connection's metadata: no secret, only which secret fields are set. */
 export type RegistryConnection = typeof registryConnections.$inferSelect;
@@ -93,6 +93,17 @@ const CREATE_FIELDS = ["repositoryPrefix", "isDefault", "refreshIntervalMinutes"
 
 export function createRegistryRepository(ctx: RepositoryContext): RegistryRepository {
   const byId = (id: string) => eq(registryConnections.id, id);
+  const getById = ctx.db.query.registryConnections
+    .findFirst({ where: eq(registryConnections.id, ID) })
+    .prepare();
+  const credentialVersion = ctx.db.query.registryCredentials
+    .findFirst({
+      where: and(
+        eq(registryCredentials.registryConnectionId, ID),
+        eq(registryCredentials.version, sql.placeholder("version")),
+      ),
+    })
+    .prepare();
 
   async function load(tx: Tx, id: string): Promise<RegistryConnection> {
     return found(await tx.query.registryConnections.findFirst({ where: byId(id) }), ENTITY, id);
@@ -178,7 +189,7 @@ export function createRegistryRepository(ctx: RepositoryContext): RegistryReposi
         return load(tx, id);
       }),
 
-    get: (id) => read(ctx, (db) => db.query.registryConnections.findFirst({ where: byId(id) })),
+    get: (id) => read(ctx, () => getById.execute({ id })),
 
     list: (filter = {}) =>
       read(ctx, (db) =>
@@ -239,16 +250,11 @@ export function createRegistryRepository(ctx: RepositoryContext): RegistryReposi
       }),
 
     getSecrets: (id) =>
-      read(ctx, async (db) => {
-        const current = found(await db.query.registryConnections.findFirst({ where: byId(id) }), ENTITY, id);
+      read(ctx, async () => {
+        const current = found(await getById.execute({ id }), ENTITY, id);
         const version = current.activeCredentialVersion;
         if (version === null) return { version: null, secrets: {} };
-        const stored = await db.query.registryCredentials.findFirst({
-          where: and(
-            eq(registryCredentials.registryConnectionId, id),
-            eq(registryCredentials.version, version),
-          ),
-        });
+        const stored = await credentialVersion.execute({ id, version });
         if (!stored) throw new NotFoundError("Registry credential version", `${id} v${version}`);
         return { version, secrets: decodeSecrets(ctx.cipher.decrypt(stored.ciphertext), id) };
       }),

@@ -8,7 +8,7 @@ import {
   servers,
   services,
 } from "../schema/index.js";
-import { found, onDuplicate, pick, type RepositoryContext, read, type Tx, write } from "./context.js";
+import { found, ID, onDuplicate, pick, type RepositoryContext, read, type Tx, write } from "./context.js";
 
 /** A server's metadata. The key or password is never part of it: `hasSecret` says whether one is set. */
 export type Server = Omit<typeof servers.$inferSelect, "secretCiphertext"> & { hasSecret: boolean };
@@ -67,6 +67,7 @@ const TARGET_FIELDS = ["mode", "host", "port", "username", "socketPath", "docker
 
 export function createServerRepository(ctx: RepositoryContext): ServerRepository {
   const byId = (id: string) => eq(servers.id, id);
+  const getById = ctx.db.query.servers.findFirst({ where: eq(servers.id, ID) }).prepare();
   const load = async (tx: Tx, id: string) =>
     found(await tx.query.servers.findFirst({ where: byId(id) }), ENTITY, id);
   const encrypt = (auth: ServerAuth | null) =>
@@ -97,7 +98,7 @@ export function createServerRepository(ctx: RepositoryContext): ServerRepository
 
     get: (id) =>
       read(ctx, async (db) => {
-        const row = await db.query.servers.findFirst({ where: byId(id) });
+        const row = await getById.execute({ id });
         return row && toServer(row);
       }),
 

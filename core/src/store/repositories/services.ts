@@ -9,7 +9,7 @@ import {
   serviceDependencies,
   services,
 } from "../schema/index.js";
-import { found, onDuplicate, pick, type RepositoryContext, read, type Tx, write } from "./context.js";
+import { found, ID, onDuplicate, pick, type RepositoryContext, read, type Tx, write } from "./context.js";
 
 export type Service = typeof services.$inferSelect;
 
@@ -67,6 +67,7 @@ const FIELDS = [
 
 export function createServiceRepository(ctx: RepositoryContext): ServiceRepository {
   const byId = (id: string) => eq(services.id, id);
+  const getById = ctx.db.query.services.findFirst({ where: eq(services.id, ID) }).prepare();
   const load = async (tx: Tx, id: string) =>
     found(await tx.query.services.findFirst({ where: byId(id) }), ENTITY, id);
 
@@ -109,7 +110,7 @@ export function createServiceRepository(ctx: RepositoryContext): ServiceReposito
         return load(tx, id);
       }),
 
-    get: (id) => read(ctx, (db) => db.query.services.findFirst({ where: byId(id) })),
+    get: (id) => read(ctx, () => getById.execute({ id })),
 
     list: (filter = {}) =>
       read(ctx, async (db) => {
