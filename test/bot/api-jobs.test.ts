@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitUntil } from "../harness/index.js";
 import { type Answer, call, leaks } from "./api-helpers.js";
 import type { BotLab } from "./bot-lab.js";
-import { startWebhookLab, type WebhookSecrets } from "./webhooks-lab.js";
+import { notifyDistribution, startWebhookLab, type WebhookSecrets } from "./webhooks-lab.js";
 
 // The queue and the webhook deliveries, seen through the REST API after a real signed delivery.
 let lab: BotLab;
@@ -24,32 +24,11 @@ afterAll(async () => {
   await lab?.stop();
 });
 
-/** A distribution registry's signed push notification for `repository:tag`. */
+/** A distribution registry's signed push notification for `repository:latest`. */
 async function notify(eventId: string, repository: string): Promise<string> {
-  const res = await fetch(`${lab.url}/webhooks/distribution`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/vnd.docker.distribution.events.v1+json",
-      authorization: secrets.distribution,
-    },
-    body: JSON.stringify({
-      events: [
-        {
-          id: eventId,
-          action: "push",
-          target: {
-            mediaType: "application/vnd.oci.image.manifest.v1+json",
-            repository,
-            digest,
-            tag: "latest",
-          },
-          request: { host },
-        },
-      ],
-    }),
-  });
+  const res = await notifyDistribution(lab, secrets, { eventId, host, repository, tag: "latest", digest });
   expect(res.status).toBe(202);
-  return ((await res.json()) as { deliveryId: string }).deliveryId;
+  return res.body.deliveryId;
 }
 
 const iso = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);

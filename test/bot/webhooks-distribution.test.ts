@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushOciImage, type RunningRegistry, startRegistry, waitUntil } from "../harness/index.js";
 import type { BotLab } from "./bot-lab.js";
-import { settledJob, startWebhookLab, type WebhookSecrets } from "./webhooks-lab.js";
+import { notifyDistribution, settledJob, startWebhookLab, type WebhookSecrets } from "./webhooks-lab.js";
 
 // A real CNCF registry sends its push notifications to the bot, which syncs from that registry.
 let lab: BotLab;
@@ -67,29 +67,9 @@ describe("distribution registry notifications, end to end", () => {
 
   it("a burst of notifications for one push costs a sync or two; each delivery names the job doing its work", async () => {
     const pushed = await pushOciImage(target(), "team/app", "latest", { seed: "burst" });
-    const notify = (id: string) =>
-      fetch(`${lab.url}/webhooks/distribution`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/vnd.docker.distribution.events.v1+json",
-          authorization: secrets.distribution,
-        },
-        body: JSON.stringify({
-          events: [
-            {
-              id,
-              action: "push",
-              target: {
-                mediaType: pushed.mediaType,
-                repository: "team/app",
-                digest: pushed.digest,
-                tag: "latest",
-              },
-              request: { host: registry.host },
-            },
-          ],
-        }),
-      }).then(async (res) => ({ status: res.status, body: (await res.json()) as { deliveryId: string } }));
+    const push = { host: registry.host, repository: "team/app", tag: "latest", digest: pushed.digest };
+    const notify = (eventId: string) =>
+      notifyDistribution(lab, secrets, { ...push, eventId, mediaType: pushed.mediaType });
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => notify(`burst-${i}`)));
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 202));
 
@@ -108,30 +88,15 @@ describe("distribution registry notifications, end to end", () => {
 
   it("never trusts a digest the registry does not show: the job retries and stores nothing", async () => {
     const forged = `sha256:${"ab".repeat(32)}`;
-    const res = await fetch(`${lab.url}/webhooks/distribution`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/vnd.docker.distribution.events.v1+json",
-        authorization: secrets.distribution,
-      },
-      body: JSON.stringify({
-        events: [
-          {
-            id: "forged-1",
-            action: "push",
-            target: {
-              mediaType: "application/vnd.oci.image.manifest.v1+json",
-              repository: "team/app",
-              digest: forged,
-              tag: "latest",
-            },
-            request: { host: registry.host },
-          },
-        ],
-      }),
+    const res = await notifyDistribution(lab, secrets, {
+      eventId: "forged-1",
+      host: registry.host,
+      repository: "team/app",
+      tag: "latest",
+      digest: forged,
     });
     expect(res.status).toBe(202);
-    const { deliveryId } = (await res.json()) as { deliveryId: string };
+    const { deliveryId } = res.body;
     const { store } = lab.bot.deps;
     const [delivery] = (await store.webhookDeliveries.list()).filter((d) => d.id === deliveryId);
     const jobId = delivery?.jobIds[0] ?? "";

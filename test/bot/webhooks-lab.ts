@@ -41,3 +41,44 @@ export function settledJob(lab: BotLab, id: string, timeoutMs = 15_000): Promise
     { what: `job ${id} to finish`, timeoutMs },
   );
 }
+
+/** One manifest push as a distribution registry's notification event names it. */
+export interface NotifiedPush {
+  eventId: string;
+  host: string;
+  repository: string;
+  tag: string;
+  digest: string;
+  mediaType?: string;
+}
+
+/** Posts a distribution registry's push notification, signed with the lab's secret. */
+export async function notifyDistribution(
+  lab: BotLab,
+  secrets: WebhookSecrets,
+  push: NotifiedPush,
+): Promise<{ status: number; body: { deliveryId: string; queued: number } }> {
+  const res = await fetch(`${lab.url}/webhooks/distribution`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/vnd.docker.distribution.events.v1+json",
+      authorization: secrets.distribution,
+    },
+    body: JSON.stringify({
+      events: [
+        {
+          id: push.eventId,
+          action: "push",
+          target: {
+            mediaType: push.mediaType ?? "application/vnd.oci.image.manifest.v1+json",
+            repository: push.repository,
+            digest: push.digest,
+            tag: push.tag,
+          },
+          request: { host: push.host },
+        },
+      ],
+    }),
+  });
+  return { status: res.status, body: (await res.json()) as { deliveryId: string; queued: number } };
+}
