@@ -26,17 +26,23 @@ export function startWalCheckpointer(
     execArgv: [],
   });
   worker.unref();
+  // A database closed (and perhaps deleted) before the thread got going is not an error.
+  let stopping = false;
+  const report = (message: string) => {
+    if (!stopping) onError(message);
+  };
   const ready = new Promise<void>((resolve) => {
     worker.on("message", (message: { ready?: true; error?: string }) => {
       if (message.ready) resolve();
-      if (message.error) onError(message.error);
+      if (message.error) report(message.error);
     });
     worker.once("exit", () => resolve());
   });
-  worker.on("error", (error) => onError(String(error)));
+  worker.on("error", (error) => report(String(error)));
   return {
     ready,
     async stop() {
+      stopping = true;
       const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
       worker.postMessage("stop");
       await exited;
