@@ -34,6 +34,18 @@ describe("exec", () => {
     expect(result).toEqual({ code: 7, stdout: "out a b\n", stderr: "err $(id)\n" });
   });
 
+  it("reports the signal that ended a command, and names it in the failure", async () => {
+    // The login shell sshd started (above the deadline wrapper) dies of SIGKILL.
+    const argv = ["sh", "-c", "echo partial; kill -KILL $(cut -d' ' -f4 /proc/$PPID/stat); sleep 1"];
+    const result = await lab.ssh.exec(argv, { timeoutMs: 10_000 });
+    expect(result).toMatchObject({ code: null, signal: "SIGKILL", stdout: "partial\n" });
+    const failure = await runChecked(lab.ssh, argv, { timeoutMs: 10_000, label: "self-kill" }).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(RemoteCommandError);
+    expect((failure as RemoteCommandError).message).toMatch(/^self-kill was killed by SIGKILL/);
+  });
+
   it("sends stdin and closes it", async () => {
     const result = await lab.ssh.exec(["wc", "-c"], { stdin: Buffer.alloc(100_000, 1), timeoutMs: 10_000 });
     expect(result.stdout.trim()).toBe("100000");

@@ -16,6 +16,8 @@ export interface ExecOptions {
 export interface ExecResult {
   /** null when the process ended by a signal or without reporting a status. */
   code: number | null;
+  /** The signal that ended the process (`SIGKILL`, ...), when one was reported. */
+  signal?: string;
   stdout: string;
   stderr: string;
 }

@@ -56,11 +56,16 @@ export class RemoteConnectionError extends Error {
 /** Builds the error for a finished command, scrubbing before anything is stored on it. */
 export function commandFailed(
   command: string,
-  result: { code: number | null; stderr: string },
+  result: { code: number | null; signal?: string; stderr: string },
   secrets: readonly string[],
 ): RemoteCommandError {
   const stderr = scrubSecrets(result.stderr, secrets).trim();
-  const status = result.code === null ? "was killed" : `exited with code ${result.code}`;
+  const status =
+    result.code !== null
+      ? `exited with code ${result.code}`
+      : result.signal
+        ? `was killed by ${result.signal}`
+        : "ended without reporting an exit status";
   const tail = stderr === "" ? "" : `: ${lastLines(stderr, 5)}`;
   return new RemoteCommandError(`${command} ${status}${tail}`, { command, exitCode: result.code, stderr });
 }

@@ -89,12 +89,13 @@ function runLocal(
         }),
       ),
     );
-    child.once("close", (code) => {
+    child.once("close", (code, signal) => {
       clearTimeout(timer);
       if (failure !== undefined) reject(failure);
       else
         resolve({
           code,
+          ...(signal ? { signal } : {}),
           stdout: scrubSecrets(stdout.text(), secrets),
           stderr: scrubSecrets(stderr.text(), secrets),
         });

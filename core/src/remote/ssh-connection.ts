@@ -64,6 +64,7 @@ export class SshConnection implements CommandRunner {
           const stdout = new BoundedOutput(options.maxStdoutBytes ?? DEFAULT_MAX_STDOUT_BYTES);
           const stderr = new TailOutput(STDERR_TAIL_BYTES);
           let code: number | null = null;
+          let signal: string | undefined;
           let settled = false;
           // Settles at once: sshd keeps a channel open until its process exits, and the remote
           // `timeout` only ends a hung process a moment later.
@@ -102,8 +103,10 @@ export class SshConnection implements CommandRunner {
             }
           });
           channel.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-          channel.on("exit", (exitCode: number | null) => {
+          // exit-status gives a code; exit-signal gives null and the signal's name.
+          channel.on("exit", (exitCode: number | null, signalName?: string) => {
             code = exitCode;
+            if (signalName) signal = signalName;
           });
           channel.once("close", () => {
             clearTimeout(timer);
@@ -111,6 +114,7 @@ export class SshConnection implements CommandRunner {
             settled = true;
             resolve({
               code,
+              ...(signal ? { signal } : {}),
               stdout: scrubSecrets(stdout.text(), secrets),
               stderr: scrubSecrets(stderr.text(), secrets),
             });
