@@ -1,7 +1,7 @@
 import type { Job } from "@bridgeport/core";
 import { describe, expect, it } from "vitest";
 import { retryDelayMs } from "../../bot/src/jobs/backoff.js";
-import { PermanentJobError } from "../../bot/src/jobs/job-errors.js";
+import { JobWaitError, PermanentJobError } from "../../bot/src/jobs/job-errors.js";
 import { createJobRunner } from "../../bot/src/jobs/job-runner.js";
 import { openTestStore } from "../../core/src/store/test-fixtures.js";
 import { waitUntil } from "../harness/index.js";
@@ -144,6 +144,66 @@ describe("the job runner", () => {
       expect(peak).toBe(2);
       expect(calls.get(flaky)).toBe(2);
       expect(ids.map((id) => calls.get(id))).toEqual([1, 1, 1, 1, 1]);
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it("a job that has to wait is tried again without spending attempts, up to the wait limit", async () => {
+    const { store, clock } = await openTestStore();
+    const runs = new Map<string, number>();
+    const runner = createJobRunner({
+      store,
+      owner: "runner",
+      pollMs: 10,
+      now: clock.now,
+      waiting: { retryMs: 1_000, limitMs: 60_000 },
+      handlers: {
+        noop: async (job: Job) => {
+          const n = (runs.get(job.id) ?? 0) + 1;
+          runs.set(job.id, n);
+          if (n <= 5) throw new JobWaitError("the deploy waits for plan dp_1 to finish");
+        },
+      },
+    });
+    const { job } = await store.jobs.enqueue({ kind: "noop", payload: {}, maxAttempts: 2 });
+    runner.start();
+    try {
+      // Five waits on a job allowed two attempts, each given back; the sixth run succeeds.
+      for (let n = 1; n <= 5; n++) {
+        await waitUntil(
+          async () => runs.get(job.id) === n && (await store.jobs.get(job.id))?.status === "queued",
+          {
+            what: `wait ${n}`,
+            timeoutMs: 5_000,
+          },
+        );
+        expect(await store.jobs.get(job.id)).toMatchObject({
+          attempts: 0,
+          runAt: new Date(clock.now().getTime() + 1_000),
+          lastError: "the deploy waits for plan dp_1 to finish",
+        });
+        clock.advance(1_000);
+        runner.wake();
+      }
+      await waitUntil(async () => (await store.jobs.get(job.id))?.status === "done", {
+        what: "the job to run once nothing holds it",
+        timeoutMs: 5_000,
+      });
+      expect(await store.jobs.get(job.id)).toMatchObject({ attempts: 1 });
+
+      // Queued longer ago than the limit, a wait is a failed attempt: on its last one the job fails.
+      const late = (await store.jobs.enqueue({ kind: "noop", payload: { late: true }, maxAttempts: 1 })).job;
+      clock.advance(60_000);
+      runner.wake();
+      await waitUntil(async () => (await store.jobs.get(late.id))?.status === "failed", {
+        what: "the job past the wait limit to fail",
+        timeoutMs: 5_000,
+      });
+      expect(await store.jobs.get(late.id)).toMatchObject({
+        attempts: 1,
+        lastError: "the deploy waits for plan dp_1 to finish",
+      });
     } finally {
       await runner.stop();
     }

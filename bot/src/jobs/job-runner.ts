@@ -1,6 +1,6 @@
 import type { Job, Store } from "@bridgeport/core";
 import { type BackoffPolicy, defaultBackoff, retryDelayMs } from "./backoff.js";
-import { PermanentJobError } from "./job-errors.js";
+import { JobWaitError, PermanentJobError } from "./job-errors.js";
 import { startLeaseHeartbeat } from "./lease-heartbeat.js";
 
 /** Runs one job. It may run more than once (at-least-once), so it must be idempotent. */
@@ -25,6 +25,11 @@ export interface JobRunnerOptions {
    */
   leaseMs?: number;
   backoff?: BackoffPolicy;
+  /**
+   * A job that has to wait (JobWaitError) is tried again after `retryMs` without spending an
+   * attempt, until `limitMs` after it was queued. Default 5 s and 1 h.
+   */
+  waiting?: { retryMs: number; limitMs: number };
   now?: () => Date;
   log?: (level: "info" | "warn" | "error", event: Record<string, unknown>, message: string) => void;
 }
@@ -50,6 +55,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const pollMs = options.pollMs ?? 1_000;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
   const backoff = options.backoff ?? defaultBackoff;
+  const waiting = options.waiting ?? { retryMs: 5_000, limitMs: 60 * 60_000 };
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => {});
   const active = new Set<Promise<void>>();
@@ -125,8 +131,19 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     }
     const { error } = failure;
     const message = error instanceof Error ? error.message : String(error);
+    const at = now().getTime();
+    if (error instanceof JobWaitError && at - job.createdAt.getTime() < waiting.limitMs) {
+      const postponed = await options.store.jobs.postpone(
+        job.id,
+        options.owner,
+        message,
+        new Date(at + waiting.retryMs),
+      );
+      if (!postponed) lostLease(job);
+      return;
+    }
     const final = error instanceof PermanentJobError || job.attempts >= job.maxAttempts;
-    const retryAt = final ? null : new Date(now().getTime() + retryDelayMs(backoff, job.attempts));
+    const retryAt = final ? null : new Date(at + retryDelayMs(backoff, job.attempts));
     if (!(await options.store.jobs.fail(job.id, options.owner, message, retryAt))) {
       lostLease(job);
       return;

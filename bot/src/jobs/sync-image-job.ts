@@ -8,7 +8,7 @@ import {
 } from "@bridgeport/core";
 import { z } from "zod";
 import type { Metrics } from "../metrics.js";
-import { PermanentJobError } from "./job-errors.js";
+import { JobWaitError, PermanentJobError } from "./job-errors.js";
 import type { JobHandler } from "./job-runner.js";
 import { planOfJob } from "./plan-of-job.js";
 import type { PlanRunner } from "./plan-runner.js";
@@ -64,12 +64,12 @@ export interface SyncImageDeps {
 
 /**
  * Another plan holds the image's services. If it deploys this same digest, it is this job's
- * deploy too; otherwise the update waits for it: the job is retried (backoff) and deploys
- * once that plan has finished.
+ * deploy too; otherwise the update waits for it: the job is tried again every few seconds,
+ * without spending its attempts, and deploys once that plan has finished.
  */
 function waitOrDone(holder: { id: string; imageDigestId: string | null }, digestId: string): void {
   if (holder.imageDigestId === digestId) return;
-  throw new Error(`the deploy waits for plan ${holder.id} to finish`);
+  throw new JobWaitError(`the deploy waits for plan ${holder.id} to finish`);
 }
 
 /**
@@ -78,7 +78,7 @@ function waitOrDone(holder: { id: string; imageDigestId: string | null }, digest
  * autoUpdate and an update, requests a deploy and starts it. Running it again does no harm:
  * a sync writes what the registry says, and a run after a crash finds the plan its earlier
  * run recorded instead of requesting a second one. A deploy refused because another plan
- * holds the services is retried (backoff) unless that plan deploys the same digest.
+ * holds the services waits for that plan (JobWaitError) unless it deploys the same digest.
  */
 export function syncImageHandler(deps: SyncImageDeps): JobHandler {
   const now = deps.now ?? (() => new Date());

@@ -63,6 +63,8 @@ export interface JobRepository {
   complete(id: string, owner: string): Promise<boolean>;
   /** Records a failed attempt: queued again at `retryAt`, or failed for good when it is null. */
   fail(id: string, owner: string, error: string, retryAt: Date | null): Promise<Job | undefined>;
+  /** Queues a job that has to wait again at `runAt`, giving back the attempt its claim took. */
+  postpone(id: string, owner: string, reason: string, runAt: Date): Promise<Job | undefined>;
   get(id: string): Promise<Job | undefined>;
   /** Newest first. */
   list(filter?: JobFilter): Promise<Job[]>;
@@ -213,6 +215,25 @@ export function createJobRepository(ctx: RepositoryContext): JobRepository {
             lockedBy: null,
             lockedUntil: null,
             lastError: error,
+            updatedAt: ctx.now(),
+          })
+          .where(held(id, owner))
+          .returning();
+        return job;
+      }),
+
+    postpone: (id, owner, reason, runAt) =>
+      write(ctx, async (tx) => {
+        const [job] = await tx
+          .update(jobs)
+          .set({
+            status: "queued",
+            runAt,
+            attempts: sql`max(${jobs.attempts} - 1, 0)`,
+            lockedBy: null,
+            lockedUntil: null,
+            lastError: reason,
+            coalesceKey: null,
             updatedAt: ctx.now(),
           })
           .where(held(id, owner))
