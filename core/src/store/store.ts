@@ -78,6 +78,7 @@ export function createStore(database: Database, options: StoreOptions): Store {
     cipher: options.cipher,
     now: options.now ?? (() => new Date()),
     exclusive: createExclusive(),
+    writes: { count: 0 },
   };
   return {
     environments: createEnvironmentRepository(ctx),

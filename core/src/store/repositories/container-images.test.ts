@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError } from "../errors.js";
 import { openTestStore, seedBasics, type TestStore } from "../test-fixtures.js";
@@ -128,5 +131,38 @@ describe("environments", () => {
     const empty = await t.store.environments.create({ name: "scratch" });
     await t.store.environments.delete(empty.id);
     expect(await t.store.environments.list()).toEqual([basics.environment]);
+  });
+});
+
+describe("images.listNames", () => {
+  it("answers from what it read until this store or another connection changes the images", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "bridgeport-names-"));
+    const url = `file:${join(dir, "bridgeport.db")}`;
+    const ours = await openTestStore({ url });
+    const other = await openTestStore({ url, cipher: ours.cipher });
+    try {
+      const { image, environment } = await seedBasics(ours.store);
+      const names = async () => (await ours.store.images.listNames()).map((n) => n.imageName).sort();
+      expect(await names()).toEqual([image.imageName]);
+
+      await ours.store.images.update(image.id, { imageName: "harbor.example.test/team/api-v2" });
+      expect(await names()).toEqual(["harbor.example.test/team/api-v2"]);
+
+      // Another process (here another connection) adds one: SQLite's data_version tells.
+      await other.store.images.create({
+        environmentId: environment.id,
+        name: "worker",
+        imageName: "harbor.example.test/team/worker",
+      });
+      expect(await names()).toEqual(["harbor.example.test/team/api-v2", "harbor.example.test/team/worker"]);
+
+      // A caller changing its copy changes nothing for the next.
+      (await ours.store.images.listNames()).pop();
+      expect(await names()).toHaveLength(2);
+    } finally {
+      other.database.close();
+      ours.database.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

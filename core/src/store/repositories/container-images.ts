@@ -67,6 +67,10 @@ const PATCH_FIELDS = [
 
 export function createContainerImageRepository(ctx: RepositoryContext): ContainerImageRepository {
   const byId = (id: string) => eq(containerImages.id, id);
+  // What every webhook delivery matches against, read again only when it may have changed.
+  let names:
+    | { writes: number; dataVersion: unknown; rows: Pick<ContainerImage, "id" | "imageName">[] }
+    | undefined;
   const getById = ctx.db.query.containerImages.findFirst({ where: eq(containerImages.id, ID) }).prepare();
   const load = async (tx: Tx, id: string) =>
     found(await tx.query.containerImages.findFirst({ where: byId(id) }), ENTITY, id);
@@ -103,14 +107,22 @@ export function createContainerImageRepository(ctx: RepositoryContext): Containe
         }),
       ),
 
-    // Raw: every webhook delivery runs it, and drizzle's row mapping took twice SQLite's time.
+    // Every webhook delivery runs it. The rows are kept until a write through this store or
+    // a commit by another connection (SQLite's data_version moves) may have changed them:
+    // reading them per delivery was a large share of the bot's CPU under a burst.
     listNames: () =>
-      ctx.exclusive(async () =>
-        (await ctx.client.execute("SELECT id, image_name FROM container_images")).rows.map((row) => ({
-          id: String(row.id),
-          imageName: String(row.image_name),
-        })),
-      ),
+      ctx.exclusive(async () => {
+        const dataVersion = (await ctx.client.execute("PRAGMA data_version")).rows[0]?.[0];
+        if (names?.writes !== ctx.writes.count || names.dataVersion !== dataVersion) {
+          const rows = (await ctx.client.execute("SELECT id, image_name FROM container_images")).rows;
+          names = {
+            writes: ctx.writes.count,
+            dataVersion,
+            rows: rows.map((row) => ({ id: String(row.id), imageName: String(row.image_name) })),
+          };
+        }
+        return [...names.rows];
+      }),
     list: (filter = {}) =>
       read(ctx, (db) =>
         db

@@ -16,6 +16,8 @@ export interface RepositoryContext {
   readonly cipher: Cipher;
   readonly now: () => Date;
   readonly exclusive: Exclusive;
+  /** Counts the write transactions begun through this store (`write`), for caches of what they may change. */
+  readonly writes: { count: number };
 }
 
 /**
@@ -32,7 +34,10 @@ export function read<T>(ctx: RepositoryContext, task: (db: BridgeportDb) => Prom
 
 /** Runs `task` in one write transaction, queued behind every other store call. */
 export function write<T>(ctx: RepositoryContext, task: (tx: Tx) => Promise<T>): Promise<T> {
-  return ctx.exclusive(() => ctx.db.transaction(task));
+  return ctx.exclusive(() => {
+    ctx.writes.count++;
+    return ctx.db.transaction(task);
+  });
 }
 
 /** Copies only the listed keys that are present: patches from callers never set other columns. */
