@@ -21,7 +21,7 @@ const prNumber = pullRequestEvent.number;
 beforeAll(async () => {
   bot = await startBotLab();
   const { store, registries } = bot.bot.deps;
-  lab = await startDeployLab(basic, 2, 18_500, { store, registries });
+  lab = await startDeployLab(basic, 2, { store, registries });
   environment = (await store.environments.get(lab.image.environmentId))?.name ?? "";
   github = await startFakeGitHub();
 });

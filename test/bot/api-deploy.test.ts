@@ -16,7 +16,7 @@ let environment: string;
 beforeAll(async () => {
   bot = await startBotLab();
   const { store, registries } = bot.bot.deps;
-  lab = await startDeployLab(basic, 2, 18_450, { store, registries });
+  lab = await startDeployLab(basic, 2, { store, registries });
   environment = (await store.environments.get(lab.image.environmentId))?.name ?? "";
 });
 afterAll(async () => {

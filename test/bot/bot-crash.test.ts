@@ -133,7 +133,7 @@ beforeAll(async () => {
   // The test reads (and, before the crash, seeds) the bot's own database file.
   database = await openDatabase({ url: `file:${join(dataDir, "bridgeport.db")}` });
   store = createStore(database, { cipher: createCipher(Buffer.from(masterKey, "hex")) });
-  lab = await startDeployLab({ ...registry, url: proxy.url, host: proxy.host }, 2, 18_500, {
+  lab = await startDeployLab({ ...registry, url: proxy.url, host: proxy.host }, 2, {
     store,
     registries: createRegistryDeps(),
   });

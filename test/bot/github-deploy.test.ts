@@ -16,7 +16,7 @@ let environment: string;
 beforeAll(async () => {
   lab = await startGitHubLab();
   const { store, registries } = lab.bot.bot.deps;
-  world = await startDeployLab(basic, 2, 18_550, { store, registries });
+  world = await startDeployLab(basic, 2, { store, registries });
   environment = (await store.environments.get(world.image.environmentId))?.name ?? "";
   const mapped = await call(lab.bot, "POST", "/api/github-repositories", {
     repository: REPOSITORY,

@@ -18,7 +18,7 @@ beforeAll(async () => {
     notifications: [{ url: `${bot.url}/webhooks/distribution`, headers: { Authorization: secret } }],
   });
   const { store, registries } = bot.bot.deps;
-  lab = await startDeployLab(registry, 2, 18_300, { store, registries });
+  lab = await startDeployLab(registry, 2, { store, registries });
 });
 afterAll(async () => {
   await lab?.stop();

@@ -16,7 +16,13 @@ import {
   storeHostProvider,
   syncImage,
 } from "@bridgeport/core";
-import { type RegistryInfo, type RunnableImage, runCommand, runnableImage } from "@bridgeport/test/harness";
+import {
+  freePort,
+  type RegistryInfo,
+  type RunnableImage,
+  runCommand,
+  runnableImage,
+} from "@bridgeport/test/harness";
 import { type HostFleet, startHostFleet } from "../harness/host-fleet.js";
 import { openTestStore } from "../images/support.js";
 
@@ -47,7 +53,6 @@ export interface DeployLab {
 export async function startDeployLab(
   registryInfo: RegistryInfo,
   count = 2,
-  basePort = 18_100,
   /** Another process's store (a running bot's), instead of a fresh one the lab owns. */
   shared?: Pick<DeployLab["ctx"], "store" | "registries">,
 ): Promise<DeployLab> {
@@ -125,7 +130,8 @@ export async function startDeployLab(
       "--restart",
       "unless-stopped",
       "-e",
-      `PORT=${basePort + i}`,
+      // A free port, not a fixed one: services share the host's network with every other test.
+      `PORT=${await freePort()}`,
       "-e",
       "GREETING=$(id); touch /tmp/pwned",
       "--label",

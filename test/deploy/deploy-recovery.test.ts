@@ -7,7 +7,7 @@ import { type DeployLab, startDeployLab } from "./deploy-lab.js";
 const { basic } = inject("registries");
 let lab: DeployLab;
 beforeAll(async () => {
-  lab = await startDeployLab(basic, 2, 18_200);
+  lab = await startDeployLab(basic, 2);
 });
 afterAll(async () => {
   await lab?.stop();
