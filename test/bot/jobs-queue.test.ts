@@ -26,6 +26,8 @@ describe("the job queue in the store", () => {
     ]);
     expect(await store.jobs.claim({ owner: "b", leaseMs: 1_000, limit: 5 })).toEqual([]);
     clock.advance(1_000);
+    // A claim made for a fresh enqueue leaves expired leases to the periodic one.
+    expect(await store.jobs.claim({ owner: "b", leaseMs: 1_000, limit: 5, takeOver: false })).toEqual([]);
     expect(await store.jobs.claim({ owner: "b", leaseMs: 1_000, limit: 5 })).toMatchObject([
       { id: job.id, lockedBy: "b", attempts: 2 },
     ]);

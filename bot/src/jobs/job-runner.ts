@@ -81,6 +81,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   // The pools the next pass looks at: all of them at start and when the poll interval ends,
   // one when a job of its kind is queued or one of its jobs finishes (a slot is free).
   let lookAt = new Set(pools);
+  // Jobs whose runner died are taken over on the periodic passes, not on every wake.
+  let takeOver = true;
   let stopped = true;
   let loop: Promise<void> | null = null;
   let wakeUp: (() => void) | null = null;
@@ -98,6 +100,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       }
       const timer = setTimeout(() => {
         for (const p of pools) lookAt.add(p);
+        takeOver = true;
         done();
       }, ms);
       function done() {
@@ -165,7 +168,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
   async function pass() {
     const due = lookAt;
+    const periodic = takeOver;
     lookAt = new Set();
+    takeOver = false;
     for (const pool of pools) {
       if (!due.has(pool)) continue;
       const free = concurrency - pool.active.size;
@@ -175,6 +180,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         owner: options.owner,
         leaseMs,
         limit: free,
+        takeOver: periodic,
         ...pool.filter,
       });
       for (const job of claimed) {

@@ -36,6 +36,11 @@ export interface ClaimRequest {
   kinds?: readonly string[];
   /** Only jobs of other kinds than these. */
   exceptKinds?: readonly string[];
+  /**
+   * Also take over running jobs whose lease ran out (and fail those on their last attempt).
+   * Default true; a claim right after an enqueue leaves that to the runner's periodic pass.
+   */
+  takeOver?: boolean;
 }
 
 export interface JobFilter {
@@ -132,30 +137,32 @@ export function createJobRepository(ctx: RepositoryContext): JobRepository {
     claim: (request) =>
       write(ctx, async (tx) => {
         const now = ctx.now();
+        const takeOver = request.takeOver ?? true;
         const expired = and(eq(jobs.status, "running"), lte(jobs.lockedUntil, now));
         // A job that died on its last attempt is not run a time more than it may be.
-        await tx
-          .update(jobs)
-          .set({
-            status: "failed",
-            lockedBy: null,
-            lockedUntil: null,
-            updatedAt: now,
-            lastError: sql`coalesce(${jobs.lastError}, 'lease expired on the last attempt')`,
-          })
-          .where(and(expired, gte(jobs.attempts, jobs.maxAttempts)));
+        if (takeOver)
+          await tx
+            .update(jobs)
+            .set({
+              status: "failed",
+              lockedBy: null,
+              lockedUntil: null,
+              updatedAt: now,
+              lastError: sql`coalesce(${jobs.lastError}, 'lease expired on the last attempt')`,
+            })
+            .where(and(expired, gte(jobs.attempts, jobs.maxAttempts)));
         const ofKind = and(
           request.kinds ? inArray(jobs.kind, [...request.kinds]) : undefined,
           request.exceptKinds ? notInArray(jobs.kind, [...request.exceptKinds]) : undefined,
         );
         const queued = and(eq(jobs.status, "queued"), lte(jobs.runAt, now), ofKind);
         const stale = and(expired, ofKind);
-        const due = or(queued, stale);
+        const due = takeOver ? or(queued, stale) : queued;
         // Two index range scans, not one OR: with thousands queued, the OR sorted them all on every claim.
         const pick = { id: jobs.id, runAt: jobs.runAt };
         const candidates = [
           ...(await tx.select(pick).from(jobs).where(queued).orderBy(asc(jobs.runAt)).limit(request.limit)),
-          ...(await tx.select(pick).from(jobs).where(stale).limit(request.limit)),
+          ...(takeOver ? await tx.select(pick).from(jobs).where(stale).limit(request.limit) : []),
         ]
           .sort((a, b) => a.runAt.getTime() - b.runAt.getTime())
           .slice(0, request.limit);
