@@ -61,7 +61,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const active = new Set<Promise<void>>();
   // One pool per handled kind, and one for jobs nobody handles (they fail, saying so). That
   // last one is looked at once per poll interval at most, however often the runner is woken:
-  // "none of these kinds" reads every queued job, and a burst of webhooks wakes it per delivery.
+  // "none of these kinds" reads every queued job.
   const known = Object.keys(options.handlers);
   type Pool = {
     filter: { kinds?: string[]; exceptKinds?: string[] };

@@ -97,7 +97,7 @@ export function createServerRepository(ctx: RepositoryContext): ServerRepository
       }),
 
     get: (id) =>
-      read(ctx, async (db) => {
+      read(ctx, async () => {
         const row = await getById.execute({ id });
         return row && toServer(row);
       }),

@@ -9,10 +9,11 @@ export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
 
 export interface WebhookDeliveryRepository {
   /**
-   * Records a new delivery and queues its jobs in one transaction (the webhook hot path: two
-   * statements, no read first; deliveries arriving together share a commit). A delivery
-   * already recorded queues nothing: `created` is false and `id` is the first one's. The
-   * outcome is "queued" when there are jobs, else "ignored".
+   * Records a new delivery and queues its jobs in one transaction (the webhook hot path:
+   * deliveries arriving together share a commit and its three statements, no read first). A
+   * delivery already recorded queues nothing: `created` is false and `id` is the first one's.
+   * A job whose push is already queued is joined, not added. The outcome is "queued" when
+   * there are jobs, else "ignored".
    */
   ingest(input: DeliveryIngest): Promise<IngestedDelivery>;
   find(source: string, deliveryKey: string): Promise<WebhookDelivery | undefined>;
