@@ -2,9 +2,8 @@
  * The SQL behind webhookDeliveries.ingest, the webhook hot path. Plain statements on the raw
  * client: drizzle's query building cost as much as SQLite's work here (measured: 0.55 ms per
  * delivery through drizzle, 0.29 ms raw). A group of deliveries travels as JSON parameters, as
- * the digest upsert's rows do, so any number of them is the same three short statements: the
- * client prepares every statement it runs, and preparing these once per delivery was a fifth
- * of the bot's CPU under a burst.
+ * the digest upsert's rows do, so any number of them is the same three short statements, each
+ * compiled once per connection (the client's statement cache) whatever the group's size.
  */
 
 /** One delivery in the JSON batch: [id, source, delivery key, outcome, pushes (JSON text), detail]. */
