@@ -172,6 +172,62 @@ describe("digest sync against the real registry", () => {
     ]);
   });
 
+  it("fetches and describes a webhook-announced tag while the tags are still being listed", async () => {
+    proxy = await startFaultProxy(token.url);
+    const { repo, image } = await setUp("latest", proxy.url);
+    const pushed = await pushOciImage(token, repo, "latest", { seed: "announced" });
+    const LISTING_MS = 400;
+    proxy.inject({
+      match: { pathIncludes: "/tags/list" },
+      times: 1,
+      fault: { kind: "delay", ms: LISTING_MS },
+    });
+    const hinted = synced(
+      await syncImage({ store: ctx.store, registries: ctx.registries, now: () => new Date() }, image, {
+        tag: "latest",
+        digest: pushed.digest,
+      }),
+    );
+    expect(hinted.newDigests).toBe(1);
+    const at = (what: string) => {
+      const request = proxy?.requests.find((r) => r.method === "GET" && r.path.includes(what));
+      if (!request) throw new Error(`no GET of ${what}`);
+      return request.at;
+    };
+    const listing = at("/tags/list");
+    // Both went out while the listing was held back, not after it.
+    expect(at("/manifests/latest") - listing).toBeLessThan(LISTING_MS / 2);
+    expect(at("/blobs/") - listing).toBeLessThan(LISTING_MS / 2);
+    expect((await ctx.store.digests.listForImage(image.id)).map((d) => d.manifestDigest)).toEqual([
+      pushed.digest,
+    ]);
+  });
+
+  it("ignores an announced tag the listing does not show, and fails cleanly when the listing fails", async () => {
+    proxy = await startFaultProxy(token.url);
+    const { repo, image } = await setUp("v*", proxy.url);
+    const v1 = await pushOciImage(token, repo, "v1", { seed: "listed" });
+    const ghost = { tag: "v9", digest: `sha256:${"9".repeat(64)}` };
+    const deps = { store: ctx.store, registries: ctx.registries, now: () => new Date() };
+    const outcome = synced(await syncImage(deps, image, ghost));
+    expect(outcome.newDigests).toBe(1);
+    expect((await ctx.store.digests.listForImage(image.id)).map((d) => [d.manifestDigest, d.tags])).toEqual([
+      [v1.digest, ["v1"]],
+    ]);
+    expect(proxy.requests.some((r) => r.path.endsWith("/manifests/v9"))).toBe(true);
+
+    // The announced tag's early GET fails too: its error must not escape unhandled.
+    for (const pathIncludes of ["/tags/list", "/manifests/"]) {
+      proxy.inject({
+        match: { pathIncludes },
+        times: Number.POSITIVE_INFINITY,
+        fault: { kind: "status", status: 503 },
+      });
+    }
+    const failed = await syncImage(deps, image, { tag: "v1", digest: null });
+    expect(failed).toMatchObject({ kind: "failed", temporary: true });
+  });
+
   it("tightening the filter deletes nothing; broadening backfills on the next sync", async () => {
     const { repo, image } = await setUp("v*");
     await pushOciImage(token, repo, "v1");

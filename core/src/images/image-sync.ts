@@ -40,7 +40,10 @@ export type ImageSyncOutcome =
 export async function syncImage(
   deps: ImageSyncDeps,
   image: ContainerImage,
-  /** What a webhook said was pushed: a tag announced at a digest not stored yet is fetched with one GET, not HEAD then GET. */
+  /**
+   * What a webhook said was pushed: the tag is fetched while the tags are listed, and at a
+   * digest not stored yet with one GET, not HEAD then GET.
+   */
   announced?: AnnouncedPush,
 ): Promise<ImageSyncOutcome> {
   if (!image.registryConnectionId) {
@@ -67,6 +70,7 @@ export async function syncImage(
       maxTags: deps.maxTags ?? 50,
       newestFirst: compareTagsNewestFirst,
       known,
+      early: announced ? [announced.tag] : [],
       headBeforeGet: provider.headBeforeGet,
       configs: deps.registries.configs,
     });

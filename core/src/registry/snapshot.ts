@@ -21,6 +21,13 @@ export interface SnapshotOptions {
   /** Orders tags newest first, for `maxTags`. */
   newestFirst: (a: string, b: string) => number;
   known: KnownState;
+  /**
+   * Tags to resolve (and describe, if their digest is new) while the tags are still being
+   * listed: a tag a webhook announced is all but certain to be needed, and overlapping the
+   * listing saves a round trip on the way to a deploy. A tag the listing then leaves out is
+   * ignored, at the cost of that one request.
+   */
+  early?: readonly string[];
   headBeforeGet: boolean;
   configs: ContentCache<ImageConfig>;
   concurrency?: number;
@@ -56,6 +63,45 @@ export async function snapshotRepository(
   repository: string,
   options: SnapshotOptions,
 ): Promise<RepositorySnapshot> {
+  // Manifests fetched by tag, kept for describing their digests; each digest described once.
+  const fetchedByDigest = new Map<string, FetchedManifest>();
+  const descriptions = new Map<string, Promise<DigestDetails | typeof ARTIFACT>>();
+  const describe = (digest: string) => {
+    let described = descriptions.get(digest);
+    if (!described) {
+      described = describeDigest(
+        client,
+        repository,
+        digest,
+        fetchedByDigest.get(digest) ?? null,
+        options.configs,
+      );
+      descriptions.set(digest, described);
+    }
+    return described;
+  };
+  const resolve = async (tag: string) => {
+    const viaHead = options.known.tags.has(tag) || options.headBeforeGet;
+    const found = viaHead
+      ? await client.headManifest(repository, tag)
+      : await getOrNull(client, repository, tag);
+    if (found && "manifest" in found) fetchedByDigest.set(found.digest, found);
+    return found;
+  };
+  const early = new Map(
+    (options.early ?? [])
+      .filter((tag) => !COSIGN_TAG.test(tag) && options.filter(tag))
+      .map((tag) => {
+        const found = resolve(tag).then((head) => {
+          if (head && !options.known.digests.has(head.digest)) describe(head.digest).catch(() => undefined);
+          return head;
+        });
+        // Awaited only if the listing selects the tag; a failure then fails the sync as usual.
+        found.catch(() => undefined);
+        return [tag, found] as const;
+      }),
+  );
+
   const listed = await client.listTags(repository, { pageSize: options.pageSize ?? 1000 });
   const skipped = { signatures: 0, artifacts: 0, filtered: 0, overMax: 0, vanished: 0 };
   const skip = (reason: keyof typeof skipped): null => {
@@ -81,16 +127,11 @@ export async function snapshotRepository(
     }
   };
 
-  // Phase 1: every selected tag to a digest. Manifests fetched by tag are kept for phase 2.
-  const fetchedByDigest = new Map<string, FetchedManifest>();
+  // Phase 1: every selected tag to a digest.
   const resolved = await run(
     selected.map((tag) => async () => {
-      const viaHead = options.known.tags.has(tag) || options.headBeforeGet;
-      const found = viaHead
-        ? await client.headManifest(repository, tag)
-        : await getOrNull(client, repository, tag);
+      const found = await (early.get(tag) ?? resolve(tag));
       if (!found) return skip("vanished");
-      if ("manifest" in found) fetchedByDigest.set(found.digest, found);
       return { tag, digest: found.digest };
     }),
   );
@@ -99,12 +140,7 @@ export async function snapshotRepository(
   const unseen = [
     ...new Set(resolved.flatMap((r) => (r && !options.known.digests.has(r.digest) ? [r.digest] : []))),
   ];
-  const described = await run(
-    unseen.map(
-      (digest) => () =>
-        describeDigest(client, repository, digest, fetchedByDigest.get(digest) ?? null, options.configs),
-    ),
-  );
+  const described = await run(unseen.map((digest) => () => describe(digest)));
   const artifacts = new Set(unseen.filter((_, i) => described[i] === ARTIFACT));
   const tags = resolved.filter(
     (r): r is { tag: string; digest: string } => r !== null && !artifacts.has(r.digest),
