@@ -18,6 +18,7 @@ import {
   type RunningRegistry,
   runCommand,
   runnableImage,
+  seedRegistryImage,
   startRegistry,
   waitUntil,
 } from "@bridgeport/test/harness";
@@ -106,21 +107,15 @@ async function seed(registry: RunningRegistry, fleet: HostFleet, ctx: TestStore,
     bad: await runnableImage(registry, repo, "v3.0.0", { version: "bad", healthcheck: "failing" }),
     loop: await runnableImage(registry, repo, "v4.0.0", { version: "loop", healthcheck: "passing" }),
   };
-  const env = await store.environments.create({ name: `bench-${randomUUID().slice(0, 6)}` });
-  const connection = await store.registries.create({
-    environmentId: env.id,
-    name: "bench",
-    type: "generic",
-    registryUrl: registry.url,
-    secrets: { username: registry.username, password: registry.password },
-  });
-  let image = await store.images.create({
-    environmentId: env.id,
+  const created = await seedRegistryImage(store, registry, {
+    environment: `bench-${randomUUID().slice(0, 6)}`,
+    connection: "bench",
     name: "web",
-    imageName: `${registry.host}/${repo}`,
+    repository: repo,
     tagFilter: "v*.*.*",
-    registryConnectionId: connection.id,
   });
+  const env = created.environment;
+  let { image } = created;
   await syncImage({ store, registries: ctx.registries, now: () => new Date() }, image);
   const rows = await store.digests.listForImage(image.id);
   const idOf = (version: FanoutVersion) => {

@@ -16,6 +16,7 @@ import {
   removeTempDir,
   runCommand,
   runnableImage,
+  seedRegistryImage,
   startFaultProxy,
   startRegistry,
   waitUntil,
@@ -225,22 +226,16 @@ async function seed(
   socketPath: string,
   deployed: string,
 ): Promise<Seeded> {
-  const environment = await store.environments.create({ name: "production" });
-  const connection = await store.registries.create({
-    environmentId: environment.id,
-    name: "local",
-    type: "generic",
-    registryUrl: registry.url,
-    secrets: { username: registry.username, password: registry.password },
-  });
-  let image = await store.images.create({
-    environmentId: environment.id,
+  const seeded = await seedRegistryImage(store, registry, {
+    environment: "production",
+    connection: "local",
     name: "web",
-    imageName: `${registry.host}/${REPO}`,
+    repository: REPO,
     tagFilter: "latest",
-    registryConnectionId: connection.id,
     autoUpdate: true,
   });
+  const { environment } = seeded;
+  let { image } = seeded;
   const registries = createRegistryDeps();
   try {
     await syncImage({ store, registries, now: () => new Date() }, image);

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { environmentLockScope, renderPlanReport } from "@bridgeport/core";
-import { runnableImage, waitUntil } from "@bridgeport/test/harness";
+import { runnableImage, seedRegistryImage, waitUntil } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type DeployLab, startDeployLab } from "../deploy/deploy-lab.js";
 import { call, type Json } from "./api-helpers.js";
@@ -94,21 +94,12 @@ describe("POST /api/deploy", () => {
       version: "o9",
       healthcheck: "passing",
     });
-    const env = await store.environments.create({ name: `other-${randomBytes(3).toString("hex")}` });
-    const image = await store.images.create({
-      environmentId: env.id,
+    const { environment: env, image } = await seedRegistryImage(store, basic, {
+      environment: `other-${randomBytes(3).toString("hex")}`,
+      connection: "lab",
       name: "other-api",
-      imageName: `${basic.host}/deploy/other-api`,
+      repository: "deploy/other-api",
       tagFilter: "v*.*.*",
-      registryConnectionId: (
-        await store.registries.create({
-          environmentId: env.id,
-          name: "lab",
-          type: "generic",
-          registryUrl: basic.url,
-          secrets: { username: basic.username, password: basic.password },
-        })
-      ).id,
     });
     await bot.bot.deps.syncer.sync(image);
     const answer = await deploy({ digest: other.digest });

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { runnableImage, waitUntil } from "@bridgeport/test/harness";
+import { runnableImage, seedRegistryImage, waitUntil } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadConfig } from "../../bot/src/config.js";
 import { call } from "./api-helpers.js";
@@ -17,28 +17,24 @@ let otherImage: { imageName: string; digest: string };
 beforeAll(async () => {
   lab = await startGitHubLab();
   const { store, syncer } = lab.bot.bot.deps;
-  const environment = await store.environments.create({ name: "staging" });
-  await store.environments.create({ name: "production" });
-  const registry = await store.registries.create({
-    environmentId: environment.id,
-    name: "lab",
-    type: "generic",
-    registryUrl: basic.url,
-    secrets: { username: basic.username, password: basic.password },
-  });
   const repo = `github-app/web-${randomUUID().slice(0, 8)}`;
   pushed = [];
   for (const version of ["1", "2", "3"]) {
     pushed.push(await runnableImage(basic, repo, `v${version}.0.0`, { version, healthcheck: "passing" }));
   }
-  imageName = `${basic.host}/${repo}`;
-  const image = await store.images.create({
-    environmentId: environment.id,
+  const {
+    environment,
+    connection: registry,
+    image,
+  } = await seedRegistryImage(store, basic, {
+    environment: "staging",
+    connection: "lab",
     name: "web",
-    imageName,
+    repository: repo,
     tagFilter: "v*.*.*",
-    registryConnectionId: registry.id,
   });
+  await store.environments.create({ name: "production" });
+  imageName = image.imageName;
   await syncer.sync(image);
   const otherRepo = `github-app/other-${randomUUID().slice(0, 8)}`;
   const other = await runnableImage(basic, otherRepo, "v9.0.0", { version: "o9", healthcheck: "passing" });

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pushOciImage, type RunningRegistry, startRegistry, waitUntil } from "../harness/index.js";
+import {
+  pushOciImage,
+  type RunningRegistry,
+  seedRegistryImage,
+  startRegistry,
+  waitUntil,
+} from "../harness/index.js";
 import type { BotLab } from "./bot-lab.js";
 import { notifyDistribution, settledJob, startWebhookLab, type WebhookSecrets } from "./webhooks-lab.js";
 
@@ -18,23 +24,14 @@ beforeAll(async () => {
     ],
   });
   const { store } = lab.bot.deps;
-  const environment = await store.environments.create({ name: "staging" });
-  const connection = await store.registries.create({
-    environmentId: environment.id,
-    name: "self-hosted",
-    type: "generic",
-    registryUrl: registry.url,
-    secrets: { username: registry.username, password: registry.password },
+  const { image } = await seedRegistryImage(store, registry, {
+    environment: "staging",
+    connection: "self-hosted",
+    name: "app",
+    repository: "team/app",
+    tagFilter: "latest",
   });
-  imageId = (
-    await store.images.create({
-      environmentId: environment.id,
-      name: "app",
-      imageName: `${registry.host}/team/app`,
-      tagFilter: "latest",
-      registryConnectionId: connection.id,
-    })
-  ).id;
+  imageId = image.id;
 }, 30_000);
 afterAll(async () => {
   await lab?.stop();

@@ -22,6 +22,7 @@ import {
   type RunnableImage,
   runCommand,
   runnableImage,
+  seedRegistryImage,
 } from "@bridgeport/test/harness";
 import { type HostFleet, startHostFleet } from "../harness/host-fleet.js";
 import { openTestStore } from "../images/support.js";
@@ -67,21 +68,15 @@ export async function startDeployLab(
     v2: await runnableImage(registryInfo, repo, "v2.0.0", { version: "v2", healthcheck: "passing" }),
     bad: await runnableImage(registryInfo, repo, "v3.0.0", { version: "v3", healthcheck: "failing" }),
   };
-  const env = await store.environments.create({ name: `deploy-${randomUUID().slice(0, 6)}` });
-  const registry = await store.registries.create({
-    environmentId: env.id,
-    name: "lab",
-    type: "generic",
-    registryUrl: registryInfo.url,
-    secrets: { username: registryInfo.username, password: registryInfo.password },
-  });
-  let image = await store.images.create({
-    environmentId: env.id,
+  const seeded = await seedRegistryImage(store, registryInfo, {
+    environment: `deploy-${randomUUID().slice(0, 6)}`,
+    connection: "lab",
     name: "web",
-    imageName: `${registryInfo.host}/${repo}`,
+    repository: repo,
     tagFilter: "v*.*.*",
-    registryConnectionId: registry.id,
   });
+  const { environment: env, connection: registry } = seeded;
+  let { image } = seeded;
   await syncImage({ store, registries: ctx.registries, now: () => new Date() }, image);
   const rows = await store.digests.listForImage(image.id);
   const idOf = (digest: string) => rows.find((r) => r.manifestDigest === digest)?.id ?? "";

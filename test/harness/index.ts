@@ -35,6 +35,8 @@ export type { CommandResult } from "./run-command.js";
 export { runCommand } from "./run-command.js";
 export type { HealthcheckOptions, RunnableImage, RunnableImageOptions } from "./runnable-image.js";
 export { runnableImage } from "./runnable-image.js";
+export type { SeededRegistryImage, SeedRegistryImageOptions } from "./seed-image.js";
+export { seedRegistryImage } from "./seed-image.js";
 export { makeTempDir, removeTempDir } from "./temp-dir.js";
 export type { TokenIssuer, TokenIssuerOptions, TokenRequestRecord } from "./token-issuer.js";
 export { startTokenIssuer } from "./token-issuer.js";

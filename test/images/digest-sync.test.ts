@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { checkRegistryUpdates, ImageSyncer, type ImageSyncOutcome, syncImage } from "@bridgeport/core";
-import { type FaultProxy, pushOciImage, retag, startFaultProxy } from "@bridgeport/test/harness";
+import {
+  type FaultProxy,
+  pushOciImage,
+  retag,
+  seedRegistryImage,
+  startFaultProxy,
+} from "@bridgeport/test/harness";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { openTestStore } from "./support.js";
 
@@ -18,23 +24,19 @@ afterEach(async () => {
 
 async function setUp(tagFilter: string, registryUrl = token.url) {
   const { store } = ctx;
-  const env = await store.environments.create({ name: `env-${randomUUID().slice(0, 6)}` });
-  const registry = await store.registries.create({
-    environmentId: env.id,
-    name: "local",
-    type: "generic",
-    registryUrl,
-    secrets: { username: token.username, password: token.password },
-  });
   const repo = `images/app-${randomUUID().slice(0, 8)}`;
-  const image = await store.images.create({
-    environmentId: env.id,
-    name: "App",
-    imageName: `${token.host}/${repo}`,
-    tagFilter,
-    registryConnectionId: registry.id,
-  });
-  return { env, registry, repo, image };
+  const { environment, connection, image } = await seedRegistryImage(
+    store,
+    { ...token, url: registryUrl },
+    {
+      environment: `env-${randomUUID().slice(0, 6)}`,
+      connection: "local",
+      name: "App",
+      repository: repo,
+      tagFilter,
+    },
+  );
+  return { env: environment, registry: connection, repo, image };
 }
 
 const sync = async (imageId: string) => {
