@@ -56,6 +56,9 @@ export const idSchema = z
 
 export const idParams = z.object({ id: idSchema.openapi({ param: { name: "id", in: "path" } }) });
 
+/** A list's `limit` query parameter: 1 to 500, `byDefault` when absent. */
+export const limitParam = (byDefault: number) => z.coerce.number().int().min(1).max(500).default(byDefault);
+
 /** Timestamps leave the API as ISO 8601 text. */
 export function iso(date: Date): string;
 export function iso(date: Date | null): string | null;

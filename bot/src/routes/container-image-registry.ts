@@ -10,7 +10,7 @@ import {
   ImageJson,
   imageJson,
 } from "../http/image-json.js";
-import { apiRouter, errorResponses, idParams, jsonResponse } from "../http/openapi-router.js";
+import { apiRouter, errorResponses, idParams, jsonResponse, limitParam } from "../http/openapi-router.js";
 import { browseTags, connectStored } from "../http/registry-connection.js";
 import { TagRowJson } from "../http/registry-json.js";
 
@@ -72,7 +72,7 @@ const history = createRoute({
   tags,
   request: {
     params: idParams,
-    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(20) }),
+    query: z.object({ limit: limitParam(20) }),
   },
   responses: {
     200: jsonResponse(z.object({ history: z.array(HistoryJson) }), "Newest first (seed 001)"),

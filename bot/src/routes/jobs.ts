@@ -1,7 +1,14 @@
 import { JOB_STATUSES, type Job, NotFoundError } from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
-import { apiRouter, errorResponses, idParams, iso, jsonResponse } from "../http/openapi-router.js";
+import {
+  apiRouter,
+  errorResponses,
+  idParams,
+  iso,
+  jsonResponse,
+  limitParam,
+} from "../http/openapi-router.js";
 
 const tags = ["jobs"];
 const JobJson = z
@@ -45,7 +52,7 @@ const list = createRoute({
     query: z.object({
       status: z.enum(JOB_STATUSES).optional(),
       kind: z.string().min(1).max(100).optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(100),
+      limit: limitParam(100),
     }),
   },
   responses: {

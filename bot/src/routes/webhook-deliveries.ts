@@ -1,7 +1,14 @@
 import { NotFoundError, WEBHOOK_OUTCOMES, type WebhookDelivery } from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
-import { apiRouter, errorResponses, idParams, iso, jsonResponse } from "../http/openapi-router.js";
+import {
+  apiRouter,
+  errorResponses,
+  idParams,
+  iso,
+  jsonResponse,
+  limitParam,
+} from "../http/openapi-router.js";
 
 const tags = ["webhook-deliveries"];
 const PushJson = z.object({
@@ -42,7 +49,7 @@ const list = createRoute({
   request: {
     query: z.object({
       source: z.string().min(1).max(100).optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(100),
+      limit: limitParam(100),
     }),
   },
   responses: {
