@@ -142,7 +142,7 @@ export async function withStore<T>(url: string, masterKey: string, task: Inspect
     const store = createStore(database, { cipher: createCipher(Buffer.from(masterKey, "hex")) });
     return await task(store, database.client);
   } finally {
-    database.close();
+    await database.close();
   }
 }
 

@@ -178,7 +178,7 @@ export async function startBot(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await hosts.close();
       await registries.transport.close();
-      database.close();
+      await database.close();
     },
   };
 }

@@ -37,7 +37,7 @@ export async function openTestStore(): Promise<{
     masterKey,
     async close() {
       await registries.transport.close();
-      database.close();
+      await database.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -16,7 +16,11 @@ export interface Database {
   readonly db: BridgeportDb;
   /** Resolves once a file database's WAL is checkpointed off the event loop (at once for `:memory:`). */
   readonly checkpointing: Promise<void>;
-  close(): void;
+  /**
+   * Closes the connection at once; resolves when the checkpoint thread has let go of the
+   * files too, after which they may be removed.
+   */
+  close(): Promise<void>;
 }
 
 export interface OpenDatabaseOptions {
@@ -50,7 +54,7 @@ const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url
  * const database = await openDatabase({ url: "file:/var/lib/bridgeport/bridgeport.db" });
  * const store = createStore(database, { cipher });
  * // ...
- * database.close();
+ * await database.close();
  */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const url = options.url ?? DEFAULT_DATABASE_URL;
@@ -68,7 +72,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     const db = drizzle({ client, schema });
     await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
     if (path === undefined) {
-      return { url, client, db, checkpointing: Promise.resolve(), close: () => client.close() };
+      return { url, client, db, checkpointing: Promise.resolve(), close: async () => client.close() };
     }
     await client.execute(`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
     const checkpointer = startWalCheckpointer(url, CHECKPOINT_EVERY_MS, options.onCheckpointError);
@@ -78,8 +82,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       db,
       checkpointing: checkpointer.ready,
       close: () => {
-        void checkpointer.stop();
         client.close();
+        return checkpointer.stop();
       },
     };
   } catch (error) {

@@ -26,6 +26,7 @@ export function startWalCheckpointer(
     execArgv: [],
   });
   worker.unref();
+  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
   // A database closed (and perhaps deleted) before the thread got going is not an error.
   let stopping = false;
   const report = (message: string) => {
@@ -36,14 +37,13 @@ export function startWalCheckpointer(
       if (message.ready) resolve();
       if (message.error) report(message.error);
     });
-    worker.once("exit", () => resolve());
+    void exited.then(resolve);
   });
   worker.on("error", (error) => report(String(error)));
   return {
     ready,
     async stop() {
       stopping = true;
-      const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
       worker.postMessage("stop");
       await exited;
     },
