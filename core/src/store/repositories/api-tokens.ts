@@ -1,14 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { asc, count, eq } from "drizzle-orm";
 import { newId } from "../ids.js";
-import { apiTokens } from "../schema/index.js";
+import { apiTokens, type TokenRole } from "../schema/index.js";
 import { type RepositoryContext, read, write } from "./context.js";
 
 export type ApiToken = Omit<typeof apiTokens.$inferSelect, "tokenHash">;
 
 export interface ApiTokenRepository {
-  /** Makes a token; the plain value is returned once here and never stored. */
-  create(name: string): Promise<{ token: ApiToken; value: string }>;
+  /** Makes a token (admin unless said otherwise); the plain value is returned once here and never stored. */
+  create(name: string, role?: TokenRole): Promise<{ token: ApiToken; value: string }>;
   /** The token a presented value belongs to (and marks it used), or undefined. */
   verify(value: string): Promise<ApiToken | undefined>;
   list(): Promise<ApiToken[]>;
@@ -22,19 +22,21 @@ export const hashToken = (value: string): string => createHash("sha256").update(
 const PUBLIC = {
   id: apiTokens.id,
   name: apiTokens.name,
+  role: apiTokens.role,
   createdAt: apiTokens.createdAt,
   lastUsedAt: apiTokens.lastUsedAt,
 };
 
 export function createApiTokenRepository(ctx: RepositoryContext): ApiTokenRepository {
   return {
-    create: (name) =>
+    create: (name, role = "admin") =>
       write(ctx, async (tx) => {
         const now = ctx.now();
         const value = `bp_${randomBytes(32).toString("base64url")}`;
         const row = {
           id: newId(now.getTime()),
           name,
+          role,
           tokenHash: hashToken(value),
           createdAt: now,
           lastUsedAt: null,

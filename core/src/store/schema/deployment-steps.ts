@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { oneOf, timestamp } from "./columns.js";
+import { nullOrOneOf, oneOf, timestamp } from "./columns.js";
 import { deploymentPlans } from "./deployment-plans.js";
-import { STEP_ACTIONS, STEP_STATUSES } from "./values.js";
+import { STEP_ACTIONS, STEP_HEALTH, STEP_STATUSES } from "./values.js";
 
 /**
  * One service's move within a plan. `serviceId` has no foreign key on purpose: a plan's
@@ -25,6 +25,8 @@ export const deploymentSteps = sqliteTable(
     startedAt: timestamp("started_at"),
     finishedAt: timestamp("finished_at"),
     durationMs: integer("duration_ms"),
+    // The health check's verdict on the new digest; null when the step never got that far.
+    health: text("health", { enum: STEP_HEALTH }),
     log: text("log").notNull().default(""),
     error: text("error"),
   },
@@ -32,5 +34,6 @@ export const deploymentSteps = sqliteTable(
     index("deployment_steps_plan_order_idx").on(t.planId, t.level, t.position),
     oneOf("deployment_steps_action_check", t.action, STEP_ACTIONS),
     oneOf("deployment_steps_status_check", t.status, STEP_STATUSES),
+    nullOrOneOf("deployment_steps_health_check", t.health, STEP_HEALTH),
   ],
 );

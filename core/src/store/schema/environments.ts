@@ -1,4 +1,5 @@
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { oneOf, timestamps } from "./columns.js";
 import { PRUNE_IMAGES_MODES } from "./values.js";
 
@@ -12,5 +13,9 @@ export const environments = sqliteTable(
     pruneImagesMode: text("prune_images_mode", { enum: PRUNE_IMAGES_MODES }).notNull().default("dangling"),
     ...timestamps(),
   },
-  (t) => [oneOf("environments_prune_images_mode_check", t.pruneImagesMode, PRUNE_IMAGES_MODES)],
+  (t) => [
+    oneOf("environments_prune_images_mode_check", t.pruneImagesMode, PRUNE_IMAGES_MODES),
+    // `staging` and `Staging` are one environment to the people typing it (names are ASCII).
+    uniqueIndex("environments_name_lower_unique").on(sql`lower(${t.name})`),
+  ],
 );

@@ -47,5 +47,16 @@ export type StepAction = (typeof STEP_ACTIONS)[number];
 export const STEP_STATUSES = ["pending", "running", "success", "failed", "skipped", "rolled_back"] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
+/**
+ * What an API token may do: `read` everything but secrets, `deploy` also deploys and rolls
+ * back (what the Action and CI need), `admin` everything, tokens included. Ordered weakest first.
+ */
+export const TOKEN_ROLES = ["read", "deploy", "admin"] as const;
+export type TokenRole = (typeof TOKEN_ROLES)[number];
+
+/** A deploy step's health verdict on the new digest, stored as a fact (not read back from its log). */
+export const STEP_HEALTH = ["healthy", "unhealthy"] as const;
+export type StepHealth = (typeof STEP_HEALTH)[number];
+
 export const HISTORY_STATUSES = ["success", "failed", "rolled_back"] as const;
 export type HistoryStatus = (typeof HISTORY_STATUSES)[number];
