@@ -4,6 +4,7 @@ import { gitHubAppRoutes } from "./github/webhook-route.js";
 import { type AuthVariables, bearerAuth } from "./http/auth.js";
 import { errorHandler } from "./http/errors.js";
 import { validationHook } from "./http/openapi-router.js";
+import { boundedBodies, closeUnreadBodies } from "./http/request-body.js";
 import { apiTokenRoutes } from "./routes/api-tokens.js";
 import { containerImageDeployRoutes } from "./routes/container-image-deploy.js";
 import { containerImageRegistryRoutes } from "./routes/container-image-registry.js";
@@ -27,8 +28,8 @@ export type ApiEnv = { Variables: AuthVariables };
 
 /**
  * The bot's HTTP app, built from its dependencies: health and metrics, the REST API under
- * /api (Bearer tokens), webhook receivers under /webhooks, and
- * the GitHub app's deliveries at /github/webhooks.
+ * /api (Bearer tokens), webhook receivers under /webhooks, and the GitHub app's deliveries at
+ * /github/webhooks. Every body is read bounded (http/request-body.ts).
  */
 export function createApp(deps: BotDeps) {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
@@ -37,10 +38,11 @@ export function createApp(deps: BotDeps) {
     await next();
     deps.metrics.httpRequests.inc({ method: c.req.method, status: String(c.res.status) });
   });
+  app.use("*", closeUnreadBodies());
   app.route("/", healthRoutes(deps));
   app.route("/webhooks", webhookRoutes(deps));
   app.route("/github", gitHubAppRoutes(deps));
-  app.use("/api/*", bearerAuth(deps));
+  app.use("/api/*", bearerAuth(deps), boundedBodies());
   app.route("/", environmentRoutes(deps));
   app.route("/", registryRoutes(deps));
   app.route("/", registryActionRoutes(deps));

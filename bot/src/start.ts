@@ -10,7 +10,7 @@ import {
   recoverPlans,
   storeHostProvider,
 } from "@bridgeport/core";
-import { serve } from "@hono/node-server";
+import { type ServerType, serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import type { BotConfig } from "./config.js";
 import type { BotDeps } from "./deps.js";
@@ -30,6 +30,8 @@ export interface RunningBot {
   deps: BotDeps;
   /** The durable queue's runner (tests stop and restart it to play a crash). */
   jobs: JobRunner;
+  /** The HTTP server (tests count what it read from each connection). */
+  server: ServerType;
   stop(): Promise<void>;
 }
 
@@ -167,6 +169,7 @@ export async function startBot(
     url,
     deps,
     jobs,
+    server,
     async stop() {
       ready = false;
       clearInterval(timer);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadConfig } from "../../bot/src/config.js";
 import { call } from "./api-helpers.js";
 import { startBotLab } from "./bot-lab.js";
-import { commentPayload, type GitHubLab, REPOSITORY, startGitHubLab } from "./github-lab.js";
+import { commentPayload, type GitHubLab, REPOSITORY, sign, startGitHubLab } from "./github-lab.js";
 
 // The GitHub app's refusals and replies: everything up to the point where a plan would run,
 // against a real registry (for the digest errors) and the fake GitHub API.
@@ -119,11 +119,29 @@ describe("GitHub app set-up", () => {
       false,
     );
     expect(lab.github.requests.length).toBe(before);
-    // Probot logs the refused delivery; the sender's payload stays out of the log.
-    const logged = lab.bot.logs.join("");
-    expect(logged).toContain("[payload omitted]");
-    expect(logged).not.toContain(payload.comment.body);
+    // A refused delivery never reaches Probot; the sender's payload stays out of the log.
+    expect(lab.bot.logs.join("")).not.toContain(payload.comment.body);
   });
+
+  it.each(["null", "[]", "5", '"text"', "{not json"])(
+    "a correctly signed body %s that is not a JSON object gets 400 naming the problem",
+    async (body) => {
+      const response = await fetch(`${lab.bot.url}/github/webhooks`, {
+        method: "POST",
+        body,
+        headers: {
+          "content-type": "application/json",
+          "x-github-event": "issue_comment",
+          "x-github-delivery": randomUUID(),
+          "x-hub-signature-256": sign(lab.secret, body),
+        },
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: "The delivery's body must be a JSON object, as GitHub sends",
+      });
+    },
+  );
 
   it("a repository that is not configured gets a reply saying so", async () => {
     const { commentId, text } = await ask("/deploy v1.0.0");

@@ -8,8 +8,10 @@ import type { GitHubClient } from "./conversation.js";
 
 /** The Probot app as the rest of the bot sees it. */
 export interface GitHubApp {
-  /** Verifies the signature (Probot) and runs the listeners; throws on a bad signature. */
-  verifyAndReceive(delivery: { id: string; name: string; payload: string; signature: string }): Promise<void>;
+  /** Whether X-Hub-Signature-256 is the body's HMAC under the app's webhook secret. */
+  verify(payload: string, signature: string): Promise<boolean>;
+  /** Runs the listeners for a verified delivery. */
+  receive(delivery: { id: string; name: string; payload: Record<string, unknown> }): Promise<void>;
   octokitFor(installationId: number): Promise<GitHubClient>;
 }
 
@@ -79,7 +81,8 @@ export function createGitHubApp(
   return {
     configured: true,
     app: {
-      verifyAndReceive: (delivery) => probot.webhooks.verifyAndReceive(delivery as never),
+      verify: (payload, signature) => probot.webhooks.verify(payload, signature),
+      receive: (delivery) => probot.webhooks.receive(delivery as never),
       octokitFor: (installationId) => probot.auth(installationId) as Promise<GitHubClient>,
     },
   };

@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import type { BotDeps } from "../deps.js";
-
-const BODY_LIMIT = 25 * 1024 * 1024;
+import { readText } from "../http/request-body.js";
 
 /**
- * POST /github/webhooks: GitHub App deliveries, handed raw to Probot, which checks the
- * X-Hub-Signature-256 HMAC before anything reads the body. Not configured: 503 naming the
+ * POST /github/webhooks: GitHub App deliveries. The body is read bounded, its
+ * X-Hub-Signature-256 HMAC checked before anything is parsed, and only a JSON object (what
+ * GitHub sends for every event) reaches Probot's listeners. Not configured: 503 naming the
  * variables to set.
  */
 export function gitHubAppRoutes(deps: Pick<BotDeps, "github" | "log">) {
@@ -21,19 +21,32 @@ export function gitHubAppRoutes(deps: Pick<BotDeps, "github" | "log">) {
     if (!id || !name || !signature) {
       return c.json({ error: "X-GitHub-Delivery, X-GitHub-Event and X-Hub-Signature-256 are required" }, 400);
     }
-    const length = Number(c.req.header("content-length") ?? 0);
-    if (length > BODY_LIMIT) return c.json({ error: "payload too large" }, 413);
-    const payload = await c.req.text();
+    const body = await readText(c);
+    if (!body.ok) return body.response;
+    if (!(await setup.app.verify(body.value, signature).catch(() => false))) {
+      return c.json({ error: "invalid signature" }, 401);
+    }
+    const payload = jsonObject(body.value);
+    if (!payload) return c.json({ error: "The delivery's body must be a JSON object, as GitHub sends" }, 400);
     try {
-      await setup.app.verifyAndReceive({ id, name, payload, signature });
+      await setup.app.receive({ id, name, payload });
     } catch (error) {
       const first = (error as { errors?: unknown[] }).errors?.[0] ?? error;
       const message = first instanceof Error ? first.message : String(first);
-      if (/signature does not match/i.test(message)) return c.json({ error: "invalid signature" }, 401);
-      if ((first as { status?: number }).status === 400) return c.json({ error: message }, 400);
       deps.log.error({ err: message, delivery: id, event: name }, "GitHub delivery failed");
       return c.json({ error: "Internal error: see the bot's log" }, 500);
     }
     return c.json({ ok: true }, 202);
   });
+}
+
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { BotDeps } from "../deps.js";
+import { parseJson, readRaw } from "../http/request-body.js";
 import { distributionEnvelopeSchema, distributionPushes } from "./distribution-events.js";
 import { harborPushes, harborSchema } from "./harbor.js";
 import { bodyKey, ingestDelivery } from "./ingest.js";
-import { parseJson, readRaw } from "./request-body.js";
 import { secretMatches } from "./secret.js";
 import { unauthorized } from "./unauthorized.js";
 

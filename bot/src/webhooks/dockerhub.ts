@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { BotDeps } from "../deps.js";
+import { readWebhookBody } from "../http/request-body.js";
 import { bodyKey, ingestDelivery } from "./ingest.js";
 import { toPush } from "./push.js";
-import { readWebhookBody } from "./request-body.js";
 import { secretMatches } from "./secret.js";
 import { unauthorized } from "./unauthorized.js";
 

@@ -2,9 +2,9 @@ import { verify } from "@octokit/webhooks-methods";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { BotDeps } from "../deps.js";
+import { parseJson, readRaw } from "../http/request-body.js";
 import { ingestDelivery } from "./ingest.js";
 import { toPush } from "./push.js";
-import { parseJson, readRaw } from "./request-body.js";
 import { unauthorized } from "./unauthorized.js";
 
 const SOURCE = "github";
