@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { BotDeps } from "./deps.js";
 import { gitHubAppRoutes } from "./github/webhook-route.js";
-import { type AuthVariables, bearerAuth } from "./http/auth.js";
+import { type ApiEnv, bearerAuth } from "./http/auth.js";
 import { errorHandler } from "./http/errors.js";
 import { validationHook } from "./http/openapi-router.js";
 import { boundedBodies, closeUnreadBodies } from "./http/request-body.js";
@@ -23,8 +23,6 @@ import { serverRoutes } from "./routes/servers.js";
 import { serviceRoutes } from "./routes/services.js";
 import { webhookDeliveryRoutes } from "./routes/webhook-deliveries.js";
 import { webhookRoutes } from "./webhooks/index.js";
-
-export type ApiEnv = { Variables: AuthVariables };
 
 /**
  * The bot's HTTP app, built from its dependencies: health and metrics, the REST API under

@@ -7,13 +7,14 @@ export interface AuthVariables {
   actor: string;
 }
 
+/** The variables every API route can read from its context. */
+export type ApiEnv = { Variables: AuthVariables };
+
 /**
  * `Authorization: Bearer <token>` for the REST API: the configured admin token, or an API token
  * from the store (kept hashed). Failures say what is missing, never echo the token.
  */
-export function bearerAuth(
-  deps: Pick<BotDeps, "config" | "store">,
-): MiddlewareHandler<{ Variables: AuthVariables }> {
+export function bearerAuth(deps: Pick<BotDeps, "config" | "store">): MiddlewareHandler<ApiEnv> {
   const admin = deps.config.BRIDGEPORT_ADMIN_TOKEN ? digest(deps.config.BRIDGEPORT_ADMIN_TOKEN) : null;
   return async (c, next) => {
     const header = c.req.header("authorization") ?? "";

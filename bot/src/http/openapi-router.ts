@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import type { ApiEnv } from "../app.js";
+import type { ApiEnv } from "./auth.js";
 
 /**
  * A router for one API resource. Each gets the same validation hook as the app: a hook set on
