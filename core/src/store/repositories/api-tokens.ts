@@ -9,7 +9,7 @@ export type ApiToken = Omit<typeof apiTokens.$inferSelect, "tokenHash">;
 export interface ApiTokenRepository {
   /** Makes a token (admin unless said otherwise); the plain value is returned once here and never stored. */
   create(name: string, role?: TokenRole): Promise<{ token: ApiToken; value: string }>;
-  /** The token a presented value belongs to (and marks it used), or undefined. */
+  /** The token a presented value belongs to (marking it used), or undefined; a refusal writes nothing. */
   verify(value: string): Promise<ApiToken | undefined>;
   list(): Promise<ApiToken[]>;
   count(): Promise<number>;
@@ -18,6 +18,13 @@ export interface ApiTokenRepository {
 
 /** `bp_` + 32 random bytes, base64url: long enough that a hash lookup is a safe comparison. */
 export const hashToken = (value: string): string => createHash("sha256").update(value).digest("hex");
+
+/**
+ * How stale `lastUsedAt` may be. It answers "is this token still in use?", for which a minute
+ * is exact enough; recording every request would make each API call a write, queued behind
+ * the real work and clearing the caches that key off the store's writes.
+ */
+const LAST_USED_RESOLUTION_MS = 60_000;
 
 const PUBLIC = {
   id: apiTokens.id,
@@ -45,17 +52,19 @@ export function createApiTokenRepository(ctx: RepositoryContext): ApiTokenReposi
         const { tokenHash: _hash, ...token } = row;
         return { token, value };
       }),
-    verify: (value) =>
-      write(ctx, async (tx) => {
-        const [row] = await tx
+    verify: async (value) => {
+      const [row] = await read(ctx, (db) =>
+        db
           .select(PUBLIC)
           .from(apiTokens)
-          .where(eq(apiTokens.tokenHash, hashToken(value)));
-        if (!row) return undefined;
-        const lastUsedAt = ctx.now();
-        await tx.update(apiTokens).set({ lastUsedAt }).where(eq(apiTokens.id, row.id));
-        return { ...row, lastUsedAt };
-      }),
+          .where(eq(apiTokens.tokenHash, hashToken(value))),
+      );
+      if (!row) return undefined;
+      const now = ctx.now();
+      if (row.lastUsedAt && now.getTime() - row.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return row;
+      await write(ctx, (tx) => tx.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)));
+      return { ...row, lastUsedAt: now };
+    },
     list: () => read(ctx, (db) => db.select(PUBLIC).from(apiTokens).orderBy(asc(apiTokens.createdAt))),
     count: () => read(ctx, async (db) => (await db.select({ n: count() }).from(apiTokens))[0]?.n ?? 0),
     delete: (id) =>
