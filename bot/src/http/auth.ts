@@ -1,10 +1,15 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import type { TokenRole } from "@bridgeport/core/values";
 import type { MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
 import type { BotDeps } from "../deps.js";
+import { requiredRole, roleAllows } from "./route-roles.js";
 
 export interface AuthVariables {
   /** Who called: an API token's name, or "admin" for BRIDGEPORT_ADMIN_TOKEN. */
   actor: string;
+  /** What the caller's token may do; BRIDGEPORT_ADMIN_TOKEN is `admin`. */
+  role: TokenRole;
 }
 
 /** The variables every API route can read from its context. */
@@ -12,10 +17,16 @@ export type ApiEnv = { Variables: AuthVariables };
 
 /**
  * `Authorization: Bearer <token>` for the REST API: the configured admin token, or an API token
- * from the store (kept hashed). Failures say what is missing, never echo the token.
+ * from the store (kept hashed), whose role must allow the route (`requiredRole`). Failures say
+ * what is missing, never echo the token.
  */
 export function bearerAuth(deps: Pick<BotDeps, "config" | "store">): MiddlewareHandler<ApiEnv> {
   const admin = deps.config.BRIDGEPORT_ADMIN_TOKEN ? digest(deps.config.BRIDGEPORT_ADMIN_TOKEN) : null;
+  const authenticate = async (presented: string) => {
+    if (admin && timingSafeEqual(digest(presented), admin)) return { actor: "admin", role: "admin" } as const;
+    const token = await deps.store.apiTokens.verify(presented);
+    return token && { actor: token.name, role: token.role };
+  };
   return async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -24,14 +35,17 @@ export function bearerAuth(deps: Pick<BotDeps, "config" | "store">): MiddlewareH
         "www-authenticate": "Bearer",
       });
     }
-    const presented = match[1];
-    if (admin && timingSafeEqual(digest(presented), admin)) {
-      c.set("actor", "admin");
-      return next();
+    const caller = await authenticate(match[1]);
+    if (!caller) return c.json({ error: "Invalid API token" }, 401, { "www-authenticate": "Bearer" });
+    // The pattern of the route this request will reach (middleware sees them all matched).
+    const route = routePath(c, -1);
+    const needed = requiredRole(c.req.method, route);
+    if (!roleAllows(caller.role, needed)) {
+      const error = `${c.req.method} ${route} needs a token with the ${needed} role; this one has ${caller.role}`;
+      return c.json({ error }, 403);
     }
-    const token = await deps.store.apiTokens.verify(presented);
-    if (!token) return c.json({ error: "Invalid API token" }, 401, { "www-authenticate": "Bearer" });
-    c.set("actor", token.name);
+    c.set("actor", caller.actor);
+    c.set("role", caller.role);
     return next();
   };
 }
