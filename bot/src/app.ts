@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { routePath } from "hono/route";
 import type { BotDeps } from "./deps.js";
 import { gitHubAppRoutes } from "./github/webhook-route.js";
 import { type ApiEnv, bearerAuth } from "./http/auth.js";
@@ -26,15 +27,18 @@ import { webhookRoutes } from "./webhooks/index.js";
 
 /**
  * The bot's HTTP app, built from its dependencies: health and metrics, the REST API under
- * /api (Bearer tokens), webhook receivers under /webhooks, and the GitHub app's deliveries at
- * /github/webhooks. Every body is read bounded (http/request-body.ts).
+ * /api (Bearer tokens with roles), webhook receivers under /webhooks, and the GitHub app's
+ * deliveries at /github/webhooks. Every body is read bounded (http/request-body.ts).
  */
 export function createApp(deps: BotDeps) {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.onError(errorHandler(deps.log));
   app.use("*", async (c, next) => {
     await next();
-    deps.metrics.httpRequests.inc({ method: c.req.method, status: String(c.res.status) });
+    // The matched pattern, never the path: two webhook paths carry their secret, and any
+    // path a client makes up would be a label of its own.
+    const route = routePath(c, -1);
+    deps.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
   });
   app.use("*", closeUnreadBodies());
   app.route("/", healthRoutes(deps));

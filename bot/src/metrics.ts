@@ -37,8 +37,8 @@ export function createMetrics() {
     }),
     httpRequests: new Counter({
       name: "bridgeport_http_requests_total",
-      help: "HTTP requests by route and status",
-      labelNames: ["method", "status"],
+      help: "HTTP requests by method, route pattern and status",
+      labelNames: ["method", "route", "status"],
       registers: [registry],
     }),
   };

@@ -13,7 +13,8 @@ export interface PlanRunner {
 
 export function createPlanRunner(
   deps: Omit<ExecuteDeps, "hosts" | "onEvent">,
-  onFinished?: (event: PlanEvent) => void,
+  /** A plan's last event, with how long it ran (from its `running` event) in seconds. */
+  onFinished?: (event: PlanEvent, seconds: number) => void,
 ): PlanRunner {
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
@@ -21,12 +22,15 @@ export function createPlanRunner(
   return {
     start(planId) {
       const hosts = storeHostProvider(deps.store);
+      let since = performance.now();
       const run = executePlan(planId, {
         ...deps,
         hosts,
         onEvent: (event) => {
           bus.emit(planId, event);
-          if (event.type === "plan" && event.status !== "running") onFinished?.(event);
+          if (event.type !== "plan") return;
+          if (event.status === "running") since = performance.now();
+          else onFinished?.(event, (performance.now() - since) / 1000);
         },
       })
         .catch((error: unknown) => {
