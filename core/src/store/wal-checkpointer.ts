@@ -44,6 +44,9 @@ export function startWalCheckpointer(
     ready,
     async stop() {
       stopping = true;
+      // Unreferenced, the thread would let the process exit before it has stopped, and the
+      // awaiting caller (a shutdown with work after the close) would never resume.
+      worker.ref();
       worker.postMessage("stop");
       await exited;
     },
