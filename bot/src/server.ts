@@ -1,19 +1,21 @@
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./log.js";
-import { startBot } from "./start.js";
+import { type RunningBot, startBot } from "./start.js";
 
-// The Node entry point: `npm start` (README). Configuration errors stop the start with a message
-// naming the variable; SIGINT/SIGTERM shut down cleanly.
-let config: ReturnType<typeof loadConfig>;
+// The Node entry point: `npm start` (README). A start the configuration prevents (an invalid
+// variable, a port in use, a database another bot holds) stops with a message saying what to
+// change, no stack trace; SIGINT/SIGTERM shut down cleanly.
+let bot: RunningBot;
+let log: ReturnType<typeof createLogger>;
 try {
-  config = loadConfig(process.env);
+  const config = loadConfig(process.env);
+  log = createLogger(config.LOG_LEVEL);
+  bot = await startBot(config, log, process.env, process.stderr);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exit(2);
 }
-const log = createLogger(config.LOG_LEVEL);
-const bot = await startBot(config, log, process.env);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     log.info({ signal }, "shutting down");

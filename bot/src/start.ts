@@ -3,6 +3,7 @@ import {
   createCipher,
   createRegistryDeps,
   createStore,
+  databaseFilePath,
   ImageSyncer,
   loadMasterKey,
   MemoryLoginCache,
@@ -10,12 +11,15 @@ import {
   recoverPlans,
   storeHostProvider,
 } from "@bridgeport/core";
-import { type ServerType, serve } from "@hono/node-server";
+import type { ServerType } from "@hono/node-server";
 import { createApp } from "./app.js";
-import type { BotConfig } from "./config.js";
+import { offerBootstrapToken, type Terminal } from "./bootstrap-token.js";
+import { type BotConfig, ConfigError } from "./config.js";
+import { lockDatabase } from "./database-lock.js";
 import type { BotDeps } from "./deps.js";
 import { GITHUB_COMMAND, gitHubCommandHandler } from "./github/command-job.js";
 import { createGitHubApp } from "./github/github-app.js";
+import { listen } from "./http/listen.js";
 import { createJobRunner, type JobRunner } from "./jobs/job-runner.js";
 import { startPlanRecovery } from "./jobs/plan-recovery.js";
 import { createPlanRunner } from "./jobs/plan-runner.js";
@@ -35,27 +39,27 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+type Env = Readonly<Record<string, string | undefined>>;
+
 /**
- * Starts the whole bot in this process: database (migrations applied), master key, bootstrap
- * token, HTTP server, recovery of plans a crash left behind, and the scheduler. Returns once it
- * serves; `stop` shuts everything down in order.
+ * Starts the whole bot in this process: the database's lock, master key, database (migrations
+ * applied), HTTP server, bootstrap token, recovery of plans a crash left behind, and the
+ * scheduler. Returns once it serves; `stop` shuts everything down in order. A start the
+ * configuration prevents (another bot on the database, a port in use) is a ConfigError saying
+ * what to change, and leaves nothing behind.
  */
 export async function startBot(
   config: BotConfig,
   log: Logger,
-  env: Readonly<Record<string, string | undefined>>,
+  env: Env,
+  terminal: Terminal = process.stderr,
 ): Promise<RunningBot> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const masterKey = await loadMasterKey({
-    env,
-    dataDir: config.dataDir,
-    log: { info: (message) => log.info(message) },
+  const lock = await holdDatabase(config.databaseUrl);
+  const { database, store } = await openStore(config, log, env).catch(async (error: unknown) => {
+    await lock.release();
+    throw error;
   });
-  const database = await openDatabase({
-    url: config.databaseUrl,
-    onCheckpointError: (error) => log.warn({ error }, "background WAL checkpoint failed"),
-  });
-  const store = createStore(database, { cipher: createCipher(masterKey.key) });
   const metrics = createMetrics();
   const registries = createRegistryDeps({
     onRequest: (e) =>
@@ -121,23 +125,17 @@ export async function startBot(
     ready: () => ready,
   };
 
-  if (!config.BRIDGEPORT_ADMIN_TOKEN && (await store.apiTokens.count()) === 0) {
-    const { value } = await store.apiTokens.create("bootstrap");
-    // Shown once, on the terminal only (never in the structured log): it is not stored in clear.
-    process.stdout.write(
-      `\nBridgeport bootstrap API token (shown once, store it now):\n\n  ${value}\n\nUse it as: Authorization: Bearer <token>\n\n`,
-    );
-  }
-
+  // Bound before the bootstrap token is made: a start that cannot serve must not use it up.
   const app = createApp(deps);
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
-  await new Promise<void>((resolve, reject) => {
-    server.once("listening", resolve);
-    server.once("error", reject);
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : config.PORT;
-  const url = `http://${config.HOST}:${port}`;
+  const { server, url } = await listen(app.fetch, { port: config.PORT, host: config.HOST }).catch(
+    async (error: unknown) => {
+      await registries.transport.close();
+      await database.close();
+      await lock.release();
+      throw error;
+    },
+  );
+  await offerBootstrapToken({ store, config, log, terminal });
 
   const hosts = storeHostProvider(store);
   const recovery = startPlanRecovery({
@@ -187,6 +185,31 @@ export async function startBot(
       await hosts.close();
       await registries.transport.close();
       await database.close();
+      await lock.release();
     },
   };
+}
+
+/** The database file's lock (an in-memory database has none), or a ConfigError naming its holder. */
+async function holdDatabase(url: string): Promise<{ release(): Promise<void> }> {
+  const file = databaseFilePath(url);
+  if (file === undefined) return { release: async () => undefined };
+  const lock = await lockDatabase(file);
+  if (lock.ok) return lock;
+  throw new ConfigError(
+    `Another Bridgeport bot (PID ${lock.holder}) uses ${file}: stop it first, or give this one its own BRIDGEPORT_DATA_DIR or DATABASE_URL (if no process ${lock.holder} runs, delete ${lock.path})`,
+  );
+}
+
+async function openStore(config: BotConfig, log: Logger, env: Env) {
+  const masterKey = await loadMasterKey({
+    env,
+    dataDir: config.dataDir,
+    log: { info: (message) => log.info(message) },
+  });
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    onCheckpointError: (error) => log.warn({ error }, "background WAL checkpoint failed"),
+  });
+  return { database, store: createStore(database, { cipher: createCipher(masterKey.key) }) };
 }

@@ -146,7 +146,9 @@ async function startReadersBot(): Promise<string> {
     what: "the bot to listen or exit",
     timeoutMs: 30_000,
   }).catch(() => undefined);
-  const token = /^ {2}(bp_[A-Za-z0-9_-]+)$/m.exec(bot.output())?.[1];
+  // Its stderr is no terminal here, so the bot leaves the token in .data/bootstrap-token (README step 1).
+  const written = await readFile(join(dir, ".data", "bootstrap-token"), "utf8").catch(() => "");
+  const token = /^(bp_[A-Za-z0-9_-]+)$/m.exec(written)?.[1];
   if (!bot.output().includes(listening) || !token) {
     throw new Error(`the bot did not start and print a token:\n${redacted(bot.output())}`);
   }

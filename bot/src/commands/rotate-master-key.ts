@@ -13,10 +13,12 @@ import {
   readMasterKeyFile,
   rotateMasterKey,
 } from "@bridgeport/core";
+import { ConfigError } from "../config.js";
+import { lockDatabase } from "../database-lock.js";
 
 /**
- * `pnpm --filter @bridgeport/bot rotate-master-key`, with the bot stopped: re-encrypts every
- * stored secret under a new master key. The current key comes from BRIDGEPORT_MASTER_KEY or
+ * `pnpm rotate-master-key`, with the bot stopped (it refuses while a bot holds the database,
+ * and holds it itself meanwhile): re-encrypts every stored secret under a new master key. The current key comes from BRIDGEPORT_MASTER_KEY or
  * <data dir>/master.key; the new one from BRIDGEPORT_NEW_MASTER_KEY, or else it is generated
  * into <data dir>/master.key.new. Keys are never read from the command line nor printed.
  * Safe to run again after an interruption: values already under the new key are skipped.
@@ -45,7 +47,26 @@ export async function rotateMasterKeyCommand({ env, log }: RotateCommandOptions)
   if (databaseFile !== undefined && !(await exists(databaseFile))) {
     throw new CryptoError(`No database at ${databaseFile}: set DATABASE_URL or BRIDGEPORT_DATA_DIR`);
   }
+  // A running bot keeps using the old key, and would write secrets under it mid-rotation.
+  const lock = databaseFile === undefined ? undefined : await lockDatabase(databaseFile);
+  if (lock && !lock.ok) {
+    throw new ConfigError(
+      `A Bridgeport bot (PID ${lock.holder}) uses ${databaseFile}: stop it before rotating the master key (if no process ${lock.holder} runs, delete ${lock.path})`,
+    );
+  }
+  try {
+    await rotate(env, log, { dataDir, url, keyFile, oldKey, oldFromEnv: fromEnv !== undefined });
+  } finally {
+    if (lock?.ok) await lock.release();
+  }
+}
 
+async function rotate(
+  env: RotateCommandOptions["env"],
+  log: RotateCommandOptions["log"],
+  current: { dataDir: string; url: string; keyFile: string; oldKey: Buffer; oldFromEnv: boolean },
+): Promise<void> {
+  const { dataDir, url, keyFile, oldKey, oldFromEnv } = current;
   const newFromEnv = env[NEW_MASTER_KEY_ENV];
   const newKeyFile = join(dataDir, NEW_KEY_FILE);
   const newKey =
@@ -68,7 +89,7 @@ export async function rotateMasterKeyCommand({ env, log }: RotateCommandOptions)
     database.close();
   }
 
-  if (fromEnv === undefined && newFromEnv === undefined) {
+  if (!oldFromEnv && newFromEnv === undefined) {
     // The old key file is replaced in one step; from now on the bot starts with the new key.
     await rename(newKeyFile, keyFile);
     log(`The new master key is now in ${keyFile}; the old key is gone. Start the bot as usual.`);
@@ -77,7 +98,7 @@ export async function rotateMasterKeyCommand({ env, log }: RotateCommandOptions)
   const where =
     newFromEnv === undefined ? `the contents of ${newKeyFile}` : `the value of ${NEW_MASTER_KEY_ENV}`;
   log(`Set ${MASTER_KEY_ENV} to ${where} before starting the bot.`);
-  if (fromEnv === undefined) log(`Then remove ${keyFile}: it holds the old key.`);
+  if (!oldFromEnv) log(`Then remove ${keyFile}: it holds the old key.`);
   if (newFromEnv === undefined) log(`Once ${MASTER_KEY_ENV} is set, remove ${newKeyFile}.`);
 }
 
@@ -94,7 +115,7 @@ if (invokedDirectly) {
   try {
     await rotateMasterKeyCommand({ env: process.env, log: (line) => console.log(line) });
   } catch (error) {
-    // CryptoError and the store's errors carry no secret; print only their messages.
+    // CryptoError, ConfigError and the store's errors carry no secret; print only their messages.
     console.error(`rotate-master-key: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   }

@@ -1,0 +1,65 @@
+import { readFile, rm, writeFile } from "node:fs/promises";
+
+export type DatabaseLock =
+  | { ok: true; release(): Promise<void> }
+  | { ok: false /** The PID in the lock file. */; holder: number; path: string };
+
+/** Lock files this process holds: a second bot in one process is refused like one in another. */
+const heldHere = new Set<string>();
+
+/**
+ * Takes `<database file>.lock`, created exclusively with this process's PID in it, for as long
+ * as a bot (or the master key rotation) works on the database. A lock whose process is gone is
+ * stale and taken over; so is one with this process's own PID that this process never took (a
+ * container restarted with the same PID). The PID is only meaningful on this machine and in
+ * this PID namespace: bots in two containers sharing one volume do not see each other. Two
+ * bots started in the same instant may both judge a lock stale; that window is milliseconds.
+ *
+ * @example
+ * const lock = await lockDatabase("/var/lib/bridgeport/bridgeport.db");
+ * if (!lock.ok) throw new Error(`held by PID ${lock.holder}`);
+ * // ...
+ * await lock.release();
+ */
+export async function lockDatabase(databaseFile: string): Promise<DatabaseLock> {
+  const path = `${databaseFile}.lock`;
+  const pid = process.pid;
+  // Twice at most: once, and once more after removing a stale lock.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(path, `${pid}\n`, { flag: "wx", mode: 0o600 });
+      heldHere.add(path);
+      return {
+        ok: true,
+        async release() {
+          heldHere.delete(path);
+          if ((await holderOf(path)) === pid) await rm(path, { force: true });
+        },
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const holder = await holderOf(path);
+    const live = holder !== undefined && (holder === pid ? heldHere.has(path) : isAlive(holder));
+    if (live) return { ok: false, holder, path };
+    await rm(path, { force: true });
+  }
+  // Another process took the stale lock between our removing it and trying again.
+  return { ok: false, holder: (await holderOf(path)) ?? 0, path };
+}
+
+async function holderOf(path: string): Promise<number | undefined> {
+  const text = await readFile(path, "utf8").catch(() => "");
+  const pid = Number(text.trim());
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
