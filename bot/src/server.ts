@@ -10,7 +10,7 @@ let log: ReturnType<typeof createLogger>;
 try {
   const config = loadConfig(process.env);
   log = createLogger(config.LOG_LEVEL);
-  bot = await startBot(config, log, process.env, process.stderr);
+  bot = await startBot(config, log, process.env);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`${error.message}\n`);

@@ -18,9 +18,10 @@ import { lockDatabase } from "../database-lock.js";
 
 /**
  * `pnpm rotate-master-key`, with the bot stopped (it refuses while a bot holds the database,
- * and holds it itself meanwhile): re-encrypts every stored secret under a new master key. The current key comes from BRIDGEPORT_MASTER_KEY or
- * <data dir>/master.key; the new one from BRIDGEPORT_NEW_MASTER_KEY, or else it is generated
- * into <data dir>/master.key.new. Keys are never read from the command line nor printed.
+ * and holds it itself meanwhile): re-encrypts every stored secret under a new master key.
+ * The current key comes from BRIDGEPORT_MASTER_KEY or <data dir>/master.key; the new one from
+ * BRIDGEPORT_NEW_MASTER_KEY, or else it is generated into <data dir>/master.key.new. Keys are
+ * never read from the command line nor printed.
  * Safe to run again after an interruption: values already under the new key are skipped.
  */
 export const NEW_MASTER_KEY_ENV = "BRIDGEPORT_NEW_MASTER_KEY";

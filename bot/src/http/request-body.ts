@@ -26,7 +26,7 @@ export async function readWebhookBody<S extends z.ZodType>(
   return parseJson(c, raw.value, schema);
 }
 
-/** The body as text, after checking its content type (415 otherwise); bounded like `readBody`. */
+/** The body as text, after checking its content type (415 otherwise). */
 export async function readRaw(c: Context, contentTypes: readonly string[]): Promise<Read<string>> {
   const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   if (!contentTypes.includes(type)) {
@@ -38,6 +38,7 @@ export async function readRaw(c: Context, contentTypes: readonly string[]): Prom
   return readText(c);
 }
 
+/** The body as UTF-8 text, bounded like `readBody`. */
 export async function readText(c: Context): Promise<Read<string>> {
   const body = await readBody(c);
   return body.ok ? { ok: true, value: body.value.toString("utf8") } : body;
