@@ -134,6 +134,92 @@ describe("registries API", () => {
     expect(res.body.error.startsWith(field)).toBe(true);
   });
 
+  const hostileUrls = [
+    "https://registry.example.com;$(id)",
+    "https://registry.example.com/`id`",
+    "https://registry.example.com/$(id)",
+    "https://registry.example.com\n",
+    "https://registry.example.com/v2\nX-Injected: 1",
+    "https://reg\u0000istry.example.com",
+    " https://registry.example.com",
+    "https://registry.example.com ",
+    "https://registry .example.com",
+    "https://registry.example.com/a b",
+    "https://registry.example.com\t",
+    "https://registry.example.com/?q=1",
+    "https://registry.example.com:99999",
+  ];
+  const hostileSecrets = [
+    { username: "ci\nX-Injected: 1" },
+    { username: "ci\u0000admin" },
+    { username: "ci\r" },
+    { password: "pass\r\nX-Injected: 1" },
+    { token: "tok\u0000en" },
+    { accessKeyId: "AKIA\nEXAMPLE" },
+    { sessionToken: "session\u001btoken" },
+    { serviceAccountKey: '{"key":"a\u0000b"}' },
+  ];
+  const listNames = async () =>
+    (await api("GET", `/api/environments/${envId}/registries`)).body.registries.map(
+      (r: { name: string; registryUrl: string }) => `${r.name} ${r.registryUrl}`,
+    );
+
+  it.each(hostileUrls)("refuses registryUrl %j on create and PATCH, storing nothing", async (url) => {
+    const before = await listNames();
+    const created = await api("POST", `/api/environments/${envId}/registries`, {
+      name: "hostile-url",
+      type: "generic",
+      registryUrl: url,
+    });
+    expect(created.status, created.text).toBe(400);
+    expect(created.body.error.startsWith("registryUrl:"), created.body.error).toBe(true);
+    expect(await listNames()).toEqual(before);
+
+    const target = await generic(`url-target-${hostileUrls.indexOf(url)}`);
+    const id = target.body.registry.id;
+    const patched = await api("PATCH", `/api/registries/${id}`, { registryUrl: url });
+    expect(patched.status, patched.text).toBe(400);
+    expect(patched.body.error.startsWith("registryUrl:")).toBe(true);
+    expect((await api("GET", `/api/registries/${id}`)).body.registry.registryUrl).toBe(basic.url);
+  });
+
+  it.each(hostileSecrets)("refuses credential %j on create, PATCH and rotation", async (secret) => {
+    const [field] = Object.keys(secret);
+    const before = await listNames();
+    const created = await api("POST", `/api/environments/${envId}/registries`, {
+      name: "hostile-secret",
+      type: "generic",
+      registryUrl: basic.url,
+      ...secret,
+    });
+    expect(created.status, created.text).toBe(400);
+    expect(created.body.error.startsWith(`${field}:`), created.body.error).toBe(true);
+    expect(await listNames()).toEqual(before);
+
+    const target = await generic(`secret-target-${hostileSecrets.indexOf(secret)}`);
+    const id = target.body.registry.id;
+    for (const [method, path] of [
+      ["PATCH", `/api/registries/${id}`],
+      ["POST", `/api/registries/${id}/credentials`],
+    ] as const) {
+      const res = await api(method, path, secret);
+      expect(res.status, `${method} ${path}`).toBe(400);
+      expect(res.body.error.startsWith(`${field}:`)).toBe(true);
+    }
+    const versions = await api("GET", `/api/registries/${id}/credentials`);
+    expect(versions.body.versions).toHaveLength(1);
+  });
+
+  it("still takes a registry URL with a port and a path, and a multi-line key file", async () => {
+    const res = await api("POST", `/api/environments/${envId}/registries`, {
+      name: "gar-with-path",
+      type: "gar",
+      registryUrl: "https://europe-docker.pkg.dev:443/project_1/repo-a",
+      serviceAccountKey: '{\n  "type": "service_account",\n\t"private_key": "k"\n}\n',
+    });
+    expect(res.status, res.text).toBe(200);
+  });
+
   it("answers 404 for unknown ids and 409 with the seed's messages", async () => {
     for (const [method, path] of [
       ["GET", "/api/registries/missing"],

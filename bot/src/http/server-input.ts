@@ -1,5 +1,6 @@
 import { SERVER_AUTH_KINDS, SERVER_MODES } from "@bridgeport/core";
 import { z } from "@hono/zod-openapi";
+import { nameText, plainText } from "./text-input.js";
 
 const hostname = z
   .string()
@@ -8,17 +9,10 @@ const hostname = z
     /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+)$/,
     "a host name or IP address",
   );
-const absolutePath = z
-  .string()
-  .max(1024)
-  .regex(/^\/[^\0\s]*$/, "an absolute path without whitespace");
+const absolutePath = plainText(1024).regex(/^\/[^\0\s]*$/, "an absolute path without whitespace");
 
 const serverFields = {
-  name: z
-    .string()
-    .min(1)
-    .max(100)
-    .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, "letters, digits, space, _ . -"),
+  name: nameText(100).regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, "letters, digits, space, _ . -"),
   mode: z.enum(SERVER_MODES),
   host: hostname.nullable().optional(),
   port: z.number().int().min(1).max(65535).optional(),

@@ -2,6 +2,7 @@ import { NotFoundError } from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
 import { apiRouter, errorResponses, idParams, iso, jsonBody, jsonResponse } from "../http/openapi-router.js";
+import { nameText } from "../http/text-input.js";
 
 const tags = ["tokens"];
 const TokenJson = z
@@ -18,7 +19,7 @@ const create = createRoute({
   method: "post",
   path: "/api/tokens",
   tags,
-  request: jsonBody(z.object({ name: z.string().trim().min(1).max(100) }).strict()),
+  request: jsonBody(z.object({ name: nameText(100) }).strict()),
   responses: {
     201: jsonResponse(
       z.object({ token: TokenJson, value: z.string() }),

@@ -40,6 +40,8 @@ export const isValidTag = (tag: string): boolean => TAG_RE.test(tag);
 export const isValidDigest = (digest: string): boolean => DIGEST_RE.test(digest);
 export const isValidRepository = (repository: string): boolean =>
   repository.length <= 255 && REPOSITORY_RE.test(repository);
+/** A registry host as image references name it: DNS name or [IPv6], optional port. */
+export const isValidRegistryHost = (host: string): boolean => DOMAIN_RE.test(host);
 
 /** Whether a registry domain names Docker Hub under any of its aliases. */
 export const isDockerHub = (domain: string): boolean => DOCKER_HUB_ALIASES.has(domain.toLowerCase());
@@ -75,6 +77,27 @@ export function parseImageReference(input: string): ImageReference {
   }
   const { registry, repository } = splitName(rest, text);
   return { registry, repository, tag, digest };
+}
+
+/**
+ * Why `name` is not an image name (a full path without tag or digest), in words for the person
+ * who typed it; null when it is one.
+ *
+ * @example
+ * imageNameProblem("ghcr.io/acme/web")    // => null
+ * imageNameProblem("ghcr.io/acme/web:v1") // => 'a name without a tag: drop ":v1" (the tag filter picks the tags)'
+ */
+export function imageNameProblem(name: string): string | null {
+  let ref: ImageReference;
+  try {
+    ref = parseImageReference(name);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  if (ref.digest !== null)
+    return `a name without a digest: drop "@${ref.digest}" (deploys choose the digest)`;
+  if (ref.tag !== null) return `a name without a tag: drop ":${ref.tag}" (the tag filter picks the tags)`;
+  return null;
 }
 
 /** Splits an image name (no tag or digest) into registry domain and repository, normalised. */
