@@ -47,6 +47,21 @@ export const isValidRegistryHost = (host: string): boolean => DOMAIN_RE.test(hos
 export const isDockerHub = (domain: string): boolean => DOCKER_HUB_ALIASES.has(domain.toLowerCase());
 
 /**
+ * Whether two registry hosts are one registry: host names compare without regard to case, and
+ * Docker Hub's aliases are one host. Every check that decides where credentials may go asks
+ * this, and nothing else.
+ *
+ * @example
+ * sameRegistryHost("registry-1.docker.io", "docker.io")      // => true
+ * sameRegistryHost("Registry.Example.com", "registry.example.com") // => true
+ * sameRegistryHost("ghcr.io", "docker.io")                   // => false
+ */
+export function sameRegistryHost(a: string, b: string): boolean {
+  const canonical = (host: string) => (isDockerHub(host) ? DOCKER_HUB_DOMAIN : host.toLowerCase());
+  return canonical(a) === canonical(b);
+}
+
+/**
  * Parses `[registry/]repository[:tag][@digest]`, normalising Docker Hub names.
  *
  * @example
