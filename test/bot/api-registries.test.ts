@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { pushOciImage } from "@bridgeport/test/harness";
+import { type FaultProxy, pushOciImage, startFaultProxy } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Answer, call, leaks } from "./api-helpers.js";
 import { type BotLab, startBotLab } from "./bot-lab.js";
@@ -344,6 +344,96 @@ describe("registries API", () => {
       credentialFields: ["username", "password"],
     });
     expect((await api("POST", `/api/registries/${id}/test`)).body).toEqual({ ok: true });
+  });
+
+  describe("a PATCH that changes where the credentials go", () => {
+    let elsewhere: FaultProxy;
+    beforeAll(async () => {
+      // The same registry behind another host: what a token holder would point the URL at.
+      elsewhere = await startFaultProxy(basic.url);
+    });
+    afterAll(async () => {
+      await elsewhere?.stop();
+    });
+
+    it.each([
+      [{ registryUrl: "https://attacker.example" }, "registryUrl"],
+      [{ type: "ghcr" }, "type"],
+      [{ registryUrl: "https://attacker.example", name: "renamed" }, "registryUrl"],
+    ])("refuses %j without the credentials, changing nothing", async (change, field) => {
+      const res = await generic(`moving-${field}-${Object.keys(change).length}`);
+      const path = `/api/registries/${res.body.registry.id}`;
+      const refused = await api("PATCH", path, change);
+      expect(refused.status, refused.text).toBe(400);
+      expect(refused.body.error).toMatch(new RegExp(`^${field}: .*send the credentials again`));
+      expect((await api("GET", path)).body).toEqual(res.body);
+    });
+
+    it("takes the move with new credentials and deletes every version of the old destination", async () => {
+      const res = await generic("moving-with-credentials");
+      const id = res.body.registry.id;
+      await api("POST", `/api/registries/${id}/credentials`, { password: "rotated-password-value" });
+      const moved = await api("PATCH", `/api/registries/${id}`, {
+        registryUrl: elsewhere.url,
+        username: basic.username,
+        password: basic.password,
+      });
+      expect(moved.status, moved.text).toBe(200);
+      expect(moved.body.registry).toMatchObject({ registryUrl: elsewhere.url, credentialVersion: 3 });
+      const versions = await api("GET", `/api/registries/${id}/credentials`);
+      expect(versions.body.versions).toMatchObject([{ version: 3, active: true }]);
+      for (const old of [1, 2])
+        expect((await api("POST", `/api/registries/${id}/credentials/${old}/activate`)).status).toBe(404);
+      elsewhere.clear();
+      expect((await api("POST", `/api/registries/${id}/test`)).body).toEqual({ ok: true });
+      expect(elsewhere.requests.length).toBeGreaterThan(0);
+    });
+
+    it("needs nothing to resend when the URL stays or the registry has no credentials", async () => {
+      const res = await generic("staying");
+      const path = `/api/registries/${res.body.registry.id}`;
+      const same = await api("PATCH", path, { registryUrl: basic.url, refreshIntervalMinutes: 60 });
+      expect(same.body.registry).toMatchObject({ credentialVersion: 1, refreshIntervalMinutes: 60 });
+      const open = await api("POST", `/api/environments/${envId}/registries`, {
+        name: "open",
+        type: "public",
+        registryUrl: "https://registry.example.com",
+      });
+      const movedOpen = await api("PATCH", `/api/registries/${open.body.registry.id}`, {
+        registryUrl: "https://mirror.example.com",
+      });
+      expect(movedOpen.status, movedOpen.text).toBe(200);
+    });
+
+    it("clears the credentials of a registry made public", async () => {
+      const res = await generic("going-public");
+      const id = res.body.registry.id;
+      const made = await api("PATCH", `/api/registries/${id}`, { type: "public" });
+      expect(made.status, made.text).toBe(200);
+      expect(made.body.registry).toMatchObject({ credentialVersion: null, credentialFields: [] });
+      expect((await api("GET", `/api/registries/${id}/credentials`)).body.versions).toEqual([]);
+    });
+
+    it("refuses a move away from the host of the images attached to it", async () => {
+      const res = await generic("with-images");
+      const id = res.body.registry.id;
+      await api("POST", `/api/environments/${envId}/container-images`, {
+        name: "attached-moving",
+        imageName: `${basic.host}/${repo}-moving`,
+        registryConnectionId: id,
+      });
+      const refused = await api("PATCH", `/api/registries/${id}`, {
+        registryUrl: elsewhere.url,
+        username: basic.username,
+        password: basic.password,
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toBe(
+        `registryUrl: 1 container image(s) attached are on ${basic.host}, which ${elsewhere.url} does not serve: ` +
+          "link them to another registry connection first",
+      );
+      expect((await api("GET", `/api/registries/${id}`)).body).toEqual(res.body);
+    });
   });
 
   it("never returns a secret in any answer", () => {

@@ -1,6 +1,7 @@
 import {
   isValidRegistryHost,
   REGISTRY_TYPES,
+  type RegistryEndpoint,
   type RegistrySecrets,
   registrySecretsSchema,
 } from "@bridgeport/core";
@@ -102,3 +103,16 @@ export function splitSecrets<T extends Record<string, unknown>>(
 }
 
 export const hasSecrets = (secrets: RegistrySecrets) => Object.keys(secrets).length > 0;
+
+/**
+ * The field of a PATCH that sends the connection's credentials to another destination (a new
+ * URL or type), or null. The same value again is no change.
+ */
+export function movedBy(
+  current: RegistryEndpoint,
+  patch: Partial<RegistryEndpoint>,
+): keyof RegistryEndpoint | null {
+  if (patch.registryUrl !== undefined && patch.registryUrl !== current.registryUrl) return "registryUrl";
+  if (patch.type !== undefined && patch.type !== current.type) return "type";
+  return null;
+}
