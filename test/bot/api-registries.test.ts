@@ -272,6 +272,53 @@ describe("registries API", () => {
     expect(verdict.body.error).toMatch(/^Connection test failed: .*401/);
   });
 
+  it("tests an unsaved registry with the saved test's answers, storing nothing", async () => {
+    const path = `/api/environments/${envId}/registries/test`;
+    const body = (password: string) => ({
+      type: "generic",
+      registryUrl: basic.url,
+      username: basic.username,
+      password,
+    });
+    const stored = async () => ({
+      registries: await listNames(),
+      versions: (await lab.bot.deps.store.registries.list()).map((r) => r.activeCredentialVersion),
+    });
+    const before = await stored();
+    const good = await api("POST", path, body(basic.password));
+    expect(good).toMatchObject({ status: 200, body: { ok: true } });
+    const bad = await api("POST", path, { name: "not saved", ...body("wrong-password-value") });
+    expect(bad.status).toBe(200);
+    expect(bad.body.ok).toBe(false);
+    expect(bad.body.error).toMatch(/^Connection test failed: .*401/);
+    expect(await stored()).toEqual(before);
+
+    // The same connection saved answers the same.
+    const saved = await generic("saved-like-unsaved", "wrong-password-value");
+    expect((await api("POST", `/api/registries/${saved.body.registry.id}/test`)).body).toEqual(bad.body);
+    // A good test right after a bad one with the same user: no state carries over between tests.
+    expect((await api("POST", path, body(basic.password))).body).toEqual({ ok: true });
+  });
+
+  it("validates an unsaved registry as create does", async () => {
+    const path = `/api/environments/${envId}/registries/test`;
+    for (const [change, field] of [
+      [{ registryUrl: "https://registry.example.com;$(id)" }, "registryUrl:"],
+      [{ username: "ci\nX-Injected: 1" }, "username:"],
+      [{ type: "nope" }, "type:"],
+      [{ extra: 1 }, "(body):"],
+    ] as const) {
+      const res = await api("POST", path, { ...{ type: "generic", registryUrl: basic.url }, ...change });
+      expect(res.status, JSON.stringify(change)).toBe(400);
+      expect(res.body.error.startsWith(field), res.body.error).toBe(true);
+    }
+    const missing = await api("POST", "/api/environments/missing/registries/test", {
+      type: "public",
+      registryUrl: basic.url,
+    });
+    expect(missing.status).toBe(404);
+  });
+
   it("lists the catalog narrowed by repositoryPrefix and browses a repository's tags", async () => {
     const pushed = await pushOciImage(basic, repo, "v1.2.3", { created: "2026-02-01T00:00:00Z" });
     await pushOciImage(basic, repo, "latest", { seed: "other" });

@@ -71,6 +71,12 @@ export const RegistryCreateInput = z
   .strict()
   .openapi("RegistryInput");
 
+/** An unsaved connection to test before saving it: the create body, its name optional. */
+export const RegistryTestInput = z
+  .object({ ...registryMeta, name: registryName.optional(), ...secretFields })
+  .strict()
+  .openapi("RegistryTestInput");
+
 export const RegistryPatchInput = z
   .object({
     ...registryMeta,
