@@ -110,6 +110,120 @@ describe("container images API", () => {
     expect(res.body.error.startsWith(field)).toBe(true);
   });
 
+  it("trims imageName before the uniqueness check, on create and PATCH", async () => {
+    const conflict = { status: 409, body: { error: "A container image for this image name already exists" } };
+    const first = await createImage({ name: "Trim", imageName: "registry.example.com/team/trim" });
+    expect(first.status).toBe(201);
+    expect(
+      await createImage({ name: "Trim 2", imageName: "  registry.example.com/team/trim " }),
+    ).toMatchObject(conflict);
+    const other = await createImage({ name: "Trim 3", imageName: " registry.example.com/team/trim-other  " });
+    expect(other.status, other.text).toBe(201);
+    expect(other.body.image.imageName).toBe("registry.example.com/team/trim-other");
+    const path = `/api/container-images/${other.body.image.id}`;
+    expect(await api("PATCH", path, { imageName: "registry.example.com/team/trim " })).toMatchObject(
+      conflict,
+    );
+    const renamed = await api("PATCH", path, { imageName: " registry.example.com/team/trim-renamed" });
+    expect(renamed.body.image.imageName).toBe("registry.example.com/team/trim-renamed");
+    const names = (await api("GET", `/api/environments/${envId}/container-images`)).body.images.map(
+      (i: { imageName: string }) => i.imageName,
+    );
+    expect(names.filter((n: string) => n.includes("team/trim"))).toEqual([
+      "registry.example.com/team/trim",
+      "registry.example.com/team/trim-renamed",
+    ]);
+  });
+
+  it.each([
+    ["registry.example.com/team/app:v1", 'drop ":v1"'],
+    ["127.0.0.1:5000/team/app:latest", 'drop ":latest"'],
+    [`registry.example.com/team/app@sha256:${"a".repeat(64)}`, `drop "@sha256:${"a".repeat(64)}"`],
+  ])("says to drop the tag or digest of %s, on create and PATCH", async (imageName, advice) => {
+    const created = await createImage({ name: "Tagged", imageName });
+    expect(created.status).toBe(400);
+    expect(created.body.error).toMatch(/^imageName: a name without a (tag|digest): drop/);
+    expect(created.body.error).toContain(advice);
+    const target = await createImage({ name: "Untagged", imageName: `registry.example.com/t/${Date.now()}` });
+    const patched = await api("PATCH", `/api/container-images/${target.body.image.id}`, { imageName });
+    expect(patched.status).toBe(400);
+    expect(patched.body.error).toContain(advice);
+  });
+
+  it.each(["v*.*.*\n", "latest\u0000", "main,\r\nlatest", "v*\t", "\u001blatest"])(
+    "refuses the tag filter %j on create and PATCH",
+    async (tagFilter) => {
+      const created = await createImage({
+        name: "Filter",
+        imageName: "registry.example.com/team/filter",
+        tagFilter,
+      });
+      expect(created.status, created.text).toBe(400);
+      expect(created.body.error.startsWith("tagFilter:")).toBe(true);
+      const target = await createImage({ name: "Filter", imageName: `registry.example.com/f/${Date.now()}` });
+      const patched = await api("PATCH", `/api/container-images/${target.body.image.id}`, { tagFilter });
+      expect(patched.status, patched.text).toBe(400);
+      expect((await api("GET", `/api/container-images/${target.body.image.id}`)).body.image.tagFilter).toBe(
+        "latest",
+      );
+    },
+  );
+
+  it("refuses an image on another host than its registry connection serves, on create and PATCH", async () => {
+    // The connection's credentials would go wherever the image name points (socket pulls).
+    const foreign = await createImage({
+      name: "Foreign",
+      imageName: "ghcr.io/someone-else/web",
+      registryConnectionId: registryId,
+    });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.error).toBe(
+      `imageName: the image is on ghcr.io, but registry connection "local" serves ${basic.host}: its credentials go only there`,
+    );
+    const home = await createImage({
+      name: "Home",
+      imageName: `${basic.host}/hosts/home`,
+      registryConnectionId: registryId,
+    });
+    expect(home.status, home.text).toBe(201);
+    const homePath = `/api/container-images/${home.body.image.id}`;
+    const moved = await api("PATCH", homePath, { imageName: "ghcr.io/someone-else/home" });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error).toMatch(/^imageName: the image is on ghcr\.io, but registry connection "local"/);
+    expect((await api("GET", homePath)).body.image.imageName).toBe(`${basic.host}/hosts/home`);
+
+    const loose = await createImage({ name: "Loose", imageName: "ghcr.io/someone-else/loose" });
+    expect(loose.status).toBe(201);
+    const linked = await api("PATCH", `/api/container-images/${loose.body.image.id}`, {
+      registryConnectionId: registryId,
+    });
+    expect(linked.status).toBe(400);
+    expect(linked.body.error).toMatch(new RegExp(`^registryConnectionId: .* serves ${basic.host}:`));
+  });
+
+  it("counts Docker Hub's aliases as one host", async () => {
+    const hub = await api("POST", `/api/environments/${envId}/registries`, {
+      name: "hub",
+      type: "dockerhub",
+      registryUrl: "https://hub.docker.com",
+      username: "someone",
+      password: "hub-password-value",
+    });
+    const registryConnectionId = hub.body.registry.id;
+    for (const imageName of [
+      "hub-nginx",
+      "hubteam/app",
+      "docker.io/hubteam/app2",
+      "index.docker.io/hubteam/app3",
+      "registry-1.docker.io/hubteam/app4",
+    ]) {
+      const res = await createImage({ name: imageName, imageName, registryConnectionId });
+      expect(res.status, `${imageName}: ${res.text}`).toBe(201);
+    }
+    const ghcr = await createImage({ name: "gh", imageName: "ghcr.io/hubteam/app", registryConnectionId });
+    expect(ghcr.body.error).toMatch(/serves docker\.io/);
+  });
+
   it("answers 404 for unknown ids and 409 with the seed's messages", async () => {
     for (const [method, path] of [
       ["GET", "/api/container-images/missing"],
@@ -408,6 +522,7 @@ describe("deploy API", () => {
 describe("secrets", () => {
   it("never appear in any answer", () => {
     expect(answers.length).toBeGreaterThan(30);
-    for (const answer of answers) expect(leaks(answer, [basic.password, "dop_v1_images_secret"])).toEqual([]);
+    for (const answer of answers)
+      expect(leaks(answer, [basic.password, "dop_v1_images_secret", "hub-password-value"])).toEqual([]);
   });
 });

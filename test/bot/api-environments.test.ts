@@ -67,4 +67,35 @@ describe("environments API", () => {
       expect(res.status).toBe(404);
     }
   });
+
+  it("treats names differing only in case as one name: create, rename and lookups", async () => {
+    const staging = await call(lab, "POST", "/api/environments", { name: "case-staging" });
+    expect(staging.status).toBe(201);
+    const conflict = { status: 409, body: { error: "An environment with this name already exists" } };
+    for (const name of ["Case-Staging", "CASE-STAGING"])
+      expect(await call(lab, "POST", "/api/environments", { name })).toMatchObject(conflict);
+    const other = await call(lab, "POST", "/api/environments", { name: "case-other" });
+    expect(
+      await call(lab, "PATCH", `/api/environments/${other.body.environment.id}`, { name: "case-STAGING" }),
+    ).toMatchObject(conflict);
+    // Its own name in another case is a rename, not a conflict.
+    const renamed = await call(lab, "PATCH", `/api/environments/${staging.body.environment.id}`, {
+      name: "Case-Staging",
+    });
+    expect(renamed.status).toBe(200);
+    const listed = (await call(lab, "GET", "/api/environments")).body.environments as { name: string }[];
+    expect(listed.filter((e) => e.name.toLowerCase() === "case-staging")).toHaveLength(1);
+
+    const found = await lab.bot.deps.store.environments.findByName("CASE-staging");
+    expect(found?.id).toBe(staging.body.environment.id);
+    // POST /api/deploy finds the environment however it is spelt; the image is what is missing.
+    const deploy = await call(lab, "POST", "/api/deploy", {
+      environment: "case-STAGING",
+      image: "registry.example.com/team/none",
+      tag: "v1",
+    });
+    expect(deploy.status).toBe(404);
+    expect(deploy.body.field).toBe("image");
+    expect(deploy.body.error).toMatch(/^No container image .* in environment "Case-Staging"/);
+  });
 });

@@ -98,6 +98,53 @@ describe("servers API", () => {
     expect(ok.body.server).toMatchObject({ mode: "ssh", host: "h", username: "u" });
   });
 
+  describe("a PATCH that changes where the key or password goes", () => {
+    const pinned = `SHA256:${"A".repeat(43)}`;
+    const other = `SHA256:${"B".repeat(43)}`;
+    const sshServer = async (name: string, fingerprint: string | null) =>
+      api("POST", `/api/environments/${envId}/servers`, {
+        name,
+        mode: "ssh",
+        host: "127.0.0.2",
+        port: 2222,
+        username: "deploy",
+        auth: { kind: "password", secret: PASSWORD },
+        hostKeyFingerprint: fingerprint,
+      });
+
+    it.each([
+      [{ host: "127.0.0.9" }, "host"],
+      [{ port: 22 }, "port"],
+      [{ username: "root" }, "username"],
+      [{ hostKeyFingerprint: other }, "hostKeyFingerprint"],
+      [{ hostKeyFingerprint: null }, "hostKeyFingerprint"],
+      [{ mode: "socket", socketPath: "/run/x.sock" }, "mode"],
+    ])("refuses %j without auth, changing nothing", async (change, field) => {
+      const res = await sshServer(`moving-${field}-${JSON.stringify(change).length}`, pinned);
+      const path = `/api/servers/${res.body.server.id}`;
+      const refused = await api("PATCH", path, change);
+      expect(refused.status, refused.text).toBe(400);
+      expect(refused.body.error).toMatch(new RegExp(`^${field}: .*send auth again`));
+      expect((await api("GET", path)).body).toEqual(res.body);
+    });
+
+    it("takes the move with auth, or auth: null, and a first pin or a rename without", async () => {
+      const res = await sshServer("moving-ok", null);
+      const path = `/api/servers/${res.body.server.id}`;
+      const pin = await api("PATCH", path, { hostKeyFingerprint: pinned, name: "moving-ok-2", port: 2222 });
+      expect(pin.body.server).toMatchObject({ hostKeyFingerprint: pinned, hasSecret: true });
+      const moved = await api("PATCH", path, {
+        host: "127.0.0.9",
+        auth: { kind: "key", secret: PRIVATE_KEY },
+      });
+      expect(moved.body.server).toMatchObject({ host: "127.0.0.9", authKind: "key", hasSecret: true });
+      const cleared = await api("PATCH", path, { hostKeyFingerprint: other, auth: null });
+      expect(cleared.body.server).toMatchObject({ hostKeyFingerprint: other, hasSecret: false });
+      // Nothing left to protect: a server without a secret moves freely.
+      expect((await api("PATCH", path, { host: "127.0.0.10" })).status).toBe(200);
+    });
+  });
+
   it("answers 404 for unknown servers and 409 for duplicates and servers with services", async () => {
     for (const [method, path] of [
       ["GET", "/api/servers/missing"],

@@ -1,32 +1,27 @@
-import { parseImageName, parseTagFilter } from "@bridgeport/core";
+import { imageNameProblem, parseTagFilter } from "@bridgeport/core";
 import { z } from "@hono/zod-openapi";
 import { idSchema } from "./openapi-router.js";
+import { nameText, plainText } from "./text-input.js";
 
-/** A full image path without tag or digest, as parseImageName accepts it. */
-export const imageName = z
-  .string()
-  .min(1)
-  .max(512)
-  .superRefine((name, ctx) => {
-    try {
-      parseImageName(name);
-    } catch (error) {
-      ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : "an image name" });
-    }
-  });
+/**
+ * A full image path without tag or digest, trimmed before anything compares it: `"repo "` and
+ * `"repo"` are one image. The OCI reference grammar decides what is a name.
+ */
+export const imageName = nameText(512).superRefine((name, ctx) => {
+  const problem = imageNameProblem(name);
+  if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+});
 
 /** Comma-separated globs (SPEC 3.1); each problem parseTagFilter reports is refused. */
-export const tagFilter = z
-  .string()
+export const tagFilter = plainText(512)
   .min(1)
-  .max(512)
   .superRefine((filter, ctx) => {
     const [problem] = parseTagFilter(filter).problems;
     if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
   });
 
 const fields = {
-  name: z.string().trim().min(1).max(100),
+  name: nameText(100),
   imageName,
   tagFilter: tagFilter.optional(),
   registryConnectionId: idSchema.nullable().optional(),

@@ -1,5 +1,6 @@
-import { SERVER_AUTH_KINDS, SERVER_MODES } from "@bridgeport/core";
+import { SERVER_AUTH_KINDS, SERVER_MODES, type Server } from "@bridgeport/core";
 import { z } from "@hono/zod-openapi";
+import { nameText, plainText } from "./text-input.js";
 
 const hostname = z
   .string()
@@ -8,17 +9,10 @@ const hostname = z
     /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+)$/,
     "a host name or IP address",
   );
-const absolutePath = z
-  .string()
-  .max(1024)
-  .regex(/^\/[^\0\s]*$/, "an absolute path without whitespace");
+const absolutePath = plainText(1024).regex(/^\/[^\0\s]*$/, "an absolute path without whitespace");
 
 const serverFields = {
-  name: z
-    .string()
-    .min(1)
-    .max(100)
-    .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, "letters, digits, space, _ . -"),
+  name: nameText(100).regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, "letters, digits, space, _ . -"),
   mode: z.enum(SERVER_MODES),
   host: hostname.nullable().optional(),
   port: z.number().int().min(1).max(65535).optional(),
@@ -65,3 +59,22 @@ export const ServerPatchInput = z
   .object({ ...serverFields, name: serverFields.name.optional(), mode: serverFields.mode.optional() })
   .strict()
   .openapi("ServerPatch");
+
+const DESTINATION_FIELDS = ["mode", "host", "port", "username"] as const;
+
+/**
+ * The field of a PATCH that sends the server's stored key or password somewhere else, or null:
+ * another mode, host, port or user, or another pinned host key. Pinning a key where none was
+ * pinned only narrows where the secret may go, so it is no move.
+ */
+export function serverMovedBy(
+  current: Server,
+  patch: Partial<Pick<Server, (typeof DESTINATION_FIELDS)[number] | "hostKeyFingerprint">>,
+): (typeof DESTINATION_FIELDS)[number] | "hostKeyFingerprint" | null {
+  const changed = DESTINATION_FIELDS.find((key) => patch[key] !== undefined && patch[key] !== current[key]);
+  if (changed !== undefined) return changed;
+  const pin = patch.hostKeyFingerprint;
+  if (pin !== undefined && current.hostKeyFingerprint !== null && pin !== current.hostKeyFingerprint)
+    return "hostKeyFingerprint";
+  return null;
+}

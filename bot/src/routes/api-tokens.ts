@@ -4,6 +4,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
 import { apiRouter, errorResponses, idParams, iso, jsonBody, jsonResponse } from "../http/openapi-router.js";
 import { roleAllows } from "../http/route-roles.js";
+import { nameText } from "../http/text-input.js";
 
 const tags = ["tokens"];
 const TokenJson = z
@@ -30,7 +31,7 @@ const create = createRoute({
   request: jsonBody(
     z
       .object({
-        name: z.string().trim().min(1).max(100),
+        name: nameText(100),
         // Least privilege by default: a token made without thinking about it can look, not
         // change. The Action needs `deploy`; the refusal of a weaker token names that role.
         role: z.enum(TOKEN_ROLES).default("read"),

@@ -1,4 +1,10 @@
-import { NotFoundError, type Store } from "@bridgeport/core";
+import {
+  imageRegistryHost,
+  NotFoundError,
+  type Store,
+  servedRegistryHost,
+  servesImage,
+} from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
 import { badRequest } from "../http/bad-request.js";
@@ -45,7 +51,7 @@ export function containerImageRoutes(deps: Pick<BotDeps, "store">) {
       const { envId } = c.req.valid("param");
       if (!(await store.environments.get(envId))) throw new NotFoundError("Environment", envId);
       const input = definedOnly(c.req.valid("json"));
-      await checkRegistry(store, envId, input.registryConnectionId);
+      await checkRegistry(store, envId, input.registryConnectionId, input.imageName, "imageName");
       const image = await store.images.create({ ...input, environmentId: envId });
       return c.json({ image: imageJson(image) }, 201);
     })
@@ -66,7 +72,20 @@ export function containerImageRoutes(deps: Pick<BotDeps, "store">) {
       const current = await store.images.get(id);
       if (!current) throw new NotFoundError("Container image", id);
       const input = definedOnly(c.req.valid("json"));
-      await checkRegistry(store, current.environmentId, input.registryConnectionId);
+      if (input.imageName !== undefined || input.registryConnectionId !== undefined) {
+        const registryId =
+          input.registryConnectionId === undefined
+            ? current.registryConnectionId
+            : input.registryConnectionId;
+        const field = input.imageName === undefined ? "registryConnectionId" : "imageName";
+        await checkRegistry(
+          store,
+          current.environmentId,
+          registryId,
+          input.imageName ?? current.imageName,
+          field,
+        );
+      }
       return c.json({ image: imageJson(await store.images.update(id, input)) }, 200);
     })
     .openapi(remove, async (c) => {
@@ -75,14 +94,30 @@ export function containerImageRoutes(deps: Pick<BotDeps, "store">) {
     });
 }
 
-/** An image may only use a registry of its own environment. */
-async function checkRegistry(store: Store, environmentId: string, registryId: string | null | undefined) {
+/**
+ * An image may only use a registry of its own environment, and only one that serves the
+ * image's host: pulls carry the connection's credentials to whatever host the image names.
+ */
+async function checkRegistry(
+  store: Store,
+  environmentId: string,
+  registryId: string | null | undefined,
+  imageName: string,
+  field: "imageName" | "registryConnectionId",
+) {
   if (!registryId) return;
   const registry = await store.registries.get(registryId);
   if (!registry || registry.environmentId !== environmentId) {
     throw badRequest(
       "registryConnectionId",
       "no registry connection with this id in the image's environment",
+    );
+  }
+  if (!servesImage(registry, imageName)) {
+    throw badRequest(
+      field,
+      `the image is on ${imageRegistryHost(imageName)}, but registry connection "${registry.name}" serves ` +
+        `${servedRegistryHost(registry)}: its credentials go only there`,
     );
   }
 }

@@ -1,23 +1,12 @@
-import { NotFoundError, PRUNE_IMAGES_MODES } from "@bridgeport/core";
+import { NotFoundError } from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
 import { definedOnly } from "../http/defined-only.js";
+import { EnvironmentInput } from "../http/environment-input.js";
 import { EnvironmentJson, environmentJson } from "../http/environment-json.js";
 import { itemRoutes } from "../http/item-routes.js";
 import { apiRouter, errorResponses, jsonBody, jsonResponse } from "../http/openapi-router.js";
 
-const name = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, "letters, digits, space, _ . - (starting with a letter or digit)");
-const EnvironmentInput = z
-  .object({
-    name,
-    autoPruneImages: z.boolean().optional(),
-    pruneImagesMode: z.enum(PRUNE_IMAGES_MODES).optional(),
-  })
-  .strict();
 const One = z.object({ environment: EnvironmentJson });
 const tags = ["environments"];
 

@@ -1,15 +1,13 @@
-import { type GitHubRepository, NotFoundError } from "@bridgeport/core";
+import { type GitHubRepository, NotFoundError, type Store } from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
+import { badRequest } from "../http/bad-request.js";
 import { definedOnly } from "../http/defined-only.js";
+import { environmentName } from "../http/environment-input.js";
+import { imageName } from "../http/image-input.js";
 import { itemRoutes } from "../http/item-routes.js";
 import { apiRouter, errorResponses, iso, jsonBody, jsonResponse } from "../http/openapi-router.js";
 
-const environmentName = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, "an environment name");
 const GitHubRepositoryInput = z
   .object({
     repository: z
@@ -17,10 +15,10 @@ const GitHubRepositoryInput = z
       .regex(/^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/, "owner/name of a GitHub repository")
       .openapi({ example: "acme/shop" }),
     images: z
-      .array(z.string().min(1).max(500))
+      .array(imageName)
       .min(1)
       .max(20)
-      .openapi({ description: "Container images as configured (registry/repository) or their names" }),
+      .openapi({ description: "Container images as configured (registry/repository), without tag" }),
     defaultEnvironment: environmentName.openapi({ description: "Where `/deploy` goes without `to <env>`" }),
     environments: z
       .array(environmentName)
@@ -90,7 +88,8 @@ export function gitHubRepositoryRoutes(deps: Pick<BotDeps, "store">) {
   const { store } = deps;
   return apiRouter()
     .openapi(create, async (c) => {
-      const row = await store.githubRepositories.create(definedOnly(c.req.valid("json")));
+      const input = definedOnly(c.req.valid("json"));
+      const row = await store.githubRepositories.create({ ...input, ...(await storedNames(store, input)) });
       return c.json({ githubRepository: json(row) }, 201);
     })
     .openapi(list, async (c) => {
@@ -105,11 +104,41 @@ export function gitHubRepositoryRoutes(deps: Pick<BotDeps, "store">) {
     })
     .openapi(patch, async (c) => {
       const { id } = c.req.valid("param");
-      const row = await store.githubRepositories.update(id, definedOnly(c.req.valid("json")));
+      if (!(await store.githubRepositories.get(id))) throw new NotFoundError("GitHub repository", id);
+      const input = definedOnly(c.req.valid("json"));
+      const row = await store.githubRepositories.update(id, {
+        ...input,
+        ...(await storedNames(store, input)),
+      });
       return c.json({ githubRepository: json(row) }, 200);
     })
     .openapi(remove, async (c) => {
       await store.githubRepositories.delete(c.req.valid("param").id);
       return c.body(null, 204);
     });
+}
+
+/**
+ * The environments a mapping names, spelt as stored; a name with no environment is refused
+ * naming the field and the value, since a comment could never deploy there.
+ */
+async function storedNames(
+  store: Store,
+  input: { defaultEnvironment?: string; environments?: string[] | null },
+): Promise<{ defaultEnvironment?: string; environments?: string[] }> {
+  const known = async (field: string, name: string) => {
+    const environment = await store.environments.findByName(name);
+    if (environment) return environment.name;
+    const names = (await store.environments.list()).map((e) => e.name);
+    throw badRequest(field, `no environment named "${name}" (environments: ${names.join(", ") || "none"})`);
+  };
+  const out: { defaultEnvironment?: string; environments?: string[] } = {};
+  if (input.defaultEnvironment !== undefined)
+    out.defaultEnvironment = await known("defaultEnvironment", input.defaultEnvironment);
+  if (input.environments) {
+    out.environments = [];
+    for (const [i, name] of input.environments.entries())
+      out.environments.push(await known(`environments.${i}`, name));
+  }
+  return out;
 }

@@ -1,9 +1,24 @@
-import { NotFoundError } from "@bridgeport/core";
+import {
+  imageRegistryHost,
+  NotFoundError,
+  type RegistryConnection,
+  type RegistryEndpoint,
+  type RegistrySecrets,
+  type Store,
+  servesImage,
+} from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
+import { badRequest } from "../http/bad-request.js";
 import { itemRoutes } from "../http/item-routes.js";
 import { apiRouter, errorResponses, idSchema, jsonBody, jsonResponse } from "../http/openapi-router.js";
-import { hasSecrets, RegistryCreateInput, RegistryPatchInput, splitSecrets } from "../http/registry-input.js";
+import {
+  hasSecrets,
+  movedBy,
+  RegistryCreateInput,
+  RegistryPatchInput,
+  splitSecrets,
+} from "../http/registry-input.js";
 import { RegistryJson, registryJson } from "../http/registry-json.js";
 
 const envParams = z.object({ envId: idSchema.openapi({ param: { name: "envId", in: "path" } }) });
@@ -65,7 +80,19 @@ export function registryRoutes(deps: Pick<BotDeps, "store">) {
     .openapi(patch, async (c) => {
       const { id } = c.req.valid("param");
       const { meta, secrets } = splitSecrets(c.req.valid("json"));
-      if (!(await store.registries.get(id))) throw new NotFoundError("Registry connection", id);
+      const current = await store.registries.get(id);
+      if (!current) throw new NotFoundError("Registry connection", id);
+      const moved = movedBy(current, meta);
+      if (moved !== null) {
+        await checkMove(store, current, moved, { ...current, ...meta }, secrets);
+        // Only what this request carries goes to the new destination; older versions are deleted.
+        const registry = await store.registries.update(id, {
+          ...meta,
+          ...(hasSecrets(secrets) ? { secrets } : {}),
+          replaceCredentials: true,
+        });
+        return c.json({ registry: registryJson(registry) }, 200);
+      }
       // Fields sent are merged over the active version: changing a password keeps the username.
       const merged = hasSecrets(secrets)
         ? { secrets: { ...(await store.registries.getSecrets(id)).secrets, ...secrets } }
@@ -77,4 +104,33 @@ export function registryRoutes(deps: Pick<BotDeps, "store">) {
       await store.registries.delete(c.req.valid("param").id);
       return c.body(null, 204);
     });
+}
+
+/**
+ * A connection pointed somewhere else must carry its credentials again (a stored secret must
+ * never follow a changed URL), and must still serve the host of every image attached to it.
+ */
+async function checkMove(
+  store: Store,
+  current: RegistryConnection,
+  field: keyof RegistryEndpoint,
+  next: RegistryEndpoint,
+  secrets: RegistrySecrets,
+): Promise<void> {
+  if (current.activeCredentialVersion !== null && next.type !== "public" && !hasSecrets(secrets)) {
+    throw badRequest(
+      field,
+      "this changes where the connection's credentials go: send the credentials again in the same request",
+    );
+  }
+  const attached = await store.images.list({ registryConnectionId: current.id });
+  const stranded = attached.filter((image) => !servesImage(next, image.imageName));
+  if (stranded.length > 0) {
+    const hosts = [...new Set(stranded.map((image) => imageRegistryHost(image.imageName)))].join(", ");
+    throw badRequest(
+      field,
+      `${stranded.length} container image(s) attached are on ${hosts}, which ${next.registryUrl} does not serve: ` +
+        "link them to another registry connection first",
+    );
+  }
 }

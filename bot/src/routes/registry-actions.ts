@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import {
+  type ConnectionTestResult,
   checkRegistryUpdates,
   isValidRepository,
   NotFoundError,
@@ -8,8 +10,16 @@ import {
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
 import { badRequest } from "../http/bad-request.js";
-import { apiRouter, errorResponses, idParams, idSchema, jsonResponse } from "../http/openapi-router.js";
+import {
+  apiRouter,
+  errorResponses,
+  idParams,
+  idSchema,
+  jsonBody,
+  jsonResponse,
+} from "../http/openapi-router.js";
 import { browseTags, connectionInfo, connectStored } from "../http/registry-connection.js";
+import { RegistryTestInput, splitSecrets } from "../http/registry-input.js";
 import { TagRowJson } from "../http/registry-json.js";
 
 const tags = ["registries"];
@@ -17,13 +27,28 @@ const registryFailure = {
   502: jsonResponse(z.object({ error: z.string() }), "The registry refused or could not be reached"),
 };
 
+const Verdict = z.object({ ok: z.boolean(), error: z.string().optional() }).openapi("RegistryTest");
+const verdict = (result: ConnectionTestResult) =>
+  result.ok ? { ok: true } : { ok: false, error: result.error };
+
 const test = createRoute({
   method: "post",
   path: "/api/registries/{id}/test",
   tags,
   request: { params: idParams },
+  responses: { 200: jsonResponse(Verdict, "The /v2/ ping's verdict"), ...errorResponses },
+});
+const testUnsaved = createRoute({
+  method: "post",
+  path: "/api/environments/{envId}/registries/test",
+  tags,
+  summary: "Test a registry connection before saving it; nothing is stored",
+  request: {
+    params: z.object({ envId: idSchema.openapi({ param: { name: "envId", in: "path" } }) }),
+    ...jsonBody(RegistryTestInput),
+  },
   responses: {
-    200: jsonResponse(z.object({ ok: z.boolean(), error: z.string().optional() }), "The /v2/ ping's verdict"),
+    200: jsonResponse(Verdict, "The /v2/ ping's verdict, as the saved test gives it"),
     ...errorResponses,
   },
 });
@@ -104,7 +129,16 @@ export function registryActionRoutes(deps: Pick<BotDeps, "store" | "registries" 
     .openapi(test, async (c) => {
       const registry = await load(c.req.valid("param").id);
       const result = await testConnection(await connectionInfo(store, registry), deps.registries);
-      return c.json(result.ok ? { ok: true } : { ok: false, error: result.error }, 200);
+      return c.json(verdict(result), 200);
+    })
+    .openapi(testUnsaved, async (c) => {
+      const { envId } = c.req.valid("param");
+      if (!(await store.environments.get(envId))) throw new NotFoundError("Environment", envId);
+      const { meta, secrets } = splitSecrets(c.req.valid("json"));
+      // An identity of its own: tokens this test obtains are never reused for a saved connection.
+      const identity = `unsaved-${randomUUID()}`;
+      const info = { type: meta.type, registryUrl: meta.registryUrl, secrets, identity };
+      return c.json(verdict(await testConnection(info, deps.registries)), 200);
     })
     .openapi(checkUpdates, async (c) => {
       const registry = await load(c.req.valid("param").id);

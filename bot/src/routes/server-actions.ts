@@ -4,14 +4,19 @@ import {
   NotFoundError,
   PRUNE_IMAGES_MODES,
   pruneImages,
+  SERVER_TEST_CHECKS,
   type Server,
+  type ServerTestResult,
   storeHostProvider,
+  testSocketServer,
+  testSshServer,
 } from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
 import { apiRouter, errorResponses, idParams, jsonBody, jsonResponse } from "../http/openapi-router.js";
 
 const tags = ["servers"];
+const TEST_TIMEOUT_MS = 10_000;
 const unreachable = {
   502: jsonResponse(z.object({ error: z.string() }), "The server's Docker could not be reached"),
 };
@@ -57,7 +62,37 @@ const discover = createRoute({
   },
 });
 
-/** Work on a server's Docker: image pruning and container discovery. */
+const test = createRoute({
+  method: "post",
+  path: "/api/servers/{id}/test",
+  tags,
+  summary:
+    "Test the connection: SSH answers, the host key is the pinned one, the login works, docker answers",
+  request: { params: idParams },
+  responses: {
+    200: jsonResponse(
+      z
+        .object({
+          ok: z.boolean(),
+          failed: z
+            .enum(SERVER_TEST_CHECKS)
+            .optional()
+            .openapi({ description: "The first check that failed" }),
+          error: z.string().optional(),
+          docker: z.object({ version: z.string(), apiVersion: z.string() }).optional(),
+          offeredHostKeyFingerprint: z
+            .string()
+            .optional()
+            .openapi({ description: "The SSH server's host key, to pin as hostKeyFingerprint" }),
+        })
+        .openapi("ServerTest"),
+      "The verdict, with the reason when a check failed",
+    ),
+    ...errorResponses,
+  },
+});
+
+/** Work on a server's Docker: connection test, image pruning and container discovery. */
 export function serverActionRoutes(deps: Pick<BotDeps, "store" | "log">) {
   const { store } = deps;
   /** Opens the server's Docker host for one call; connection failures are a 502 naming the server. */
@@ -77,6 +112,26 @@ export function serverActionRoutes(deps: Pick<BotDeps, "store" | "log">) {
     }
   }
   return apiRouter()
+    .openapi(test, async (c) => {
+      const { id } = c.req.valid("param");
+      const server = await store.servers.get(id);
+      if (!server) throw new NotFoundError("Server", id);
+      const result: ServerTestResult =
+        server.mode === "socket"
+          ? await testSocketServer(server.socketPath ?? server.dockerSocketPath)
+          : await testSshServer(
+              {
+                // The store refuses an SSH server without host and user.
+                host: server.host ?? "",
+                port: server.port,
+                username: server.username ?? "",
+                auth: (await store.servers.getSecret(id)) ?? null,
+                hostKeyFingerprint: server.hostKeyFingerprint,
+              },
+              { readyTimeoutMs: TEST_TIMEOUT_MS },
+            );
+      return c.json(result, 200);
+    })
     .openapi(prune, async (c) => {
       const { mode } = c.req.valid("json");
       const result = await onHost(c.req.valid("param").id, (host) => pruneImages(host.engine, mode));

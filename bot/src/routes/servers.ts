@@ -5,7 +5,7 @@ import { badRequest } from "../http/bad-request.js";
 import { definedOnly } from "../http/defined-only.js";
 import { itemRoutes } from "../http/item-routes.js";
 import { apiRouter, errorResponses, idSchema, jsonBody, jsonResponse } from "../http/openapi-router.js";
-import { ServerCreateInput, ServerPatchInput } from "../http/server-input.js";
+import { ServerCreateInput, ServerPatchInput, serverMovedBy } from "../http/server-input.js";
 import { ServerJson, serverJson } from "../http/server-json.js";
 
 const envParams = z.object({ envId: idSchema.openapi({ param: { name: "envId", in: "path" } }) });
@@ -69,6 +69,13 @@ export function serverRoutes(deps: Pick<BotDeps, "store">) {
           if (!(field in input ? input[field] : current[field]))
             throw badRequest(field, "required when mode is ssh");
         }
+      }
+      const moved = serverMovedBy(current, input);
+      if (moved !== null && current.hasSecret && input.auth === undefined) {
+        throw badRequest(
+          moved,
+          "this changes where the server's key or password goes: send auth again in the same request (or auth: null to remove it)",
+        );
       }
       const server = await store.servers.update(id, input);
       return c.json({ server: serverJson(server) }, 200);

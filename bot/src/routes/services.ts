@@ -5,6 +5,7 @@ import { definedOnly } from "../http/defined-only.js";
 import { itemRoutes } from "../http/item-routes.js";
 import { apiRouter, errorResponses, idSchema, jsonBody, jsonResponse } from "../http/openapi-router.js";
 import { ServiceJson, serviceJson } from "../http/server-json.js";
+import { nameText } from "../http/text-input.js";
 
 const containerName = z
   .string()
@@ -12,7 +13,7 @@ const containerName = z
   .max(128)
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "a Docker container name");
 const fields = {
-  name: z.string().trim().min(1).max(100),
+  name: nameText(100),
   containerName,
   containerImageId: idSchema,
   kind: z.enum(SERVICE_KINDS).optional(),

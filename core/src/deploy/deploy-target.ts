@@ -94,7 +94,9 @@ export async function resolveDeployTarget(
   }
 
   const environments = await store.environments.list();
-  const environment = environments.find((e) => e.id === query.environment || e.name === query.environment);
+  const environment =
+    environments.find((e) => e.id === query.environment) ??
+    (await store.environments.findByName(query.environment));
   if (!environment) {
     return {
       kind: "not_found",

@@ -1,4 +1,4 @@
-import { matchesAutoLinkPattern } from "../images/index.js";
+import { autoLinkRegistry } from "../images/index.js";
 import { parseImageReference } from "../registry/index.js";
 import type { DockerHost } from "../remote/index.js";
 import { type DiscoveredContainer, listContainers } from "../remote/index.js";
@@ -41,7 +41,7 @@ export async function discoverServer(
     }
     let image = await store.images.findByImageName(server.environmentId, imageName);
     if (!image) {
-      const registry = registries.find((r) => matchesAutoLinkPattern(imageName, r.autoLinkPattern));
+      const registry = autoLinkRegistry(imageName, registries);
       image = await store.images.create({
         environmentId: server.environmentId,
         name: imageName.slice(imageName.lastIndexOf("/") + 1),

@@ -264,5 +264,9 @@ async function registryAccess(deps: ExecuteDeps, imageId: string): Promise<Regis
   if (!registry) return { registryId: "none", credentialVersion: 0, login: null };
   const { info, credentialVersion } = await storedConnection(deps.store, registry);
   const provider = resolveProvider(info, deps.registries);
-  return { registryId: registry.id, credentialVersion, login: await registryLoginFor(provider) };
+  return {
+    registryId: registry.id,
+    credentialVersion,
+    login: await registryLoginFor(provider, image.imageName),
+  };
 }

@@ -1,4 +1,22 @@
-import { parseImageName } from "../registry/index.js";
+import { parseImageName, type RegistryEndpoint, servesImage } from "../registry/index.js";
+
+/**
+ * The registry a discovered image is linked to (seed 000's auto-link): the first whose pattern
+ * matches the image name and which serves the image's host. A pattern alone never links an
+ * image of another registry, whose pulls would then carry this connection's credentials.
+ *
+ * @example
+ * autoLinkRegistry("myapp-backend", [hub])                 // => hub (Docker Hub, pattern "myapp-*")
+ * autoLinkRegistry("ghcr.io/someone-else/myapp-web", [hub]) // => undefined
+ */
+export function autoLinkRegistry<R extends RegistryEndpoint & { autoLinkPattern: string | null }>(
+  imageName: string,
+  registries: readonly R[],
+): R | undefined {
+  return registries.find(
+    (r) => matchesAutoLinkPattern(imageName, r.autoLinkPattern) && servesImage(r, imageName),
+  );
+}
 
 /**
  * Whether a discovered image name matches a registry's auto-link pattern (seed 000): `*` is

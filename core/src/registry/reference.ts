@@ -40,9 +40,26 @@ export const isValidTag = (tag: string): boolean => TAG_RE.test(tag);
 export const isValidDigest = (digest: string): boolean => DIGEST_RE.test(digest);
 export const isValidRepository = (repository: string): boolean =>
   repository.length <= 255 && REPOSITORY_RE.test(repository);
+/** A registry host as image references name it: DNS name or [IPv6], optional port. */
+export const isValidRegistryHost = (host: string): boolean => DOMAIN_RE.test(host);
 
 /** Whether a registry domain names Docker Hub under any of its aliases. */
 export const isDockerHub = (domain: string): boolean => DOCKER_HUB_ALIASES.has(domain.toLowerCase());
+
+/**
+ * Whether two registry hosts are one registry: host names compare without regard to case, and
+ * Docker Hub's aliases are one host. Every check that decides where credentials may go asks
+ * this, and nothing else.
+ *
+ * @example
+ * sameRegistryHost("registry-1.docker.io", "docker.io")      // => true
+ * sameRegistryHost("Registry.Example.com", "registry.example.com") // => true
+ * sameRegistryHost("ghcr.io", "docker.io")                   // => false
+ */
+export function sameRegistryHost(a: string, b: string): boolean {
+  const canonical = (host: string) => (isDockerHub(host) ? DOCKER_HUB_DOMAIN : host.toLowerCase());
+  return canonical(a) === canonical(b);
+}
 
 /**
  * Parses `[registry/]repository[:tag][@digest]`, normalising Docker Hub names.
@@ -75,6 +92,27 @@ export function parseImageReference(input: string): ImageReference {
   }
   const { registry, repository } = splitName(rest, text);
   return { registry, repository, tag, digest };
+}
+
+/**
+ * Why `name` is not an image name (a full path without tag or digest), in words for the person
+ * who typed it; null when it is one.
+ *
+ * @example
+ * imageNameProblem("ghcr.io/acme/web")    // => null
+ * imageNameProblem("ghcr.io/acme/web:v1") // => 'a name without a tag: drop ":v1" (the tag filter picks the tags)'
+ */
+export function imageNameProblem(name: string): string | null {
+  let ref: ImageReference;
+  try {
+    ref = parseImageReference(name);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  if (ref.digest !== null)
+    return `a name without a digest: drop "@${ref.digest}" (deploys choose the digest)`;
+  if (ref.tag !== null) return `a name without a tag: drop ":${ref.tag}" (the tag filter picks the tags)`;
+  return null;
 }
 
 /** Splits an image name (no tag or digest) into registry domain and repository, normalised. */

@@ -21,6 +21,7 @@ export * from "./network-probe.js";
 export * from "./registry-login.js";
 export * from "./replacement-config.js";
 export * from "./scrub.js";
+export * from "./server-test.js";
 export * from "./shell-quote.js";
 export * from "./ssh-connection.js";
 export * from "./ssh-connection-pool.js";

@@ -1,19 +1,28 @@
 import type { ResolvedProvider } from "../registry/providers/provider.js";
+import { sameRegistryHost } from "../registry/reference.js";
+import { imageRegistryHost } from "../registry/registry-host.js";
 import type { DockerHost } from "./docker-host.js";
 import { type DockerLoginCredentials, dockerLogin } from "./docker-login.js";
 import type { LoginCache } from "./login-cache.js";
 
 /**
- * The `docker login` arguments for a resolved registry connection, or null when it has no
- * credentials (public images need no login). The provider decides the details: DigitalOcean
- * uses its token as user name and password, Docker Hub omits the host, other registries use
- * the host of their URL (scheme and `/v2` dropped).
+ * The `docker login` arguments for a resolved registry connection, to pull `imageName`, or null
+ * when it has no credentials (public images need no login) or the image is on another host
+ * than the one the connection serves: the engine hands a pull's credentials to whatever host
+ * the image names, so a connection's secret would reach a foreign registry. The provider
+ * decides the details: DigitalOcean uses its token as user name and password, Docker Hub
+ * omits the host, other registries use the host of their URL (scheme and `/v2` dropped).
  *
  * @example
- * const login = await registryLoginFor(resolveProvider(connection, deps));
+ * const login = await registryLoginFor(resolveProvider(connection, deps), "registry.example.com:5000/team/web");
  * // => { server: "registry.example.com:5000", username: "ci", password: "..." }
  */
-export async function registryLoginFor(provider: ResolvedProvider): Promise<DockerLoginCredentials | null> {
+export async function registryLoginFor(
+  provider: ResolvedProvider,
+  imageName: string,
+): Promise<DockerLoginCredentials | null> {
+  const imageHost = imageRegistryHost(imageName);
+  if (imageHost === null || !sameRegistryHost(new URL(provider.distributionUrl).host, imageHost)) return null;
   const credentials = await provider.credentials.basic();
   if (credentials === null) return null;
   return { server: provider.loginServer, ...credentials };

@@ -101,6 +101,73 @@ export function connectSshClient(target: SshTarget, timeouts: SshTimeouts = {}):
   });
 }
 
+/**
+ * The fingerprint of the host key a server offers, learnt from the handshake alone: the key is
+ * refused at once, so nothing is authenticated and no secret is sent. What a user checks
+ * before pinning it (`hostKeyFingerprint`).
+ *
+ * @example
+ * await offeredHostKey({ host: "10.0.0.5", port: 22, username: "deploy" }) // => "SHA256:uNiV..."
+ */
+export function offeredHostKey(
+  target: Pick<SshTarget, "host" | "port" | "username">,
+  timeouts: Pick<SshTimeouts, "readyTimeoutMs"> = {},
+): Promise<string> {
+  const where = describeTarget(target);
+  const readyTimeout = timeouts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    let presented: string | undefined;
+    let settled = false;
+    const settle = (finish: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(guard);
+      client.end();
+      finish();
+    };
+    const guard = setTimeout(
+      () =>
+        settle(() =>
+          reject(
+            new RemoteConnectionError(
+              `SSH connection to ${where} did not complete within ${readyTimeout} ms`,
+              {
+                host: target.host,
+                failure: "timeout",
+              },
+            ),
+          ),
+        ),
+      readyTimeout,
+    );
+    client.on("error", (error: Error) =>
+      settle(() =>
+        presented === undefined
+          ? reject(
+              new RemoteConnectionError(`cannot connect to ${where}: ${error.message}`, {
+                host: target.host,
+                failure: "network",
+                cause: error,
+              }),
+            )
+          : resolve(presented),
+      ),
+    );
+    client.connect({
+      host: target.host,
+      port: target.port,
+      username: target.username,
+      hostVerifier: (key: Buffer) => {
+        presented = hostKeyFingerprint(key);
+        return false;
+      },
+      algorithms: { kex: KEX },
+      readyTimeout,
+    });
+  });
+}
+
 function translate(
   error: Error & { level?: string },
   target: SshTarget,

@@ -1,7 +1,8 @@
 import { anonymous, type CredentialProvider } from "../authorizer.js";
 import type { Clock } from "../clock.js";
 import type { RegistrySecrets, RegistryType } from "../credentials.js";
-import { DOCKER_HUB_API_HOST, isDockerHub } from "../reference.js";
+import { isDockerHub } from "../reference.js";
+import { distributionUrlOf, parseRegistryUrl } from "../registry-host.js";
 import type { Transport } from "../transport.js";
 import { ecrCredentials } from "./ecr.js";
 
@@ -32,8 +33,6 @@ export interface ResolvedProvider {
   loginServer: string | null;
 }
 
-const DIGITALOCEAN_REGISTRY = "https://registry.digitalocean.com";
-
 /**
  * Resolves a connection into where its Distribution API lives and how to authenticate.
  *
@@ -45,14 +44,15 @@ export function resolveProvider(
   conn: RegistryConnectionInfo,
   deps: { transport: Transport; clock: Clock; endpoints?: ProviderEndpoints },
 ): ResolvedProvider {
-  const url = new URL(conn.registryUrl.includes("://") ? conn.registryUrl : `https://${conn.registryUrl}`);
+  const url = parseRegistryUrl(conn.registryUrl);
+  const distributionUrl = distributionUrlOf(conn);
   const basic = (username: string | undefined, password: string | undefined): CredentialProvider =>
     username && password
       ? { identity: conn.identity, basic: async () => ({ username, password }) }
       : anonymous;
   const secret = conn.secrets.password ?? conn.secrets.token;
   const generic = {
-    distributionUrl: url.href,
+    distributionUrl,
     credentials: basic(conn.secrets.username, secret),
     headBeforeGet: false,
     loginServer: url.host,
@@ -68,20 +68,15 @@ export function resolveProvider(
     case "ghcr":
       // GHCR hands out anonymous tokens for public images; credentials are a user and a PAT.
       return generic;
-    case "dockerhub": {
-      const hub = isDockerHub(url.host) || url.host === "hub.docker.com";
+    case "dockerhub":
       return {
-        distributionUrl: hub ? `https://${DOCKER_HUB_API_HOST}` : url.href,
+        distributionUrl,
         credentials: basic(conn.secrets.username, secret),
         headBeforeGet: true,
-        loginServer: hub ? null : url.host,
+        loginServer: isDockerHub(new URL(distributionUrl).host) ? null : url.host,
       };
-    }
     case "digitalocean": {
-      // The seed's registryUrl is the management API; images live on registry.digitalocean.com,
-      // where the API token is both user name and password.
-      const managementApi = url.host === "api.digitalocean.com";
-      const distributionUrl = managementApi ? DIGITALOCEAN_REGISTRY : url.href;
+      // The API token is both user name and password on registry.digitalocean.com.
       const token = conn.secrets.token ?? conn.secrets.password;
       return {
         distributionUrl,

@@ -1,4 +1,4 @@
-import { asc, count, eq } from "drizzle-orm";
+import { asc, count, eq, sql } from "drizzle-orm";
 import { ConflictError } from "../errors.js";
 import { newId } from "../ids.js";
 import {
@@ -22,6 +22,7 @@ export type EnvironmentPatch = Partial<NewEnvironment>;
 export interface EnvironmentRepository {
   create(input: NewEnvironment): Promise<Environment>;
   get(id: string): Promise<Environment | undefined>;
+  /** By name in any case: `Staging` finds `staging` (names are unique without regard to case). */
   findByName(name: string): Promise<Environment | undefined>;
   list(): Promise<Environment[]>;
   update(id: string, patch: EnvironmentPatch): Promise<Environment>;
@@ -43,7 +44,9 @@ export function createEnvironmentRepository(ctx: RepositoryContext): Environment
       }),
     get: (id) => read(ctx, (db) => db.query.environments.findFirst({ where: eq(environments.id, id) })),
     findByName: (name) =>
-      read(ctx, (db) => db.query.environments.findFirst({ where: eq(environments.name, name) })),
+      read(ctx, (db) =>
+        db.query.environments.findFirst({ where: sql`lower(${environments.name}) = lower(${name})` }),
+      ),
     list: () => read(ctx, (db) => db.select().from(environments).orderBy(asc(environments.name))),
     update: (id, patch) =>
       write(ctx, async (tx) => {

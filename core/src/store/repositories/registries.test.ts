@@ -63,6 +63,27 @@ describe("registry credentials", () => {
     ]);
   });
 
+  it("replaces every version when the destination changes, keeping the numbering going", async () => {
+    const { registry } = basics;
+    await t.store.registries.saveCredentials(registry.id, { token: "second-token" });
+    const moved = await t.store.registries.update(registry.id, {
+      registryUrl: "https://elsewhere.example.com",
+      secrets: { username: "u3", password: "third" },
+      replaceCredentials: true,
+    });
+    expect(moved).toMatchObject({ activeCredentialVersion: 3, secretFields: ["username", "password"] });
+    expect((await t.store.registries.listCredentialVersions(registry.id)).map((v) => v.version)).toEqual([3]);
+    await expect(t.store.registries.activateVersion(registry.id, 1)).rejects.toBeInstanceOf(NotFoundError);
+
+    const cleared = await t.store.registries.update(registry.id, {
+      type: "public",
+      replaceCredentials: true,
+    });
+    expect(cleared).toMatchObject({ activeCredentialVersion: null, secretFields: [] });
+    expect(await t.store.registries.listCredentialVersions(registry.id)).toEqual([]);
+    expect(await t.store.registries.getSecrets(registry.id)).toEqual({ version: null, secrets: {} });
+  });
+
   it("refuses to activate a version that does not exist", async () => {
     await expect(t.store.registries.activateVersion(basics.registry.id, 7)).rejects.toBeInstanceOf(
       NotFoundError,

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, max, sql } from "drizzle-orm";
+import { and, asc, count, eq, max, ne, sql } from "drizzle-orm";
 import {
   type RegistrySecrets,
   type RegistryType,
@@ -42,6 +42,11 @@ export interface RegistryConnectionPatch {
   lastSyncAt?: Date | null;
   /** Saved as a new credential version, which becomes the active one. */
   secrets?: RegistrySecrets;
+  /**
+   * The connection now points somewhere else: `secrets` (or none) become its only credentials,
+   * and every earlier version is deleted, so none can be activated for the new destination.
+   */
+  replaceCredentials?: boolean;
 }
 
 export interface RegistryCredentialVersion {
@@ -142,8 +147,22 @@ export function createRegistryRepository(ctx: RepositoryContext): RegistryReposi
     const current = await load(tx, id);
     const now = ctx.now();
     if (patch.isDefault === true && !current.isDefault) await clearDefault(tx, current.environmentId);
-    const credentials = patch.secrets === undefined ? {} : await addVersion(tx, id, patch.secrets, now);
+    let credentials: { activeCredentialVersion?: number | null; secretFields?: string[] } =
+      patch.secrets === undefined ? {} : await addVersion(tx, id, patch.secrets, now);
+    if (patch.replaceCredentials === true) {
+      const kept = credentials.activeCredentialVersion;
+      await tx
+        .delete(registryCredentials)
+        .where(
+          and(
+            eq(registryCredentials.registryConnectionId, id),
+            kept == null ? undefined : ne(registryCredentials.version, kept),
+          ),
+        );
+      if (kept == null) credentials = { activeCredentialVersion: null, secretFields: [] };
+    }
     const authChanged =
+      patch.replaceCredentials === true ||
       patch.secrets !== undefined ||
       (patch.type !== undefined && patch.type !== current.type) ||
       (patch.registryUrl !== undefined && patch.registryUrl !== current.registryUrl);
