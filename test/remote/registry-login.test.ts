@@ -239,6 +239,7 @@ async function filesHolding(runner: SshConnection, secret: string): Promise<stri
     [
       "sh",
       "-c",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, for the server's sh.
       'pw=$(cat); for f in "${TMPDIR:-/tmp}"/*; do [ -f "$f" ] && [ -O "$f" ] && [ "$(cat -- "$f" 2>/dev/null)" = "$pw" ] && echo "$f"; done; true',
     ],
     { stdin: `${secret}\n`, timeoutMs: 10_000 },
