@@ -9,6 +9,7 @@ import {
   openDatabase,
   recoverPlans,
   storeHostProvider,
+  upgradeStoredSecrets,
 } from "@bridgeport/core";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
@@ -53,7 +54,9 @@ export async function startBot(
     url: config.databaseUrl,
     onCheckpointError: (error) => log.warn({ error }, "background WAL checkpoint failed"),
   });
-  const store = createStore(database, { cipher: createCipher(masterKey.key) });
+  const cipher = createCipher(masterKey.key);
+  await upgradeStoredSecrets(database, cipher);
+  const store = createStore(database, { cipher });
   const metrics = createMetrics();
   const registries = createRegistryDeps({
     onRequest: (e) =>
