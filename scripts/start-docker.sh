@@ -2,7 +2,9 @@
 # Starts this machine's Docker engine (the one on unix:///var/run/docker.sock) when none answers
 # there: with systemd where systemd is the init system, otherwise (containers, WSL without
 # systemd, CI runners) as a dockerd in the background, its log in /var/log/dockerd.log. Extra
-# arguments go to that dockerd (e.g. --iptables=false where it must leave the firewall alone).
+# arguments go to that dockerd: by default it sets the FORWARD policy to DROP, turns on IP
+# forwarding and adds NAT rules, which --iptables=false --ip-forward=false --bridge=none avoid
+# (containers then need --network host, as the README walkthrough's does).
 # Prints how to stop what it started. Runs as root, or as a user with sudo.
 set -euo pipefail
 
@@ -11,6 +13,7 @@ pidfile=/var/run/docker.pid
 log=/var/log/dockerd.log
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+as_root=${sudo_cmd[*]:+sudo }
 
 # Exit status 0 when the engine answers; the reason on stdout when it does not.
 engine_status() { timeout 10 docker -H "unix://$socket" info 2>&1 >/dev/null; }
@@ -31,7 +34,7 @@ command -v dockerd >/dev/null || {
 if [ -d /run/systemd/system ]; then
   # systemd runs this machine (the test sd_booted(3) makes): it manages the engine.
   "${sudo_cmd[@]}" systemctl start docker
-  stop="sudo systemctl stop docker"
+  stop="${as_root}systemctl stop docker"
   log="journalctl -u docker"
 elif "${sudo_cmd[@]}" sh -c '[ -f "$0" ] && kill -0 "$(cat "$0")" 2>/dev/null' "$pidfile"; then
   echo "start-docker: a dockerd is already running (pid $(cat "$pidfile")) but does not answer yet: see $log" >&2
@@ -39,7 +42,7 @@ elif "${sudo_cmd[@]}" sh -c '[ -f "$0" ] && kill -0 "$(cat "$0")" 2>/dev/null' "
 else
   # No service manager: a dockerd of its own session, so closing this terminal leaves it running.
   "${sudo_cmd[@]}" sh -c 'setsid dockerd "$@" >>"$0" 2>&1 </dev/null &' "$log" "$@"
-  stop="sudo kill \"\$(cat $pidfile)\""
+  stop="${as_root}kill \"\$(cat $pidfile)\""
 fi
 
 for _ in $(seq 60); do
