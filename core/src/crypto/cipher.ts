@@ -59,13 +59,13 @@ export function createCipher(masterKey: Uint8Array): Cipher {
     const parts = parseEnvelope(envelope);
     if (!versions.includes(parts.version)) {
       throw new CryptoError(
-        `A stored secret (${describe(at)}) is a ${parts.version} value, not bound to its row: ` +
+        `A stored secret (${located(at)}) is a ${parts.version} value, not bound to its row: ` +
           "starting the bot upgrades every such value",
       );
     }
     if (parts.keyId !== keyId) {
       throw new CryptoError(
-        `A stored secret (${describe(at)}) was encrypted with master key ${parts.keyId}, but the current key is ${keyId}: ` +
+        `A stored secret (${located(at)}) was encrypted with master key ${parts.keyId}, but the current key is ${keyId}: ` +
           "start with the key it was written with, or finish the key rotation",
       );
     }
@@ -77,7 +77,7 @@ export function createCipher(masterKey: Uint8Array): Cipher {
     } catch {
       // Node's own message says nothing secret either, but keep ours the only one.
       throw new CryptoError(
-        `A stored secret (${describe(at)}) failed authentication: ` +
+        `A stored secret (${located(at)}) failed authentication: ` +
           "it is corrupted, was altered, or was copied from another row or field",
       );
     }
@@ -122,7 +122,7 @@ function associatedData(version: EnvelopeVersion, keyId: string, at: SecretLocat
   return Buffer.from(JSON.stringify([header, at.table, at.rowId, at.field]));
 }
 
-function describe(at: SecretLocation): string {
+function located(at: SecretLocation): string {
   return `${at.table}.${at.field} of row ${at.rowId}`;
 }
 
