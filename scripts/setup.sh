@@ -28,3 +28,9 @@ export npm_config_nodedir="${npm_config_nodedir:-/usr}"
 if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; then
   pnpm install --frozen-lockfile --reporter=silent
 fi
+
+# The tests start private engines and the bot needs this machine's only to deploy here (as the
+# README walkthrough does): starting a system daemon is left to an explicit command.
+if ! timeout 10 docker -H unix:///var/run/docker.sock info >/dev/null 2>&1; then
+  echo "setup: no Docker engine answers on /var/run/docker.sock (the README walkthrough needs one): scripts/start-docker.sh starts it"
+fi

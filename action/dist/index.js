@@ -44524,11 +44524,13 @@ var UNIT_MS = { h: 36e5, m: 6e4, s: 1e3 };
 var MAX_MS = 6 * UNIT_MS.h;
 function parseDuration(text) {
   const trimmed = text.trim();
-  if (/^\d{1,6}$/.test(trimmed)) return inRange(Number(trimmed) * UNIT_MS.s);
   const match = /^(?:(\d{1,3})h)?(?:(\d{1,4})m)?(?:(\d{1,6})s)?$/.exec(trimmed);
   if (!match || trimmed === "") return void 0;
   const [, h = "0", m = "0", s = "0"] = match;
   return inRange(Number(h) * UNIT_MS.h + Number(m) * UNIT_MS.m + Number(s) * UNIT_MS.s);
+}
+function lacksUnit(text) {
+  return /^\d+$/.test(text.trim());
 }
 var inRange = (ms) => ms >= UNIT_MS.s && ms <= MAX_MS ? ms : void 0;
 function describeDuration(ms) {
@@ -44641,7 +44643,7 @@ var Schema = external_exports.object({
     if (ms === void 0) {
       ctx.addIssue({
         code: "custom",
-        message: "Input `timeout` must be a duration such as 15m, 900s or 1h"
+        message: lacksUnit(text) ? `Input \`timeout\` needs a unit: 15m, 900s or 1h (a bare ${text.trim()} could mean minutes or seconds)` : "Input `timeout` must be a duration such as 15m, 900s or 1h"
       });
       return external_exports.NEVER;
     }

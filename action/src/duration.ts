@@ -3,16 +3,20 @@ const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1000 } as const;
 const MAX_MS = 6 * UNIT_MS.h;
 
 /**
- * `15m`, `900s`, `1h30m`, or bare seconds (`900`) in milliseconds; undefined when unreadable or
- * outside 1 s..6 h.
+ * `15m`, `900s`, `1h30m` in milliseconds; undefined when unreadable or outside 1 s..6 h. A bare
+ * number has no unit and is unreadable: `15` meant as minutes must not become 15 seconds.
  */
 export function parseDuration(text: string): number | undefined {
   const trimmed = text.trim();
-  if (/^\d{1,6}$/.test(trimmed)) return inRange(Number(trimmed) * UNIT_MS.s);
   const match = /^(?:(\d{1,3})h)?(?:(\d{1,4})m)?(?:(\d{1,6})s)?$/.exec(trimmed);
   if (!match || trimmed === "") return undefined;
   const [, h = "0", m = "0", s = "0"] = match;
   return inRange(Number(h) * UNIT_MS.h + Number(m) * UNIT_MS.m + Number(s) * UNIT_MS.s);
+}
+
+/** A number without a unit (`15`), which parseDuration refuses: worth its own message. */
+export function lacksUnit(text: string): boolean {
+  return /^\d+$/.test(text.trim());
 }
 
 const inRange = (ms: number) => (ms >= UNIT_MS.s && ms <= MAX_MS ? ms : undefined);

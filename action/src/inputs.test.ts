@@ -55,6 +55,11 @@ describe("readInputs", () => {
     [{ wait: "yes" }, "Input `wait` must be true or false"],
     [{ timeout: "soon" }, "Input `timeout` must be a duration"],
     [{ timeout: "7h" }, "Input `timeout` must be a duration"],
+    [
+      { timeout: "15" },
+      "Input `timeout` needs a unit: 15m, 900s or 1h (a bare 15 could mean minutes or seconds)",
+    ],
+    [{ timeout: "900" }, "Input `timeout` needs a unit: 15m, 900s or 1h"],
   ])("%j fails naming the input", (overrides, message) => {
     expect(() => readInputs(read(overrides))).toThrow(message);
   });
@@ -68,7 +73,8 @@ describe("parseDuration", () => {
   it.each([
     ["15m", 900_000],
     ["900s", 900_000],
-    ["900", 900_000],
+    ["900", undefined],
+    ["15", undefined],
     ["1h", 3_600_000],
     ["1h30m", 5_400_000],
     ["1s", 1000],

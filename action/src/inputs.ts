@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseDuration } from "./duration.js";
+import { lacksUnit, parseDuration } from "./duration.js";
 
 /** Every input action.yml declares; a test holds the two lists equal. */
 export const INPUT_NAMES = [
@@ -83,7 +83,9 @@ const Schema = z
       if (ms === undefined) {
         ctx.addIssue({
           code: "custom",
-          message: "Input `timeout` must be a duration such as 15m, 900s or 1h",
+          message: lacksUnit(text)
+            ? `Input \`timeout\` needs a unit: 15m, 900s or 1h (a bare ${text.trim()} could mean minutes or seconds)`
+            : "Input `timeout` must be a duration such as 15m, 900s or 1h",
         });
         return z.NEVER;
       }

@@ -10,6 +10,7 @@ import {
   openDatabase,
   recoverPlans,
   storeHostProvider,
+  upgradeStoredSecrets,
 } from "@bridgeport/core";
 import type { ServerType } from "@hono/node-server";
 import { createApp } from "./app.js";
@@ -211,5 +212,13 @@ async function openStore(config: BotConfig, log: Logger, env: Env) {
     url: config.databaseUrl,
     onCheckpointError: (error) => log.warn({ error }, "background WAL checkpoint failed"),
   });
-  return { database, store: createStore(database, { cipher: createCipher(masterKey.key) }) };
+  const cipher = createCipher(masterKey.key);
+  try {
+    // Secrets written before they were bound to their row get bound now, once.
+    await upgradeStoredSecrets(database, cipher);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return { database, store: createStore(database, { cipher }) };
 }

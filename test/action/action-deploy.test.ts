@@ -72,6 +72,13 @@ describe("the Action, run from its committed bundle", () => {
     expect(run.summary).toContain("did not start");
   });
 
+  it("a timeout without a unit fails before any request, naming the input and the units", async () => {
+    const run = await runAction({ inputs: inputs({ timeout: "15" }) });
+    expect(run.code).toBe(1);
+    expect(errorLine(run)).toContain("Input `timeout` needs a unit: 15m, 900s or 1h");
+    expect(run.outputs).toEqual({ status: "error" });
+  });
+
   it("a wrong token fails with a message naming the token input, and never prints the token", async () => {
     const wrong = randomBytes(16).toString("hex");
     const run = await runAction({ inputs: inputs({ token: wrong }) });

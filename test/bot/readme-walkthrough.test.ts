@@ -16,18 +16,20 @@ import { substituteOnce, type WalkthroughBlock, walkthroughBlocks } from "./read
 
 // README.md's "First deploy, step by step", run the way a reader runs it: the bot block in one
 // bash (terminal 1), every step block in order in another (terminal 2), then the clean-up. Only
-// what a reader substitutes is replaced: the token the bot printed, and the addresses that must
-// be free ports and a private Docker engine here. `npm start` becomes the command it ends in
-// (setup.sh is not run: it may install packages, and this tree is shared).
+// what a reader substitutes is replaced: the addresses that must be free ports and a private
+// Docker engine here. `npm start` becomes the command it ends in (setup.sh is not run: it may
+// install packages, and this tree is shared). A reader may have run the quick start first, and
+// may walk through twice: both happen here, on one data dir.
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-const README_TOKEN = "TOKEN=bp_r8gkrqOaugCDEQvv_cLymlhiFEf4bUmFUvrlC05tJKA";
 // Shell variables the steps leave behind: the clean-up block needs some, the assertions others.
-const STATE_VARS = "REGISTRY_PID WORK REGISTRY DOCKER_HOST ENV IMG SRV SVC PLAN";
+const STATE_VARS = "REGISTRY_PID WORK REGISTRY DOCKER_HOST B ENV REG IMG SRV SVC PLAN";
+const LISTENING = '"msg":"bridgeport listening"';
 
 let dir: string;
 let dockerd: Dockerd;
-let bot: ManagedProcess;
+let bot: ManagedProcess | undefined;
 let blocks: WalkthroughBlock[];
+let firstRun: Walked | undefined;
 const ports = { bot: 0, registry: 0, app: 0 };
 
 beforeAll(async () => {
@@ -53,13 +55,45 @@ describe("the README walkthrough", () => {
     expect(new Set(kinds.slice(1, -1))).toEqual(new Set(["step"]));
   });
 
-  it("takes a pushed image to the running service, by hand and then by itself", {
-    timeout: 60_000,
+  it("starts where the quick start left off: a plain `npm start` made the data dir", {
+    timeout: 40_000,
   }, async () => {
+    bot = await startTerminal1("quick start", `exec ${await serverCommand()}`);
+    await bot.stop();
+  });
+
+  it("takes a pushed image to the running service, by hand and then by itself", {
+    timeout: 90_000,
+  }, async () => {
+    firstRun = await walkThrough();
+    expect(firstRun.lines).toContain('{"environments":[]}');
+  });
+
+  it("runs as written a second time, on the same data dir, in the same environment", {
+    timeout: 90_000,
+  }, async () => {
+    const second = await walkThrough();
+    expect(second.state.ENV).toBe(firstRun?.state.ENV);
+    expect(second.state.IMG).not.toBe(firstRun?.state.IMG);
+    expect(second.lines).toContainEqual(
+      expect.stringContaining(`"id":"${second.state.ENV}","name":"staging"`),
+    );
+  });
+});
+
+interface Walked {
+  /** What terminal 2 printed on stdout, line by line. */
+  lines: string[];
+  /** The shell variables the steps left (STATE_VARS). */
+  state: Record<string, string>;
+}
+
+/** The bot block, every step, the assertions on what they did, the clean-up, then Ctrl-C. */
+async function walkThrough(): Promise<Walked> {
+  try {
     const token = await startReadersBot();
     const steps = blocks.filter((b) => b.kind === "step").map((b) => b.code);
     let script = steps.join("\n");
-    script = substituteOnce(script, README_TOKEN, `TOKEN=${token}`);
     script = substituteOnce(script, "B=http://127.0.0.1:3000", `B=http://127.0.0.1:${ports.bot}`);
     script = substituteOnce(script, "REGISTRY=127.0.0.1:5001", `REGISTRY=127.0.0.1:${ports.registry}`);
     script = substituteOnce(
@@ -68,21 +102,22 @@ describe("the README walkthrough", () => {
       `DOCKER_SOCKET=${dockerd.socketPath}`,
     );
     script = substituteOnce(script, "APP_PORT=8080", `APP_PORT=${ports.app}`);
-    // Whatever happens, the variables are saved for the assertions, the clean-up and afterAll.
-    const saveState = `trap 'declare -p ${STATE_VARS} > "${join(dir, "state.sh")}" 2>/dev/null' EXIT`;
-    const out = await runBash("terminal 2", `set -euo pipefail\n${saveState}\n${script}`, 50_000);
+    // Whatever happens, the variables (and the api helper) are saved for the assertions, the
+    // clean-up and afterAll.
+    const stateFile = join(dir, "state.sh");
+    const saveState = `trap '{ declare -p ${STATE_VARS}; declare -f api; } > "${stateFile}" 2>/dev/null' EXIT`;
+    const out = await runBash("terminal 2", `set -euo pipefail\n${saveState}\n${script}`, 75_000);
     const lines = out.trimEnd().split("\n");
     const state = await readState();
 
     // What the README says each step prints (on stdout; stderr has docker's chatter).
-    expect(lines).toContain('{"environments":[]}');
     expect(lines).toContain('{"ok":true}');
     expect(lines).toContain("v1.0.0");
     expect(lines).toContain(`{"type":"plan","planId":"${state.PLAN}","status":"success"}`);
     expect(lines).toContain("v1.1.0");
     expect(lines.slice(-3)).toEqual([
       '{"tag":"v1.2.0","status":"success","deployedBy":"webhook:distribution"}',
-      '{"tag":"v1.1.0","status":"success","deployedBy":"bootstrap"}',
+      '{"tag":"v1.1.0","status":"success","deployedBy":"admin"}',
       "v1.2.0",
     ]);
 
@@ -114,45 +149,67 @@ describe("the README walkthrough", () => {
 
     // The clean-up block, in a new shell with the variables the steps left.
     const cleanup = blocks.find((b) => b.kind === "cleanup")?.code ?? "";
-    await runBash("clean-up", `set -euo pipefail\nsource "${join(dir, "state.sh")}"\n${cleanup}`, 20_000);
+    await runBash("clean-up", `set -euo pipefail\nsource "${stateFile}"\n${cleanup}`, 20_000);
     expect((await dockerApi(dockerd.socketPath, "GET", "/containers/web/json")).status).toBe(404);
     await waitUntil(() => !isAlive(Number(state.REGISTRY_PID)), {
       what: "the registry to stop",
       timeoutMs: 5_000,
     });
-  });
-});
+    // The bot keeps only the environment: the next walk through creates the rest again.
+    for (const kind of ["registries", "container-images", "servers"] as const) {
+      const listed = await api(`/api/environments/${state.ENV}/${kind}`);
+      expect(Object.values(listed)).toEqual([[]]);
+    }
+    return { lines, state };
+  } finally {
+    await bot?.stop();
+  }
+}
 
-/** Terminal 1: the bot block as written, but ending in the bot itself; returns the token it printed. */
+/**
+ * Terminal 1: the bot block as written, but ending in the bot itself; returns the admin token
+ * it starts the bot with (read from the file the block writes it to).
+ */
 async function startReadersBot(): Promise<string> {
   const botBlock = blocks.find((b) => b.kind === "bot")?.code ?? "";
+  bot = await startTerminal1(
+    "bot (README step 1)",
+    substituteOnce(botBlock, "npm start", `exec ${await serverCommand()}`),
+  );
+  const token = (await readFile(join(dir, ".data", "admin-token"), "utf8").catch(() => "")).trim();
+  if (token.length < 32) throw new Error("the bot block left no admin token in .data/admin-token");
+  return token;
+}
+
+/** What `npm start` ends in, without setup.sh: the bot's entry point under tsx. */
+async function serverCommand(): Promise<string> {
   const tsx = JSON.parse(await readFile(join(repoRoot, "node_modules/tsx/package.json"), "utf8")) as {
     exports: { ".": string };
   };
   const loader = pathToFileURL(join(repoRoot, "node_modules/tsx", tsx.exports["."])).href;
-  const serverEntry = join(repoRoot, "bot/src/server.ts");
-  const script = substituteOnce(botBlock, "npm start", `exec node --import ${loader} ${serverEntry}`);
-  const file = join(dir, "terminal-1.sh");
+  return `node --import ${loader} ${join(repoRoot, "bot/src/server.ts")}`;
+}
+
+/** Runs `script` in bash in the walkthrough's directory (the clone) until the bot listens. */
+async function startTerminal1(name: string, script: string): Promise<ManagedProcess> {
+  const file = join(dir, `${name.replace(/\W+/g, "-")}.sh`);
   await writeFile(file, script, { mode: 0o600 });
-  bot = startProcess({
-    name: "bot (README step 1)",
+  const child = startProcess({
+    name,
     argv: ["bash", file],
     cwd: dir,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, PORT: String(ports.bot) },
   });
-  const listening = '"msg":"bridgeport listening"';
-  // Not waitUntil's own timeout error: it would quote the output, token included.
-  await waitUntil(() => bot.exitStatus() !== null || bot.output().includes(listening), {
+  // Not waitUntil's own timeout error: it would quote the output, a printed token included.
+  await waitUntil(() => child.exitStatus() !== null || child.output().includes(LISTENING), {
     what: "the bot to listen or exit",
     timeoutMs: 30_000,
   }).catch(() => undefined);
-  // Its stderr is no terminal here, so the bot leaves the token in .data/bootstrap-token (README step 1).
-  const written = await readFile(join(dir, ".data", "bootstrap-token"), "utf8").catch(() => "");
-  const token = /^(bp_[A-Za-z0-9_-]+)$/m.exec(written)?.[1];
-  if (!bot.output().includes(listening) || !token) {
-    throw new Error(`the bot did not start and print a token:\n${redacted(bot.output())}`);
+  if (!child.output().includes(LISTENING)) {
+    await child.stop();
+    throw new Error(`${name}: the bot did not start:\n${redacted(child.output())}`);
   }
-  return token;
+  return child;
 }
 
 /**
@@ -180,7 +237,7 @@ async function runBash(name: string, script: string, timeoutMs: number): Promise
   if (exit.code !== 0) {
     const errors = await readFile(stderr, "utf8").catch(() => "");
     throw new Error(
-      `${name} exited with ${exit.code ?? exit.signal}:\n${child.output()}\n--- stderr ---\n${errors}\n--- bot ---\n${redacted(bot.output())}`,
+      `${name} exited with ${exit.code ?? exit.signal}:\n${child.output()}\n--- stderr ---\n${errors}\n--- bot ---\n${redacted(bot?.output() ?? "")}`,
     );
   }
   return child.output();
@@ -205,7 +262,7 @@ async function engine(path: string): Promise<{
   return JSON.parse(res.body);
 }
 
-/** The bot's output without the token it printed: failure messages carry no secret. */
+/** The bot's output without a token it printed: failure messages carry no secret. */
 function redacted(output: string): string {
   return output.replace(/bp_[A-Za-z0-9_-]+/g, "bp_<redacted>");
 }

@@ -1,4 +1,5 @@
 import { readdir, stat } from "node:fs/promises";
+import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import {
@@ -11,10 +12,11 @@ import {
   inspectImage,
   MemoryLoginCache,
   pullImage,
+  SshConnection,
 } from "@bridgeport/core";
-import { type RunnableImage, runnableImage } from "@bridgeport/test/harness";
+import { type RunnableImage, randomPassword, runnableImage, waitUntil } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { digestReference, type RemoteLab, startRemoteLab } from "./remote-lab.js";
+import { digestReference, type RemoteLab, sshTargetOf, startRemoteLab } from "./remote-lab.js";
 import { filesContaining, scanProcessesFor } from "./secret-scan.js";
 
 let lab: RemoteLab;
@@ -42,8 +44,18 @@ describe("SSH mode: docker login, then docker pull by digest", () => {
     expect((await scan.stop()).sightings.length).toBeGreaterThan(0);
   });
 
+  it("control: the temp-file scan does see a file that holds a secret", async () => {
+    const secret = `visible-${randomPassword()}`;
+    const file = `/tmp/bridgeport-scan-control-${process.pid}`;
+    await lab.ssh.exec(["sh", "-c", 'cat > "$1"', "sh", file], { stdin: `${secret}\n`, timeoutMs: 10_000 });
+    try {
+      expect(await filesHolding(lab.ssh, secret)).toEqual([file]);
+    } finally {
+      await lab.ssh.exec(["rm", "-f", file], { timeoutMs: 10_000 });
+    }
+  });
+
   it("logs in and pulls without the password ever reaching a process's argv or environment", async () => {
-    const tempBefore = await userTempFiles();
     const scan = scanProcessesFor(lab.registry.password);
     let outcome: string;
     try {
@@ -64,14 +76,13 @@ describe("SSH mode: docker login, then docker pull by digest", () => {
     // docker kept the login for later pulls, in the SSH user's config, and the temp file is gone.
     const config = await lab.ssh.exec(["cat", ".docker/config.json"], { timeoutMs: 10_000 });
     expect(JSON.parse(config.stdout).auths).toHaveProperty([lab.registry.host]);
-    expect(await userTempFiles()).toEqual(tempBefore);
+    expect(await filesHolding(lab.ssh, lab.registry.password)).toEqual([]);
     for (const log of [lab.sshd.log(), lab.dockerd.log(), lab.registry.process.output()])
       expect(log).not.toContain(lab.registry.password);
   });
 
   it("fails fast with the seed's message on a wrong password, leaks nothing and leaves no temp file", async () => {
     const wrong = `wrong-${lab.registry.password.slice(0, 6)}-password`;
-    const tempBefore = await userTempFiles();
     const scan = scanProcessesFor(wrong);
     const started = Date.now();
     const failure = await dockerLogin(lab.ssh, { ...login, password: wrong }).catch(
@@ -86,13 +97,12 @@ describe("SSH mode: docker login, then docker pull by digest", () => {
       wrong,
     );
     expect(report.sightings).toEqual([]);
-    expect(await userTempFiles()).toEqual(tempBefore);
+    expect(await filesHolding(lab.ssh, wrong)).toEqual([]);
     expect(lab.sshd.log() + lab.dockerd.log() + lab.registry.process.output()).not.toContain(wrong);
   });
 
   it("logs in with a token that is user name and password (DigitalOcean) without it reaching any argv", async () => {
     const token = lab.registry.users[1]?.password ?? "";
-    const tempBefore = await userTempFiles();
     const scan = scanProcessesFor(token);
     try {
       await dockerLogin(lab.ssh, { server: lab.registry.host, username: token, password: token });
@@ -104,7 +114,7 @@ describe("SSH mode: docker login, then docker pull by digest", () => {
       (await lab.ssh.exec(["cat", ".docker/config.json"], { timeoutMs: 10_000 })).stdout,
     );
     expect(config.auths[lab.registry.host].auth).toBe(Buffer.from(`${token}:${token}`).toString("base64"));
-    expect(await userTempFiles()).toEqual(tempBefore);
+    expect(await filesHolding(lab.ssh, `${token}\n${token}`)).toEqual([]);
     const refused = await dockerLogin(lab.ssh, {
       server: lab.registry.host,
       username: "x-wrong-token",
@@ -112,6 +122,56 @@ describe("SSH mode: docker login, then docker pull by digest", () => {
     }).catch((error: unknown) => error);
     expect((refused as Error).message).toMatch(/^docker login failed: .*401/);
     expect((refused as Error).message).not.toContain("x-wrong-token");
+  });
+
+  it("leaves no password file on the server when the connection is cut mid-login", async () => {
+    const registry = await startSilentServer();
+    const relay = await startRelay(lab.sshd.host, lab.sshd.port);
+    const password = `cut-${randomPassword()}`;
+    try {
+      const ssh = await SshConnection.connect(sshTargetOf(lab.sshd, { host: "127.0.0.1", port: relay.port }));
+      const login = dockerLogin(ssh, {
+        server: `127.0.0.1:${registry.port}`,
+        username: "cut",
+        password,
+      }).catch((error: unknown) => error);
+      // docker login is past the password file and waiting for the registry: the link goes.
+      await waitUntil(() => registry.connections() > 0, {
+        what: "docker login to reach the registry",
+        timeoutMs: 20_000,
+      });
+      relay.cut();
+      expect(await login).toBeInstanceOf(DockerLoginError);
+      expect(ssh.closed).toBe(true);
+      // Nothing could be removed through the lost connection; a fresh one finds nothing left.
+      const fresh = await SshConnection.connect(lab.target);
+      try {
+        expect(await filesHolding(fresh, password)).toEqual([]);
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      await relay.stop();
+      await registry.stop();
+    }
+  });
+
+  it("leaves no password file when the login times out", async () => {
+    const registry = await startSilentServer();
+    const password = `slow-${randomPassword()}`;
+    try {
+      const failure = await dockerLogin(
+        lab.ssh,
+        { server: `127.0.0.1:${registry.port}`, username: "slow", password },
+        { timeoutMs: 2_000 },
+      ).catch((error: unknown) => error);
+      expect((failure as Error).message).toMatch(
+        /^docker login failed: docker login did not finish within 2000 ms/,
+      );
+      expect(await filesHolding(lab.ssh, password)).toEqual([]);
+    } finally {
+      await registry.stop();
+    }
   });
 
   it("skips the login while the credential version is cached and logs in again for a new one", async () => {
@@ -169,15 +229,78 @@ describe("socket mode: the Engine API with X-Registry-Auth", () => {
   });
 });
 
-// mktemp's files in the server's /tmp that belong to the SSH user.
-async function userTempFiles(): Promise<string[]> {
-  const result = await lab.ssh.exec(
-    ["find", "/tmp", "-maxdepth", "1", "-user", lab.sshd.username, "-name", "tmp.*"],
-    {
-      timeoutMs: 10_000,
-    },
+/**
+ * The server user's own files in its temp dir whose whole content is `secret` (followed by a
+ * line break): the password files docker login is fed from. Matched by content, so files of
+ * parallel test files (same user) never count; the secret travels on stdin, never in argv.
+ */
+async function filesHolding(runner: SshConnection, secret: string): Promise<string[]> {
+  const result = await runner.exec(
+    [
+      "sh",
+      "-c",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, for the server's sh.
+      'pw=$(cat); for f in "${TMPDIR:-/tmp}"/*; do [ -f "$f" ] && [ -O "$f" ] && [ "$(cat -- "$f" 2>/dev/null)" = "$pw" ] && echo "$f"; done; true',
+    ],
+    { stdin: `${secret}\n`, timeoutMs: 10_000 },
   );
   return result.stdout.split("\n").filter(Boolean).sort();
+}
+
+/** A TCP server that accepts connections and never answers: a registry docker login hangs on. */
+async function startSilentServer(): Promise<{ port: number; connections(): number; stop(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  const server = createServer((socket) => {
+    accepted++;
+    sockets.add(socket);
+    socket.on("error", () => undefined);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  const port = await listen(server);
+  return {
+    port,
+    connections: () => accepted,
+    stop: () => closeAll(server, sockets),
+  };
+}
+
+/** A TCP relay to `host:port` whose `cut` drops every connection through it at once, as a lost link does. */
+async function startRelay(
+  host: string,
+  port: number,
+): Promise<{ port: number; cut(): void; stop(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("error", () => undefined);
+    socket.on("close", () => sockets.delete(socket));
+  };
+  const server = createServer((client) => {
+    const upstream = netConnect(port, host);
+    track(client);
+    track(upstream);
+    client.pipe(upstream).pipe(client);
+  });
+  const cut = () => {
+    for (const socket of sockets) socket.destroy();
+  };
+  return { port: await listen(server), cut, stop: () => closeAll(server, sockets) };
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : 0);
+    });
+  });
+}
+
+function closeAll(server: Server, sockets: Set<Socket>): Promise<void> {
+  for (const socket of sockets) socket.destroy();
+  return new Promise((resolve) => server.close(() => resolve()));
 }
 
 /** Every file under a directory with its size and modification time; empty when it does not exist. */

@@ -3,15 +3,17 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../store/database.js";
 import { createStore } from "../store/store.js";
 import { openTestStore, seedBasics, type TestStore } from "../store/test-fixtures.js";
-import { type Cipher, createCipher, envelopeKeyId } from "./cipher.js";
+import { type Cipher, createCipher, envelopeHeader } from "./cipher.js";
 import { rotateMasterKey } from "./rotate.js";
+import { bp1Envelope } from "./test-fixtures.js";
 
 let t: TestStore;
 let basics: Awaited<ReturnType<typeof seedBasics>>;
+const oldKey = randomBytes(32);
 const newCipher = createCipher(randomBytes(32));
 
 beforeEach(async () => {
-  t = await openTestStore();
+  t = await openTestStore({ cipher: createCipher(oldKey) });
   basics = await seedBasics(t.store);
   await t.store.registries.saveCredentials(basics.registry.id, { token: "second" });
 });
@@ -22,20 +24,23 @@ afterEach(() => t.database.close());
  * rotation does not know about, not just the ones it does.
  */
 async function envelopeKeyIds(database: Database): Promise<string[]> {
+  return (await envelopes(database)).map((envelope) => envelopeHeader(envelope)?.keyId ?? "malformed");
+}
+
+async function envelopes(database: Database): Promise<string[]> {
   const tables = await database.client.execute(
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'",
   );
-  const ids: string[] = [];
+  const found: string[] = [];
   for (const { name } of tables.rows) {
     const rows = await database.client.execute(`SELECT * FROM "${String(name)}"`);
     for (const row of rows.rows) {
       for (const value of Object.values(row)) {
-        if (typeof value === "string" && value.startsWith("bp1:"))
-          ids.push(envelopeKeyId(value) ?? "malformed");
+        if (typeof value === "string" && /^bp\d+:/.test(value)) found.push(value);
       }
     }
   }
-  return ids;
+  return found;
 }
 
 describe("rotateMasterKey", () => {
@@ -76,12 +81,34 @@ describe("rotateMasterKey", () => {
     const stranger: Cipher = createCipher(randomBytes(32));
     await t.database.client.execute({
       sql: "UPDATE servers SET secret_ciphertext = ? WHERE id = ?",
-      args: [stranger.encrypt("x"), basics.server.id],
+      args: [
+        stranger.encrypt("x", { table: "servers", rowId: basics.server.id, field: "secret_ciphertext" }),
+        basics.server.id,
+      ],
     });
     const before = await envelopeKeyIds(t.database);
     await expect(rotateMasterKey(t.database, t.cipher, newCipher)).rejects.toThrow(
       `under master key ${stranger.keyId}, neither the old key ${t.cipher.keyId} nor the new key ${newCipher.keyId}`,
     );
     expect(await envelopeKeyIds(t.database)).toEqual(before);
+  });
+
+  it("moves bp1 values (from before ciphertexts were bound to their row) to bp2 under the new key", async () => {
+    await t.database.client.execute({
+      sql: "UPDATE servers SET secret_ciphertext = ? WHERE id = ?",
+      args: [bp1Envelope(oldKey, "server-password"), basics.server.id],
+    });
+    expect(await rotateMasterKey(t.database, t.cipher, newCipher)).toEqual({
+      reencrypted: 3,
+      alreadyCurrent: 0,
+    });
+    expect((await envelopes(t.database)).map((envelope) => envelopeHeader(envelope))).toEqual(
+      Array(3).fill({ version: "bp2", keyId: newCipher.keyId }),
+    );
+    const rotated = createStore(t.database, { cipher: newCipher });
+    expect(await rotated.servers.getSecret(basics.server.id)).toEqual({
+      kind: "password",
+      secret: "server-password",
+    });
   });
 });

@@ -1,4 +1,5 @@
-import { type CommandRunner, type ExecResult, runChecked } from "./command-runner.js";
+import { randomBytes } from "node:crypto";
+import type { CommandRunner, ExecResult } from "./command-runner.js";
 import { scrubSecrets } from "./scrub.js";
 import { shellJoin } from "./shell-quote.js";
 
@@ -18,27 +19,47 @@ const LOGIN_TIMEOUT_MS = 60_000;
 /** A registry host as docker login takes it: a DNS name or [IPv6], optionally with a port. */
 const REGISTRY_HOST_RE =
   /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-const FILE_TIMEOUT_MS = 15_000;
+const CLEANUP_TIMEOUT_MS = 15_000;
 
-// Creates a private temp file (mktemp makes it 0600; the umask covers an odd mktemp), fills it
-// from stdin and prints its path. Constant scripts: caller values arrive as positional parameters.
-const WRITE_SECRET_FILE =
-  'umask 077; f=$(mktemp) || exit 1; cat >"$f" || { rm -f "$f"; exit 1; }; printf %s "$f"';
-// docker login reading its stdin from the file named by $1; the rest are docker's arguments.
-const LOGIN_FROM_FILE = 'f=$1; shift; exec docker login "$@" <"$f"';
+// Creates the password file under the name the bot chose ($1, in the server's temp dir), only
+// if nothing has that name (set -C; umask 077 makes it 0600), fills it from stdin, opens it on
+// fd 3 and removes the name before docker starts: from then on nothing can leave it behind, not
+// a timeout, not a lost connection (after which the finally's rm cannot reach the server). A
+// signal before that point removes it too. Constant scripts: caller values arrive as positional
+// parameters.
+const SECRET_ON_FD3 = [
+  "umask 077",
+  "set -C",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, for the server's sh.
+  'f="${TMPDIR:-/tmp}/$1"',
+  "shift",
+  ': >"$f" || exit 1',
+  "trap 'rm -f \"$f\"' EXIT",
+  "trap 'exit 129' HUP",
+  "trap 'exit 130' INT",
+  "trap 'exit 143' TERM",
+  'cat >>"$f" && exec 3<"$f" && rm -f "$f" || exit 1',
+].join("; ");
+// docker login reading the password from fd 3; the rest are docker's arguments.
+const LOGIN_FROM_FILE = `${SECRET_ON_FD3}; exec docker login "$@" <&3`;
 // The same through a pseudo-terminal (util-linux `script`, its transcript discarded), where
-// docker prompts for the user name too; $2 is the already quoted `docker login <host>`. Stored
-// credentials for $3 are dropped first: given none on its command line, docker would otherwise
+// docker prompts for the user name too; $1 is the already quoted `docker login <host>`. Stored
+// credentials for $2 are dropped first: given none on its command line, docker would otherwise
 // reuse them without asking, and a rotated token would never be used.
 const LOGIN_THROUGH_TERMINAL =
-  'command -v script >/dev/null || { echo "Error: the util-linux script command is missing" >&2; exit 127; }; ' +
-  'docker logout "$3" >/dev/null 2>&1; exec script -qec "$2" /dev/null <"$1"';
+  `${SECRET_ON_FD3}; command -v script >/dev/null || { echo "Error: the util-linux script command is missing" >&2; exit 127; }; ` +
+  'docker logout "$2" >/dev/null 2>&1; exec script -qec "$1" /dev/null <&3';
+// The finally's removal, for a login cut off before its own script removed the file.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, for the server's sh.
+const REMOVE_SECRET_FILE = 'rm -f -- "${TMPDIR:-/tmp}/$1"';
 
 /**
  * Logs the server's docker in to a registry the way SPEC section 5 prescribes: the password goes
  * over the SSH channel's stdin into a 0600 temp file, `docker login --password-stdin` reads it
  * from that file, and the file is removed in a finally, also when the login fails. The password
- * is never in an argument vector (so never in `ps`), a log line or an error text.
+ * is never in an argument vector (so never in `ps`), a log line or an error text. The file's name
+ * is gone before docker starts (it reads the open file), so a login that times out or loses its
+ * connection leaves nothing on the server either.
  *
  * A user name that is itself the secret (DigitalOcean logs in with its token as user name and
  * password) cannot go in argv either, and docker takes a user name only from argv or from a
@@ -57,37 +78,16 @@ export async function dockerLogin(
   validateLogin(login);
   const secretUser = login.username === login.password;
   const secrets = [login.password];
-  const exec = { timeoutMs: options.timeoutMs ?? LOGIN_TIMEOUT_MS, label: "docker login", secrets };
-  let file: string | undefined;
+  const stdin = secretUser ? `${login.username}\n${login.password}\n` : `${login.password}\n`;
+  const exec = { stdin, timeoutMs: options.timeoutMs ?? LOGIN_TIMEOUT_MS, label: "docker login", secrets };
+  // Named here, not by mktemp on the server: the finally knows it even when no answer came back.
+  const file = `bridgeport-login.${randomBytes(16).toString("hex")}`;
+  const host = login.server === null ? [] : [login.server];
+  const argv = secretUser
+    ? ["sh", "-c", LOGIN_THROUGH_TERMINAL, "sh", file, shellJoin(["docker", "login", ...host]), ...host]
+    : ["sh", "-c", LOGIN_FROM_FILE, "sh", file, "--username", login.username, "--password-stdin", ...host];
   try {
-    file = await runChecked(runner, ["sh", "-c", WRITE_SECRET_FILE], {
-      stdin: secretUser ? `${login.username}\n${login.password}\n` : `${login.password}\n`,
-      timeoutMs: FILE_TIMEOUT_MS,
-      label: "mktemp",
-      secrets,
-    });
-    if (!file.startsWith("/"))
-      throw new DockerLoginError("docker login failed: could not create a temp file");
-    const host = login.server === null ? [] : [login.server];
-    const result = secretUser
-      ? await runner.exec(
-          ["sh", "-c", LOGIN_THROUGH_TERMINAL, "sh", file, shellJoin(["docker", "login", ...host]), ...host],
-          exec,
-        )
-      : await runner.exec(
-          [
-            "sh",
-            "-c",
-            LOGIN_FROM_FILE,
-            "sh",
-            file,
-            "--username",
-            login.username,
-            "--password-stdin",
-            ...host,
-          ],
-          exec,
-        );
+    const result = await runner.exec(argv, exec);
     if (result.code !== 0) throw new DockerLoginError(`docker login failed: ${loginReason(result, secrets)}`);
   } catch (error) {
     if (error instanceof DockerLoginError) throw error;
@@ -95,9 +95,12 @@ export async function dockerLogin(
     const reason = error instanceof Error ? scrubSecrets(error.message, secrets) : "unknown error";
     throw new DockerLoginError(`docker login failed: ${reason}`);
   } finally {
-    if (file?.startsWith("/")) {
-      await runner.exec(["rm", "-f", "--", file], { timeoutMs: FILE_TIMEOUT_MS }).catch(() => undefined);
-    }
+    await runner
+      .exec(["sh", "-c", REMOVE_SECRET_FILE, "sh", file], {
+        timeoutMs: CLEANUP_TIMEOUT_MS,
+        label: "remove the password file",
+      })
+      .catch(() => undefined);
   }
 }
 

@@ -261,7 +261,8 @@ export function createJobRepository(ctx: RepositoryContext): JobRepository {
               filter.kind ? eq(jobs.kind, filter.kind) : undefined,
             ),
           )
-          .orderBy(desc(jobs.id))
+          // Total: rows of one millisecond from two processes still come back in one order.
+          .orderBy(desc(jobs.createdAt), desc(jobs.id))
           .limit(filter.limit ?? 100),
       ),
 

@@ -1,4 +1,5 @@
 import { and, asc, count, eq, max, ne, sql } from "drizzle-orm";
+import { secretLocation } from "../../crypto/stored-secrets.js";
 import {
   type RegistrySecrets,
   type RegistryType,
@@ -123,11 +124,12 @@ export function createRegistryRepository(ctx: RepositoryContext): RegistryReposi
       .where(eq(registryCredentials.registryConnectionId, id));
     const version = (last?.version ?? 0) + 1;
     const secretFields = secretFieldsPresent(parsed);
+    const rowId = newId(now.getTime());
     await tx.insert(registryCredentials).values({
-      id: newId(now.getTime()),
+      id: rowId,
       registryConnectionId: id,
       version,
-      ciphertext: ctx.cipher.encrypt(JSON.stringify(parsed)),
+      ciphertext: ctx.cipher.encrypt(JSON.stringify(parsed), credentialsAt(rowId)),
       secretFields,
       createdAt: now,
     });
@@ -275,7 +277,8 @@ export function createRegistryRepository(ctx: RepositoryContext): RegistryReposi
         if (version === null) return { version: null, secrets: {} };
         const stored = await credentialVersion.execute({ id, version });
         if (!stored) throw new NotFoundError("Registry credential version", `${id} v${version}`);
-        return { version, secrets: decodeSecrets(ctx.cipher.decrypt(stored.ciphertext), id) };
+        const plaintext = ctx.cipher.decrypt(stored.ciphertext, credentialsAt(stored.id));
+        return { version, secrets: decodeSecrets(plaintext, id) };
       }),
 
     delete: (id) =>
@@ -292,6 +295,9 @@ export function createRegistryRepository(ctx: RepositoryContext): RegistryReposi
       }),
   };
 }
+
+/** Where a credential version's ciphertext is bound: its own row. */
+const credentialsAt = (rowId: string) => secretLocation(registryCredentials.ciphertext, rowId);
 
 async function forgetLogins(tx: Tx, registryConnectionId: string): Promise<void> {
   await tx

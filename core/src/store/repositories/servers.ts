@@ -1,4 +1,5 @@
 import { asc, count, eq } from "drizzle-orm";
+import { secretLocation } from "../../crypto/stored-secrets.js";
 import { ConflictError } from "../errors.js";
 import { newId } from "../ids.js";
 import {
@@ -70,10 +71,12 @@ export function createServerRepository(ctx: RepositoryContext): ServerRepository
   const getById = ctx.db.query.servers.findFirst({ where: eq(servers.id, ID) }).prepare();
   const load = async (tx: Tx, id: string) =>
     found(await tx.query.servers.findFirst({ where: byId(id) }), ENTITY, id);
-  const encrypt = (auth: ServerAuth | null) =>
+  // Bound to the server's row: copied into another server, the value does not decrypt.
+  const secretAt = (id: string) => secretLocation(servers.secretCiphertext, id);
+  const encrypt = (id: string, auth: ServerAuth | null) =>
     auth === null
       ? { authKind: null, secretCiphertext: null }
-      : { authKind: auth.kind, secretCiphertext: ctx.cipher.encrypt(auth.secret) };
+      : { authKind: auth.kind, secretCiphertext: ctx.cipher.encrypt(auth.secret, secretAt(id)) };
 
   return {
     create: (input) =>
@@ -84,7 +87,7 @@ export function createServerRepository(ctx: RepositoryContext): ServerRepository
           .insert(servers)
           .values({
             ...pick(input, FIELDS),
-            ...encrypt(input.auth ?? null),
+            ...encrypt(id, input.auth ?? null),
             id,
             environmentId: input.environmentId,
             name: input.name,
@@ -125,7 +128,7 @@ export function createServerRepository(ctx: RepositoryContext): ServerRepository
           .update(servers)
           .set({
             ...fields,
-            ...(patch.auth === undefined ? {} : encrypt(patch.auth)),
+            ...(patch.auth === undefined ? {} : encrypt(id, patch.auth)),
             updatedAt: ctx.now(),
           })
           .where(byId(id))
@@ -152,7 +155,7 @@ export function createServerRepository(ctx: RepositoryContext): ServerRepository
           .where(byId(id));
         const { kind, ciphertext } = found(row, ENTITY, id);
         if (kind === null || ciphertext === null) return undefined;
-        return { kind, secret: ctx.cipher.decrypt(ciphertext) };
+        return { kind, secret: ctx.cipher.decrypt(ciphertext, secretAt(id)) };
       }),
   };
 }

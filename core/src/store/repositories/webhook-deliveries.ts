@@ -45,7 +45,8 @@ export function createWebhookDeliveryRepository(ctx: RepositoryContext): Webhook
           .select()
           .from(webhookDeliveries)
           .where(filter.source ? eq(webhookDeliveries.source, filter.source) : undefined)
-          .orderBy(desc(webhookDeliveries.id))
+          // Total: deliveries of one millisecond taken by two processes still come back in one order.
+          .orderBy(desc(webhookDeliveries.receivedAt), desc(webhookDeliveries.id))
           .limit(filter.limit ?? 100),
       ),
     purgeReceivedBefore: (before, limit) =>
