@@ -1,5 +1,5 @@
 import { readdir, stat } from "node:fs/promises";
-import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import {
@@ -14,7 +14,7 @@ import {
   pullImage,
   SshConnection,
 } from "@bridgeport/core";
-import { type RunnableImage, randomPassword, runnableImage, waitUntil } from "@bridgeport/test/harness";
+import { type RunnableImage, randomPassword, runnableImage, startTcpRelay, waitUntil } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { digestReference, type RemoteLab, sshTargetOf, startRemoteLab } from "./remote-lab.js";
 import { filesContaining, scanProcessesFor } from "./secret-scan.js";
@@ -126,7 +126,7 @@ describe("SSH mode: docker login, then docker pull by digest", () => {
 
   it("leaves no password file on the server when the connection is cut mid-login", async () => {
     const registry = await startSilentServer();
-    const relay = await startRelay(lab.sshd.host, lab.sshd.port);
+    const relay = await startTcpRelay(lab.sshd.host, lab.sshd.port);
     const password = `cut-${randomPassword()}`;
     try {
       const ssh = await SshConnection.connect(sshTargetOf(lab.sshd, { host: "127.0.0.1", port: relay.port }));
@@ -263,29 +263,6 @@ async function startSilentServer(): Promise<{ port: number; connections(): numbe
     connections: () => accepted,
     stop: () => closeAll(server, sockets),
   };
-}
-
-/** A TCP relay to `host:port` whose `cut` drops every connection through it at once, as a lost link does. */
-async function startRelay(
-  host: string,
-  port: number,
-): Promise<{ port: number; cut(): void; stop(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const track = (socket: Socket) => {
-    sockets.add(socket);
-    socket.on("error", () => undefined);
-    socket.on("close", () => sockets.delete(socket));
-  };
-  const server = createServer((client) => {
-    const upstream = netConnect(port, host);
-    track(client);
-    track(upstream);
-    client.pipe(upstream).pipe(client);
-  });
-  const cut = () => {
-    for (const socket of sockets) socket.destroy();
-  };
-  return { port: await listen(server), cut, stop: () => closeAll(server, sockets) };
 }
 
 function listen(server: Server): Promise<number> {

@@ -8,7 +8,7 @@ import {
   SshConnectionPool,
   type SshTarget,
 } from "@bridgeport/core";
-import { freePort, waitUntil } from "@bridgeport/test/harness";
+import { freePort, startTcpRelay, waitUntil } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type RemoteLab, sshTargetOf, startRemoteLab } from "./remote-lab.js";
@@ -32,6 +32,23 @@ describe("exec", () => {
       },
     );
     expect(result).toEqual({ code: 7, stdout: "out a b\n", stderr: "err $(id)\n" });
+  });
+
+  it("keeps the exit code when the server's whole answer arrives in one chunk, as on a busy machine", async () => {
+    // sshd sends the exec's success, output, exit status and close within a few ms; a client
+    // that reads late gets them in one chunk, and an exit listener attached after the exec's
+    // callback returned missed the status (code null), as the suite saw under load.
+    const relay = await startTcpRelay(lab.sshd.host, lab.sshd.port, { batchMs: 100 });
+    const ssh = await SshConnection.connect(sshTargetOf(lab.sshd, { host: "127.0.0.1", port: relay.port }));
+    try {
+      for (let i = 0; i < 5; i++) {
+        const result = await ssh.exec(["sh", "-c", "echo out; exit 7"], { timeoutMs: 10_000 });
+        expect(result).toEqual({ code: 7, stdout: "out\n", stderr: "" });
+      }
+    } finally {
+      await ssh.close();
+      await relay.stop();
+    }
   });
 
   it("reports the signal that ended a command, and names it in the failure", async () => {

@@ -58,7 +58,11 @@ export class SshConnection implements CommandRunner {
     const label = commandLabel(argv, options);
     const secrets = secretsOf(options);
     const command = shellJoin(withRemoteDeadline(argv, options.timeoutMs));
-    return this.#openExec(command, label).then(
+    // The listeners go on inside ssh2's callback, not a promise turn later: a quick command's
+    // exit status can arrive in the same chunk as the exec's success, and ssh2 emits it then.
+    return this.#openExec(
+      command,
+      label,
       (channel) =>
         new Promise<ExecResult>((resolve, reject) => {
           const stdout = new BoundedOutput(options.maxStdoutBytes ?? DEFAULT_MAX_STDOUT_BYTES);
@@ -139,7 +143,7 @@ export class SshConnection implements CommandRunner {
    * protocols spoken over a command such as `docker system dial-stdio`.
    */
   openStream(argv: readonly string[]): Promise<ClientChannel> {
-    return this.#openExec(shellJoin(argv), commandLabel(argv, {}));
+    return this.#openExec(shellJoin(argv), commandLabel(argv, {}), (channel) => channel);
   }
 
   /**
@@ -168,7 +172,8 @@ export class SshConnection implements CommandRunner {
     });
   }
 
-  #openExec(command: string, label: string): Promise<ClientChannel> {
+  /** Starts `command` and hands its channel to `use` in the same turn as ssh2's callback. */
+  #openExec<T>(command: string, label: string, use: (channel: ClientChannel) => T): Promise<Awaited<T>> {
     return new Promise((resolve, reject) => {
       if (this.#closed) {
         reject(this.#closedError());
@@ -185,7 +190,7 @@ export class SshConnection implements CommandRunner {
             }),
           );
         } else {
-          resolve(channel);
+          Promise.resolve(use(channel)).then(resolve, reject);
         }
       });
     });
