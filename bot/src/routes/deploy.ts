@@ -1,7 +1,7 @@
 import { deployTargetDeps, requestDeploy, resolveDeployTarget } from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
-import { deployRefused, notFound, refused } from "../http/bad-request.js";
+import { deployRefused, notFound } from "../http/bad-request.js";
 import { apiRouter, ErrorSchema, errorResponses, jsonBody, jsonResponse } from "../http/openapi-router.js";
 import { loadPlanDetail, PlanDetailJson } from "../http/plan-json.js";
 
@@ -32,6 +32,7 @@ const DeployByNameJson = z
   });
 
 const CandidateJson = z.object({ digest: z.string(), tags: z.array(z.string()), pushedAt: z.string() });
+const FieldErrorJson = ErrorSchema.extend({ field: z.string() });
 
 const deploy = createRoute({
   method: "post",
@@ -45,9 +46,17 @@ const deploy = createRoute({
       "Planned (and started unless dryRun); follow GET /api/deployment-plans/{planId}",
     ),
     ...errorResponses,
+    400: jsonResponse(
+      FieldErrorJson,
+      "Invalid input, e.g. a local image ID given as the digest: the message names the field and the fix",
+    ),
     404: jsonResponse(
-      ErrorSchema.extend({ field: z.string(), candidates: z.array(CandidateJson).optional() }),
+      FieldErrorJson.extend({ candidates: z.array(CandidateJson).optional() }),
       "Unknown environment, image, digest or tag: the message lists what exists",
+    ),
+    502: jsonResponse(
+      FieldErrorJson,
+      "The registry failed the lookup: the message quotes its answer and the fix",
     ),
   },
 });
@@ -65,8 +74,11 @@ export function deployRoutes(deps: Pick<BotDeps, "store" | "plans" | "syncer" | 
       image: body.image,
       ref: body.digest !== undefined ? { digest: body.digest } : { tag: body.tag ?? "" },
     });
+    if (target.kind === "invalid") {
+      return c.json({ error: `${target.field}: ${target.message}`, field: target.field }, 400);
+    }
+    if (target.kind === "registry_error") return c.json({ error: target.message, field: target.field }, 502);
     if (target.kind !== "resolved") {
-      if (target.kind === "invalid") throw refused(`${target.field}: ${target.message}`);
       const candidates = target.candidates?.map((d) => ({ ...d, pushedAt: d.pushedAt.toISOString() }));
       return c.json(
         { error: target.message, field: target.field, ...(candidates ? { candidates } : {}) },
