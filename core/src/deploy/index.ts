@@ -1,3 +1,4 @@
+export * from "./current-digest.js";
 export * from "./deploy-request.js";
 export * from "./deploy-target.js";
 export * from "./discover.js";
