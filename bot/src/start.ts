@@ -72,9 +72,12 @@ export async function startBot(
   const loginCache = new MemoryLoginCache();
   const owner = `bot-${process.pid}`;
   const planLeaseMs = config.PLAN_LEASE_SECONDS * 1000;
-  const plans = createPlanRunner({ store, registries, loginCache, owner, leaseMs: planLeaseMs }, (event) => {
-    if (event.type === "plan") metrics.plans.inc({ status: event.status });
-  });
+  const plans = createPlanRunner(
+    { store, registries, loginCache, owner, leaseMs: planLeaseMs, log },
+    (event) => {
+      if (event.type === "plan") metrics.plans.inc({ status: event.status });
+    },
+  );
   const github = createGitHubApp(config, { store, log, wake: () => jobs.wake(GITHUB_COMMAND) });
   if (!github.configured && github.missing.length < 3) {
     log.warn({ missing: github.missing }, "the GitHub app is partly configured and stays off");

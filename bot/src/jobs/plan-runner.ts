@@ -1,5 +1,11 @@
 import { EventEmitter } from "node:events";
-import { type ExecuteDeps, executePlan, type PlanEvent, storeHostProvider } from "@bridgeport/core";
+import {
+  type ExecuteDeps,
+  executePlan,
+  type PlanEvent,
+  type PlanLog,
+  storeHostProvider,
+} from "@bridgeport/core";
 
 /** Runs stored plans in the background and tells listeners (the SSE stream) what happens. */
 export interface PlanRunner {
@@ -11,8 +17,12 @@ export interface PlanRunner {
   idle(): Promise<void>;
 }
 
+/**
+ * The bot's plan runner: every plan runs with its own server connections, its events go to the
+ * plan's subscribers, and its start, step outcomes and finish go to `log` (the bot's log).
+ */
 export function createPlanRunner(
-  deps: Omit<ExecuteDeps, "hosts" | "onEvent">,
+  deps: Omit<ExecuteDeps, "hosts" | "onEvent" | "log"> & { log: PlanLog & { error: PlanLog["warn"] } },
   onFinished?: (event: PlanEvent) => void,
 ): PlanRunner {
   const bus = new EventEmitter();
@@ -30,6 +40,7 @@ export function createPlanRunner(
         },
       })
         .catch((error: unknown) => {
+          deps.log.error({ planId, err: String(error) }, "plan run failed");
           const event: PlanEvent = { type: "plan", planId, status: "failed", error: String(error) };
           bus.emit(planId, event);
         })

@@ -1,9 +1,9 @@
-import { deployTargetDeps, requestDeploy, resolveDeployTarget } from "@bridgeport/core";
+import { deployTargetDeps, loadPlanDetail, requestDeploy, resolveDeployTarget } from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
 import { deployRefused, notFound } from "../http/bad-request.js";
 import { apiRouter, ErrorSchema, errorResponses, jsonBody, jsonResponse } from "../http/openapi-router.js";
-import { loadPlanDetail, PlanDetailJson } from "../http/plan-json.js";
+import { PlanDetailJson } from "../http/plan-json.js";
 
 const DeployByNameJson = z
   .object({
@@ -21,6 +21,9 @@ const DeployByNameJson = z
       .openapi({ description: "A tag, resolved to its digest now; or give digest" }),
     autoRollback: z.boolean().default(true),
     dryRun: z.boolean().default(false).openapi({ description: "Record and return the plan; change nothing" }),
+    force: z.boolean().default(false).openapi({
+      description: "Replace containers that already run the digest too (otherwise their steps are no-ops)",
+    }),
     trigger: z.enum(["api", "action"]).default("api"),
     /** Where the request came from (workflow run, commit), kept with the plan. */
     context: z.record(z.string().max(100), z.union([z.string().max(2000), z.number()])).optional(),
@@ -90,6 +93,7 @@ export function deployRoutes(deps: Pick<BotDeps, "store" | "plans" | "syncer" | 
       imageDigestId: target.digest.id,
       autoRollback: body.autoRollback,
       dryRun: body.dryRun,
+      force: body.force,
       trigger: body.trigger,
       triggeredBy: c.get("actor"),
       ...(body.context ? { triggerContext: body.context } : {}),
