@@ -27,12 +27,13 @@ export async function currentDigest(
   try {
     const host = await hosts.host(server.id);
     const found = await runningDigest(host.engine, container, imageName);
-    return (
-      found ?? {
+    if (!found) {
+      return {
         digest: null,
         detail: `no container named ${container} on ${server.name} yet: no digest is recorded`,
-      }
-    );
+      };
+    }
+    return { digest: found.digest, detail: found.detail };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return {

@@ -63,7 +63,7 @@ export async function executeStep(run: StepRun, step: PlanStep, signal: AbortSig
     // What the server runs is the truth: the step's From follows it when the store knew less.
     if (running?.digest && running.digest !== row.fromDigest)
       await store.plans.updateStep(row.id, { fromDigest: running.digest });
-    if (running?.digest === run.plan.toDigest && run.plan.force !== true) {
+    if (running?.running && running.digest === run.plan.toDigest && run.plan.force !== true) {
       await log(`already running ${running.digest}: nothing to do (force: true deploys it again)`);
       await finish(
         { status: "unchanged", health: null, error: null },

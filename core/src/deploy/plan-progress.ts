@@ -49,21 +49,22 @@ export function planProgress(
     serviceName: step.serviceName,
     server: step.serverName,
   });
+  const stepEvent = (step: PlanStep, status: StepStatus, detail?: string) =>
+    emit({ type: "step", planId, ...where(step), status, ...(detail ? { detail } : {}) });
   return {
     started(fields: { tag: string | null; trigger: PlanTrigger; services: number }) {
       emit({ type: "plan", planId, status: "running" });
       log?.info({ ...identity, ...fields }, "plan started");
     },
-    step(step: PlanStep, status: StepStatus, detail?: string) {
-      emit({ type: "step", planId, ...where(step), status, ...(detail ? { detail } : {}) });
-    },
+    step: stepEvent,
     stepFinished(step: PlanStep, end: StepEnd, detail?: string) {
-      this.step(step, end.status, detail);
+      stepEvent(step, end.status, detail);
       const level = end.status === "failed" ? "warn" : "info";
       log?.[level]({ ...logged(step), ...end }, "step finished");
     },
     restored(step: PlanStep, outcome: { healthy: boolean; detail: string }) {
-      log?.[outcome.healthy ? "info" : "warn"]({ ...logged(step), ...outcome }, "service restored");
+      const { healthy, detail } = outcome;
+      log?.[healthy ? "info" : "warn"]({ ...logged(step), healthy, detail }, "service restored");
     },
     /** A listener for one health check's attempts. */
     health(step: PlanStep, phase: HealthPhase) {

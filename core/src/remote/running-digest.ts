@@ -40,8 +40,8 @@ export function repoDigestFor(
 }
 
 /**
- * Reads what a container runs (see {@link repoDigestFor}); null when there is no container by
- * that name.
+ * Reads what a container runs (see {@link repoDigestFor}) and whether it is running now; null
+ * when there is no container by that name.
  *
  * @example
  * await runningDigest(host.engine, "web", "r.example.com/team/web") // => { digest: "sha256:…", detail: "…" }
@@ -50,11 +50,12 @@ export async function runningDigest(
   engine: DockerEngine,
   container: string,
   imageName: string,
-): Promise<RepoDigestFinding | null> {
+): Promise<(RepoDigestFinding & { running: boolean }) | null> {
   const inspected = await inspectContainer(engine, container);
   if (inspected === null) return null;
   const image = await inspectImage(engine, inspected.Image);
-  return repoDigestFor(container, inspected.Config.Image, image?.RepoDigests ?? [], imageName);
+  const finding = repoDigestFor(container, inspected.Config.Image, image?.RepoDigests ?? [], imageName);
+  return { ...finding, running: inspected.State.Running };
 }
 
 function repositoryOf(
