@@ -44335,10 +44335,20 @@ var FINISHED_PLAN_STATUSES = [
   "rollback_failed",
   "cancelled"
 ];
-var STEP_STATUSES = ["pending", "running", "success", "failed", "skipped", "rolled_back"];
+var STEP_STATUSES = [
+  "pending",
+  "running",
+  "success",
+  "failed",
+  "skipped",
+  "rolled_back",
+  "unchanged"
+];
+var STEP_HEALTH = ["healthy", "unhealthy"];
 
 // core/src/deploy/plan-result.ts
-var SERVICE_HEALTH = ["healthy", "unhealthy"];
+var SERVICE_HEALTH = STEP_HEALTH;
+var HEALTH_PHASES = ["deploy", "restore"];
 var serviceResultSchema = external_exports.object({
   serviceId: external_exports.string(),
   service: external_exports.string(),
@@ -44379,6 +44389,19 @@ var planEventSchema = external_exports.discriminatedUnion("type", [
     server: external_exports.string(),
     status: external_exports.enum(STEP_STATUSES),
     detail: external_exports.string().optional()
+  }),
+  external_exports.object({
+    type: external_exports.literal("health"),
+    planId: external_exports.string(),
+    serviceId: external_exports.string(),
+    service: external_exports.string(),
+    server: external_exports.string(),
+    phase: external_exports.enum(HEALTH_PHASES),
+    attempt: external_exports.number().int(),
+    /** How many attempts the check may take. */
+    of: external_exports.number().int(),
+    ok: external_exports.boolean(),
+    detail: external_exports.string()
   })
 ]);
 
@@ -44696,7 +44719,8 @@ var STEP_OUTCOME = {
   success: "\u2705 success",
   failed: "\u274C failed",
   skipped: "skipped",
-  rolled_back: "\u21A9\uFE0F rolled back"
+  rolled_back: "\u21A9\uFE0F rolled back",
+  unchanged: "already running"
 };
 var UNSUCCESSFUL_PLAN_STATUSES = [
   "failed",
@@ -44705,7 +44729,8 @@ var UNSUCCESSFUL_PLAN_STATUSES = [
   "cancelled"
 ];
 function renderPlanReport(result, options = {}) {
-  const headline = result.dryRun ? "\u{1F4DD} plan (dry run, nothing changed)" : PLAN_HEADLINE[result.status];
+  const alreadyRunning = result.status === "success" && result.services.length > 0 && result.services.every((s) => s.status === "unchanged");
+  const headline = result.dryRun ? "\u{1F4DD} plan (dry run, nothing changed)" : alreadyRunning ? "\u2705 already running" : PLAN_HEADLINE[result.status];
   const target = `\`${result.image}@${shortDigest(result.digest)}\`${result.tag ? ` (${escapeCell(result.tag)})` : ""}`;
   const plan = options.planUrl ? `[plan ${result.planId}](${options.planUrl})` : `plan \`${result.planId}\``;
   const lines = [`### ${headline}: ${target} to ${escapeCell(result.environment)}`, "", `Bridgeport ${plan}`];
@@ -44839,6 +44864,14 @@ function progressPrinter(print) {
     event(event) {
       if (event.type === "plan") {
         report("plan", event.status, `plan ${event.planId}: ${event.status.replace("_", " ")}`);
+      } else if (event.type === "health") {
+        if (event.ok) return;
+        const check2 = event.phase === "restore" ? "restored, health check" : "health check";
+        report(
+          `${event.serviceId}:${event.phase}:${event.attempt}`,
+          "failed",
+          service(event.service, event.server, `${check2} ${event.attempt}/${event.of} failed`, event.detail)
+        );
       } else {
         report(
           event.serviceId,
@@ -44850,7 +44883,8 @@ function progressPrinter(print) {
     snapshot(detail) {
       for (const s of detail.result.services) {
         if (s.status === "pending") continue;
-        report(s.serviceId, s.status, service(s.service, s.server, s.status, s.error));
+        const detail2 = s.status === "unchanged" ? `already running ${shortDigest(s.toDigest)}` : s.error;
+        report(s.serviceId, s.status, service(s.service, s.server, s.status, detail2));
       }
       report("plan", detail.plan.status, `plan ${detail.plan.id}: ${detail.plan.status.replace("_", " ")}`);
     }

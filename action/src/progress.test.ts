@@ -47,6 +47,19 @@ describe("progressPrinter", () => {
       status: "running",
     });
     progress.snapshot(snapshot("running", [service("running")]));
+    for (const attempt of [1, 2])
+      progress.event({
+        type: "health",
+        planId: "p1",
+        serviceId: "s1",
+        service: "web",
+        server: "server-1",
+        phase: "deploy",
+        attempt,
+        of: 10,
+        ok: false,
+        detail: "HTTP 503 from\nhttp://127.0.0.1:8080/",
+      });
     progress.event({
       type: "step",
       planId: "p1",
@@ -61,6 +74,8 @@ describe("progressPrinter", () => {
       "plan p1: pending",
       "plan p1: running",
       "web on server-1: running",
+      "web on server-1: health check 1/10 failed (HTTP 503 from http://127.0.0.1:8080/)",
+      "web on server-1: health check 2/10 failed (HTTP 503 from http://127.0.0.1:8080/)",
       "web on server-1: failed (health check failed 3 times)",
       "web on server-1: rolled back (unhealthy: failed)",
       "plan p1: rolled back",

@@ -1,3 +1,4 @@
+import { shortDigest } from "@bridgeport/core/plan-report";
 import type { PlanDetail, PlanEvent } from "./plan-json.js";
 
 /**
@@ -22,6 +23,15 @@ export function progressPrinter(print: (line: string) => void) {
     event(event: PlanEvent) {
       if (event.type === "plan") {
         report("plan", event.status, `plan ${event.planId}: ${event.status.replace("_", " ")}`);
+      } else if (event.type === "health") {
+        // A failed attempt is news while the check waits; a passing one, the step's next line tells.
+        if (event.ok) return;
+        const check = event.phase === "restore" ? "restored, health check" : "health check";
+        report(
+          `${event.serviceId}:${event.phase}:${event.attempt}`,
+          "failed",
+          service(event.service, event.server, `${check} ${event.attempt}/${event.of} failed`, event.detail),
+        );
       } else {
         report(
           event.serviceId,
@@ -33,7 +43,8 @@ export function progressPrinter(print: (line: string) => void) {
     snapshot(detail: PlanDetail) {
       for (const s of detail.result.services) {
         if (s.status === "pending") continue;
-        report(s.serviceId, s.status, service(s.service, s.server, s.status, s.error));
+        const detail = s.status === "unchanged" ? `already running ${shortDigest(s.toDigest)}` : s.error;
+        report(s.serviceId, s.status, service(s.service, s.server, s.status, detail));
       }
       report("plan", detail.plan.status, `plan ${detail.plan.id}: ${detail.plan.status.replace("_", " ")}`);
     },

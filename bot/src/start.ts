@@ -80,7 +80,7 @@ export async function startBot(
   const owner = `bot-${process.pid}`;
   const planLeaseMs = config.PLAN_LEASE_SECONDS * 1000;
   const plans = createPlanRunner(
-    { store, registries, loginCache, owner, leaseMs: planLeaseMs },
+    { store, registries, loginCache, owner, leaseMs: planLeaseMs, log },
     (event, seconds) => {
       if (event.type !== "plan") return;
       metrics.plans.inc({ status: event.status });

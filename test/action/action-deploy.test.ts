@@ -173,6 +173,10 @@ describe("the Action, run from its committed bundle", () => {
     expect(run.outputs.status).toBe("rolled_back");
     expect(errorLine(run)).toContain("failed and was rolled back to the previous digest");
     expect(run.stdout).toMatch(/^web on server-\d: failed/m);
+    // The wait for the failing check is not silent: each attempt is a line.
+    expect(run.stdout).toMatch(
+      /^web on server-\d: health check 1\/10 failed \(container web-\d health is starting\)$/m,
+    );
     expect(run.summary).toContain("↩️ rolled back");
     const comments = github.comments(repo, prNumber);
     expect(comments).toHaveLength(1);
@@ -206,5 +210,16 @@ describe("the Action, run from its committed bundle", () => {
     } finally {
       if (planId) await planFinished(planId);
     }
+  });
+
+  it("a digest every service already runs is a no-op: success, and the summary says already running", async () => {
+    const run = await runAction({ inputs: inputs({ digest: lab.versions.v1.digest }) });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs.status).toBe("success");
+    const result = planResultSchema.parse(JSON.parse(run.outputs.result ?? ""));
+    expect(result.services.map((s) => s.status)).toEqual(["unchanged", "unchanged"]);
+    expect(run.stdout).toMatch(/^web on server-1: unchanged \(already running sha256:[0-9a-f]{12}\)$/m);
+    expect(run.summary).toContain("✅ already running");
+    expect(run.summary.match(/\| already running \|$/gm)).toHaveLength(2);
   });
 });

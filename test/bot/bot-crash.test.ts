@@ -255,7 +255,14 @@ describe("a bot SIGKILLed with work in flight", () => {
     expect(later.map(([, image]) => planCount(image.digest))).toEqual([0, 0, 1]);
     expect(planCount(first.digest)).toBe(1);
     const resolvedA = await store.plans.get(planA.id);
-    expect(["rolled_back", "success"]).toContain(resolvedA?.status);
+    // Resolved truthfully: completed, put back, or (cut off before it changed anything) failed.
+    const stepsA = (await store.plans.getWithSteps(planA.id))?.steps ?? [];
+    const expectedA = stepsA.every((s) => s.status === "success")
+      ? "success"
+      : stepsA.some((s) => s.status === "rolled_back")
+        ? "rolled_back"
+        : "failed";
+    expect(resolvedA?.status).toBe(expectedA);
 
     // The servers run what the history says, and the history has one entry per plan.
     const history = (await (await api(`/api/container-images/${lab.image.id}/history?limit=20`)).json()) as {

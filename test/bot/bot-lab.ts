@@ -35,7 +35,7 @@ export async function startBotLab(env: Record<string, string> = {}): Promise<Bot
       process.stdout.write(line);
     },
   };
-  const bot = await startBot(loadConfig(full), createLogger("warn", sink), full);
+  const bot = await startBot(loadConfig(full), createLogger(full.LOG_LEVEL, sink), full);
   return {
     bot,
     url: bot.url,

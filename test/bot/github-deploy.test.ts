@@ -116,6 +116,14 @@ describe("/deploy from a pull request", () => {
     for (const i of [0, 1]) expect((await world.running(i)).digest).toBe(world.versions.v2.digest);
   }, 150_000);
 
+  it("a local image ID instead of a digest is refused, naming it and the fix", async () => {
+    const { issueNumber, commentId } = await command(`/deploy ${world.versions.v1.configDigest}`);
+    expect(await finished(commentId, 60_000)).toBe("-1");
+    const reply = botComments(issueNumber)[0]?.body ?? "";
+    expect(reply).toContain("this is a local image ID, not a registry digest");
+    expect(reply).toContain(world.versions.v1.digest.slice(0, 19));
+  });
+
   it("`/deploy plan` shows the plan and changes nothing", async () => {
     const { issueNumber, headSha, commentId } = await command("/deploy plan v1.0.0");
     expect(await finished(commentId)).toBe("rocket");

@@ -7,6 +7,7 @@ import {
   storeHostProvider,
   weeklyPrune,
 } from "@bridgeport/core";
+import { runCommand } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type DeployLab, startDeployLab } from "./deploy-lab.js";
 
@@ -64,6 +65,8 @@ describe("digest deploys on real servers (registry + sshd + dockerd)", () => {
     await lab.execute(planId);
     const { plan, steps } = (await lab.ctx.store.plans.getWithSteps(planId)) ?? { plan: null, steps: [] };
     expect(plan?.status).toBe("rolled_back");
+    // The failing service was changed and put back: it is what the rollback restored.
+    expect(plan?.rollbackOutcome).toBe("restored 1 service(s) to their previous digest: web on server-1");
     expect(steps.map((s) => s.status).sort()).toEqual(["failed", "skipped"].sort());
     for (const i of [0, 1]) {
       expect(await lab.running(i)).toEqual({ digest: before[i]?.digest, running: true, health: "healthy" });
@@ -128,6 +131,9 @@ describe("digest deploys on real servers (registry + sshd + dockerd)", () => {
         "rolled_back",
         "rolled_back",
       ]);
+      expect(plan?.rollbackOutcome).toBe(
+        "restored 2 service(s) to their previous digest: web on server-1, web on server-2",
+      );
       for (const i of [0, 1]) expect((await lab.running(i)).digest).toBe(before[i]?.digest);
     } finally {
       await store.services.delete(extra.id);
@@ -159,16 +165,34 @@ describe("digest deploys on real servers (registry + sshd + dockerd)", () => {
     });
     const socket = lab.sockets[0];
     if (!socket) throw new Error("no socket");
-    const report = await discoverServer(store, server, socket);
-    expect(report.imagesCreated).toEqual([lab.image.imageName]);
-    expect(report.servicesCreated).toEqual(["web-1"]);
-    const [image] = await store.images.list({ environmentId: env.id });
-    expect(image).toMatchObject({ imageName: lab.image.imageName, registryConnectionId: registry.id });
-    const [service] = await store.services.list({ serverId: server.id });
-    expect(service).toMatchObject({ containerName: "web-1", containerImageId: image?.id });
-    expect(service?.deployedDigest).toBe((await lab.running(0)).digest);
-    const again = await discoverServer(store, server, socket);
-    expect(again).toMatchObject({ imagesCreated: [], servicesCreated: [], servicesLinked: [] });
+    // The same image under another repository's name: it was never pulled by digest from there.
+    const copy = `${host}/deploy/copy-${Date.now()}`;
+    const docker = ["docker", "-H", fleetHost.dockerd.dockerHost] as const;
+    const running = await inspectContainer(socket.engine, "web-1");
+    await runCommand([...docker, "tag", running?.Image ?? "", `${copy}:v1`]);
+    await runCommand([...docker, "create", "--name", "copy-1", "--network", "host", `${copy}:v1`]);
+    try {
+      const report = await discoverServer(store, server, socket);
+      expect(report.imagesCreated.sort()).toEqual([copy, lab.image.imageName].sort());
+      expect(report.servicesCreated.sort()).toEqual(["copy-1", "web-1"]);
+      const image = await store.images.findByImageName(env.id, lab.image.imageName);
+      expect(image).toMatchObject({ imageName: lab.image.imageName, registryConnectionId: registry.id });
+      const services = await store.services.list({ serverId: server.id });
+      const service = services.find((s) => s.containerName === "web-1");
+      expect(service).toMatchObject({ containerName: "web-1", containerImageId: image?.id });
+      expect(service?.deployedDigest).toBe((await lab.running(0)).digest);
+      expect(services.find((s) => s.containerName === "copy-1")?.deployedDigest).toBeNull();
+      expect(report.withoutDigest).toEqual([
+        {
+          container: "copy-1",
+          reason: `container copy-1 runs ${copy}:v1, which has no registry digest for ${copy}: it was not pulled by digest from that registry (built or imported on the server?), so no digest is recorded`,
+        },
+      ]);
+      const again = await discoverServer(store, server, socket);
+      expect(again).toMatchObject({ imagesCreated: [], servicesCreated: [], servicesLinked: [] });
+    } finally {
+      await runCommand([...docker, "rm", "-f", "copy-1"]);
+    }
   });
 
   it("prunes images after a deploy where the environment asks for it, and weekly, without failing anything", async () => {
@@ -196,7 +220,7 @@ describe("digest deploys on real servers (registry + sshd + dockerd)", () => {
     }
   });
 
-  it("a wrong registry password fails fast with 'docker login failed: ...' and changes nothing", async () => {
+  it("a wrong registry password fails fast with 'docker login failed: ...', changes nothing and ends failed", async () => {
     const before = [await lab.running(0), await lab.running(1)];
     await lab.ctx.store.registries.saveCredentials(lab.registry.id, {
       username: basic.username,
@@ -208,7 +232,8 @@ describe("digest deploys on real servers (registry + sshd + dockerd)", () => {
       await lab.execute(planId);
       expect(Date.now() - started).toBeLessThan(15_000);
       const { plan, steps } = (await lab.ctx.store.plans.getWithSteps(planId)) ?? { plan: null, steps: [] };
-      expect(plan?.status).toBe("rolled_back");
+      // Nothing was changed, so nothing was rolled back.
+      expect(plan).toMatchObject({ status: "failed", rollbackOutcome: null });
       expect(steps.some((s) => s.error?.startsWith("docker login failed:"))).toBe(true);
       expect(JSON.stringify(steps)).not.toContain("definitely-wrong");
       expect([await lab.running(0), await lab.running(1)]).toEqual(before);

@@ -1,4 +1,4 @@
-import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
+import { createServer, connect as netConnect, type Socket } from "node:net";
 
 export interface TcpRelay {
   /** The relay's port on 127.0.0.1. */
@@ -25,7 +25,11 @@ export interface TcpRelayOptions {
  * const relay = await startTcpRelay(sshd.host, sshd.port, { batchMs: 50 });
  * const ssh = await SshConnection.connect({ ...target, host: "127.0.0.1", port: relay.port });
  */
-export async function startTcpRelay(host: string, port: number, options: TcpRelayOptions = {}): Promise<TcpRelay> {
+export async function startTcpRelay(
+  host: string,
+  port: number,
+  options: TcpRelayOptions = {},
+): Promise<TcpRelay> {
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);
@@ -44,11 +48,10 @@ export async function startTcpRelay(host: string, port: number, options: TcpRela
       return;
     }
     let held: Buffer[] = [];
-    let timer: NodeJS.Timeout | null = null;
     upstream.on("data", (chunk: Buffer) => {
-      held.push(chunk);
-      timer ??= setTimeout(() => {
-        timer = null;
+      // The first chunk of a window schedules the window's one write.
+      if (held.push(chunk) > 1) return;
+      setTimeout(() => {
         const batch = Buffer.concat(held);
         held = [];
         if (!client.destroyed) client.write(batch);

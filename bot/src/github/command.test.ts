@@ -5,28 +5,45 @@ const digest = `sha256:${"ab12".repeat(16)}`;
 
 describe("parseComment", () => {
   it.each([
-    [`/deploy ${digest}`, { kind: "deploy", ref: { digest }, environment: null, dryRun: false }],
+    [
+      `/deploy ${digest}`,
+      { kind: "deploy", ref: { digest }, environment: null, dryRun: false, force: false },
+    ],
     [
       `/deploy ${digest} to production`,
-      { kind: "deploy", ref: { digest }, environment: "production", dryRun: false },
+      { kind: "deploy", ref: { digest }, environment: "production", dryRun: false, force: false },
     ],
     [
       `  /DEPLOY   ${digest}   TO   staging  `,
-      { kind: "deploy", ref: { digest }, environment: "staging", dryRun: false },
+      { kind: "deploy", ref: { digest }, environment: "staging", dryRun: false, force: false },
     ],
     [
       `/deploy ${digest.toUpperCase().replace("SHA256", "sha256")}`,
-      { kind: "deploy", ref: { digest }, environment: null, dryRun: false },
+      { kind: "deploy", ref: { digest }, environment: null, dryRun: false, force: false },
     ],
-    ["/deploy v1.2.3", { kind: "deploy", ref: { tag: "v1.2.3" }, environment: null, dryRun: false }],
+    [
+      "/deploy v1.2.3",
+      { kind: "deploy", ref: { tag: "v1.2.3" }, environment: null, dryRun: false, force: false },
+    ],
     [
       "/deploy V1.2.3 to eu west",
-      { kind: "deploy", ref: { tag: "V1.2.3" }, environment: "eu west", dryRun: false },
+      { kind: "deploy", ref: { tag: "V1.2.3" }, environment: "eu west", dryRun: false, force: false },
     ],
-    ["/deploy plan v2.0.0", { kind: "deploy", ref: { tag: "v2.0.0" }, environment: null, dryRun: true }],
+    [
+      "/deploy plan v2.0.0",
+      { kind: "deploy", ref: { tag: "v2.0.0" }, environment: null, dryRun: true, force: false },
+    ],
     [
       `/Deploy Plan ${digest} to prod`,
-      { kind: "deploy", ref: { digest }, environment: "prod", dryRun: true },
+      { kind: "deploy", ref: { digest }, environment: "prod", dryRun: true, force: false },
+    ],
+    [
+      "/deploy v1.2.3 to production --force",
+      { kind: "deploy", ref: { tag: "v1.2.3" }, environment: "production", dryRun: false, force: true },
+    ],
+    [
+      `/deploy ${digest} --FORCE`,
+      { kind: "deploy", ref: { digest }, environment: null, dryRun: false, force: true },
     ],
     ["/deploy help", { kind: "help" }],
     ["/Deploy   HELP", { kind: "help" }],
@@ -37,7 +54,7 @@ describe("parseComment", () => {
     ["/unlock", { kind: "unlock" }],
     [
       `/deploy v1.0.0\n\nrm -rf / on the second line is only text`,
-      { kind: "deploy", ref: { tag: "v1.0.0" }, environment: null, dryRun: false },
+      { kind: "deploy", ref: { tag: "v1.0.0" }, environment: null, dryRun: false, force: false },
     ],
   ])("%j is %j", (body, command) => {
     expect(parseComment(body)).toEqual({ ok: true, command });

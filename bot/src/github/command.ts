@@ -2,7 +2,7 @@ import { type DeployRef, isValidDigest, isValidTag } from "@bridgeport/core";
 
 /** What a comment asks for once its first line has been read. */
 export type Command =
-  | { kind: "deploy"; ref: DeployRef; environment: string | null; dryRun: boolean }
+  | { kind: "deploy"; ref: DeployRef; environment: string | null; dryRun: boolean; force: boolean }
   | { kind: "rollback"; environment: string | null }
   | { kind: "lock"; reason: string | null }
   | { kind: "unlock" }
@@ -12,8 +12,8 @@ export type Command =
 export type ParsedComment = { ok: true; command: Command } | { ok: false; problem: string } | null;
 
 export const USAGE = [
-  "`/deploy sha256:<64 hex> [to <environment>]`",
-  "`/deploy <tag> [to <environment>]`",
+  "`/deploy sha256:<64 hex> [to <environment>] [--force]`",
+  "`/deploy <tag> [to <environment>] [--force]` (`--force` replaces containers already running it)",
   "`/deploy plan <digest or tag> [to <environment>]` (dry run: shows the plan, changes nothing)",
   "`/rollback [to <environment>]`",
   "`/lock [reason]`",
@@ -59,7 +59,9 @@ export function parseComment(body: string): ParsedComment {
   }
 }
 
-function parseDeploy(args: string[]): ParsedComment {
+function parseDeploy(words: string[]): ParsedComment {
+  const force = words.at(-1)?.toLowerCase() === "--force";
+  const args = force ? words.slice(0, -1) : words;
   const [first = "", ...rest] = args;
   if (first.toLowerCase() === "help" && rest.length === 0) return { ok: true, command: { kind: "help" } };
   const dryRun = first.toLowerCase() === "plan";
@@ -69,7 +71,10 @@ function parseDeploy(args: string[]): ParsedComment {
   if (!ref.ok) return { ok: false, problem: ref.problem };
   const environment = parseTarget(target);
   if (!environment.ok) return { ok: false, problem: environment.problem };
-  return { ok: true, command: { kind: "deploy", ref: ref.value, environment: environment.value, dryRun } };
+  return {
+    ok: true,
+    command: { kind: "deploy", ref: ref.value, environment: environment.value, dryRun, force },
+  };
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };

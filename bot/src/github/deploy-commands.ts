@@ -1,5 +1,10 @@
-import { type Environment, type ImageDigest, renderPlanReport, requestDeploy } from "@bridgeport/core";
-import { loadPlanDetail } from "../http/plan-json.js";
+import {
+  type Environment,
+  type ImageDigest,
+  loadPlanDetail,
+  renderPlanReport,
+  requestDeploy,
+} from "@bridgeport/core";
 import { planOfJob } from "../jobs/plan-of-job.js";
 import type { Command } from "./command.js";
 import type { CommandContext, CommandDeps } from "./command-context.js";
@@ -16,7 +21,12 @@ export async function deployCommand(deps: CommandDeps, ctx: CommandContext, comm
   if (!environment) return;
   const picked = await pickTarget(deps, environment.name, ctx.config.images, command.ref);
   if (!picked.ok) return refuse(ctx, picked.problem);
-  await deploy(deps, ctx, { environment, digest: picked.target.digest, dryRun: command.dryRun });
+  await deploy(deps, ctx, {
+    environment,
+    digest: picked.target.digest,
+    dryRun: command.dryRun,
+    force: command.force,
+  });
 }
 
 /** `/rollback [to env]`: the last deployed image goes back to the digest it ran before. */
@@ -25,13 +35,13 @@ export async function rollbackCommand(deps: CommandDeps, ctx: CommandContext, co
   if (!environment) return;
   const target = await rollbackTarget(deps.store, environment, ctx.config.images);
   if (!target.ok) return refuse(ctx, target.problem);
-  await deploy(deps, ctx, { environment, digest: target.digest, dryRun: false });
+  await deploy(deps, ctx, { environment, digest: target.digest, dryRun: false, force: false });
 }
 
 async function deploy(
   deps: CommandDeps,
   ctx: CommandContext,
-  input: { environment: Environment; digest: ImageDigest; dryRun: boolean },
+  input: { environment: Environment; digest: ImageDigest; dryRun: boolean; force: boolean },
 ) {
   const { store } = deps;
   // A re-run of this job (crash, retry) carries on with the plan the first run recorded.
@@ -43,6 +53,7 @@ async function deploy(
       imageDigestId: input.digest.id,
       autoRollback: true,
       dryRun: input.dryRun,
+      force: input.force,
       trigger: "pr_comment",
       triggeredBy: `github:${ctx.login}`,
       triggerContext: {

@@ -53,7 +53,7 @@ export async function pickTarget(
 function describeMiss(outcome: DeployTarget): string {
   if (outcome.kind === "resolved") return "";
   const lines = [escapeText(outcome.message)];
-  if (outcome.candidates?.length) {
+  if (outcome.kind !== "registry_error" && outcome.candidates?.length) {
     lines.push("", "Newest digests of this image:");
     for (const c of outcome.candidates) {
       lines.push(

@@ -1,5 +1,11 @@
-import { type PlanStatus, renderPlanReport, type Store, UNSUCCESSFUL_PLAN_STATUSES } from "@bridgeport/core";
-import { loadPlanDetail, type PlanDetail } from "../http/plan-json.js";
+import {
+  loadPlanDetail,
+  type PlanDetail,
+  type PlanStatus,
+  renderPlanReport,
+  type Store,
+  UNSUCCESSFUL_PLAN_STATUSES,
+} from "@bridgeport/core";
 import type { PlanRunner } from "../jobs/plan-runner.js";
 import type { Logger } from "../log.js";
 import { type CommandSite, type Conversation, commentUpdater, type GitHubClient } from "./conversation.js";
@@ -57,7 +63,9 @@ export async function runPlanWithFeedback(
     (text) => talk.update(commentId, text),
     (error) => log.warn({ err: String(error), planId: input.planId }, "updating the PR comment failed"),
   );
-  const unsubscribe = plans.subscribe(input.planId, () => {
+  const unsubscribe = plans.subscribe(input.planId, (event) => {
+    // A health attempt changes nothing the comment shows: no GitHub write for it.
+    if (event.type === "health") return;
     loadPlanDetail(store, input.planId)
       .then((d) => d && updater.set(body(d)))
       .catch((error: unknown) => log.warn({ err: String(error) }, "reading plan progress failed"));

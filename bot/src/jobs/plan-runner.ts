@@ -1,5 +1,11 @@
 import { EventEmitter } from "node:events";
-import { type ExecuteDeps, executePlan, type PlanEvent, storeHostProvider } from "@bridgeport/core";
+import {
+  type ExecuteDeps,
+  executePlan,
+  type PlanEvent,
+  type PlanLog,
+  storeHostProvider,
+} from "@bridgeport/core";
 
 /** Runs stored plans in the background and tells listeners (the SSE stream) what happens. */
 export interface PlanRunner {
@@ -11,8 +17,12 @@ export interface PlanRunner {
   idle(): Promise<void>;
 }
 
+/**
+ * The bot's plan runner: every plan runs with its own server connections, its events go to the
+ * plan's subscribers, and its start, step outcomes and finish go to `log` (the bot's log).
+ */
 export function createPlanRunner(
-  deps: Omit<ExecuteDeps, "hosts" | "onEvent">,
+  deps: Omit<ExecuteDeps, "hosts" | "onEvent" | "log"> & { log: PlanLog & { error: PlanLog["warn"] } },
   /** A plan's last event, with how long it ran (from its `running` event) in seconds. */
   onFinished?: (event: PlanEvent, seconds: number) => void,
 ): PlanRunner {
@@ -34,8 +44,11 @@ export function createPlanRunner(
         },
       })
         .catch((error: unknown) => {
+          deps.log.error({ planId, err: String(error) }, "plan run failed");
           const event: PlanEvent = { type: "plan", planId, status: "failed", error: String(error) };
           bus.emit(planId, event);
+          // Counted like any finished plan: a run that threw is a failure the metrics must show.
+          onFinished?.(event, (performance.now() - since) / 1000);
         })
         .finally(async () => {
           await hosts.close();

@@ -28,6 +28,10 @@ const deploy = createRoute({
           autoRollback: z.boolean().default(true),
           parallel: z.boolean().optional(),
           serviceIds: z.array(idSchema).min(1).max(500).optional(),
+          force: z.boolean().default(false).openapi({
+            description:
+              "Replace containers that already run the digest too (otherwise their steps are no-ops)",
+          }),
         })
         .strict(),
     ),
@@ -82,6 +86,7 @@ export function containerImageDeployRoutes(deps: Pick<BotDeps, "store" | "plans"
         autoRollback: body.autoRollback,
         ...(body.parallel === undefined ? {} : { parallel: body.parallel }),
         ...(body.serviceIds === undefined ? {} : { serviceIds: body.serviceIds }),
+        force: body.force,
         trigger: "api",
         triggeredBy: c.get("actor"),
       });

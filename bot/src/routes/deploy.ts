@@ -1,9 +1,9 @@
-import { deployTargetDeps, requestDeploy, resolveDeployTarget } from "@bridgeport/core";
+import { deployTargetDeps, loadPlanDetail, requestDeploy, resolveDeployTarget } from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
-import { deployRefused, notFound, refused } from "../http/bad-request.js";
+import { deployRefused, notFound } from "../http/bad-request.js";
 import { apiRouter, ErrorSchema, errorResponses, jsonBody, jsonResponse } from "../http/openapi-router.js";
-import { loadPlanDetail, PlanDetailJson } from "../http/plan-json.js";
+import { PlanDetailJson } from "../http/plan-json.js";
 
 const DeployByNameJson = z
   .object({
@@ -21,6 +21,9 @@ const DeployByNameJson = z
       .openapi({ description: "A tag, resolved to its digest now; or give digest" }),
     autoRollback: z.boolean().default(true),
     dryRun: z.boolean().default(false).openapi({ description: "Record and return the plan; change nothing" }),
+    force: z.boolean().default(false).openapi({
+      description: "Replace containers that already run the digest too (otherwise their steps are no-ops)",
+    }),
     trigger: z.enum(["api", "action"]).default("api"),
     /** Where the request came from (workflow run, commit), kept with the plan. */
     context: z.record(z.string().max(100), z.union([z.string().max(2000), z.number()])).optional(),
@@ -32,6 +35,7 @@ const DeployByNameJson = z
   });
 
 const CandidateJson = z.object({ digest: z.string(), tags: z.array(z.string()), pushedAt: z.string() });
+const FieldErrorJson = ErrorSchema.extend({ field: z.string() });
 
 const deploy = createRoute({
   method: "post",
@@ -45,9 +49,17 @@ const deploy = createRoute({
       "Planned (and started unless dryRun); follow GET /api/deployment-plans/{planId}",
     ),
     ...errorResponses,
+    400: jsonResponse(
+      FieldErrorJson,
+      "Invalid input, e.g. a local image ID given as the digest: the message names the field and the fix",
+    ),
     404: jsonResponse(
-      ErrorSchema.extend({ field: z.string(), candidates: z.array(CandidateJson).optional() }),
+      FieldErrorJson.extend({ candidates: z.array(CandidateJson).optional() }),
       "Unknown environment, image, digest or tag: the message lists what exists",
+    ),
+    502: jsonResponse(
+      FieldErrorJson,
+      "The registry failed the lookup: the message quotes its answer and the fix",
     ),
   },
 });
@@ -65,8 +77,11 @@ export function deployRoutes(deps: Pick<BotDeps, "store" | "plans" | "syncer" | 
       image: body.image,
       ref: body.digest !== undefined ? { digest: body.digest } : { tag: body.tag ?? "" },
     });
+    if (target.kind === "invalid") {
+      return c.json({ error: `${target.field}: ${target.message}`, field: target.field }, 400);
+    }
+    if (target.kind === "registry_error") return c.json({ error: target.message, field: target.field }, 502);
     if (target.kind !== "resolved") {
-      if (target.kind === "invalid") throw refused(`${target.field}: ${target.message}`);
       const candidates = target.candidates?.map((d) => ({ ...d, pushedAt: d.pushedAt.toISOString() }));
       return c.json(
         { error: target.message, field: target.field, ...(candidates ? { candidates } : {}) },
@@ -78,6 +93,7 @@ export function deployRoutes(deps: Pick<BotDeps, "store" | "plans" | "syncer" | 
       imageDigestId: target.digest.id,
       autoRollback: body.autoRollback,
       dryRun: body.dryRun,
+      force: body.force,
       trigger: body.trigger,
       triggeredBy: c.get("actor"),
       ...(body.context ? { triggerContext: body.context } : {}),

@@ -1,9 +1,15 @@
-import { FINISHED_PLAN_STATUSES, NotFoundError, type PlanEvent, type PlanStatus } from "@bridgeport/core";
+import {
+  FINISHED_PLAN_STATUSES,
+  loadPlanDetail,
+  NotFoundError,
+  type PlanEvent,
+  type PlanStatus,
+} from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
 import type { BotDeps } from "../deps.js";
 import { apiRouter, errorResponses, idSchema, jsonResponse } from "../http/openapi-router.js";
-import { loadPlanDetail, PlanDetailJson } from "../http/plan-json.js";
+import { PlanDetailJson } from "../http/plan-json.js";
 
 const tags = ["deployment-plans"];
 const params = z.object({ planId: idSchema.openapi({ param: { name: "planId", in: "path" } }) });
@@ -30,7 +36,7 @@ const events = createRoute({
   responses: {
     200: {
       description:
-        "text/event-stream: `state` (the plan detail) first, then `plan` and `step` events; a final `state` when the plan ends",
+        "text/event-stream: `state` (the plan detail) first, then `plan`, `step` and `health` (one per health check attempt) events; a final `state` when the plan ends",
     },
     ...errorResponses,
   },

@@ -54,6 +54,7 @@ const discover = createRoute({
         servicesCreated: z.array(z.string()),
         servicesLinked: z.array(z.string()),
         skipped: z.array(z.object({ container: z.string(), reason: z.string() })),
+        withoutDigest: z.array(z.object({ container: z.string(), reason: z.string() })),
       }),
       "Containers turned into services linked to images",
     ),

@@ -1,4 +1,12 @@
-import { healthCheckSchema, NotFoundError, SERVICE_KINDS, type Service, type Store } from "@bridgeport/core";
+import {
+  currentDigest,
+  healthCheckSchema,
+  NotFoundError,
+  SERVICE_KINDS,
+  type Service,
+  type Store,
+  storeHostProvider,
+} from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
 import { definedOnly } from "../http/defined-only.js";
@@ -44,7 +52,14 @@ const ServicePatch = z
   .strict()
   .openapi("ServicePatch");
 const One = z.object({ service: ServiceJson });
+const Created = One.extend({
+  currentDigest: z.object({ digest: z.string().nullable(), detail: z.string() }).openapi({
+    description: "What the container runs now, recorded as the service's deployed digest (null: why not)",
+  }),
+});
 const tags = ["services"];
+/** Adding a service waits this long at most for an SSH server that does not answer. */
+const INSPECT_TIMEOUT_MS = 5_000;
 
 const create = createRoute({
   method: "post",
@@ -54,21 +69,37 @@ const create = createRoute({
     params: z.object({ serverId: idSchema.openapi({ param: { name: "serverId", in: "path" } }) }),
     ...jsonBody(ServiceInput),
   },
-  responses: { 201: jsonResponse(One, "Created"), ...errorResponses },
+  responses: { 201: jsonResponse(Created, "Created, with the digest its container runs"), ...errorResponses },
 });
 const { get, patch, remove } = itemRoutes("/api/services/{id}", tags, One, ServicePatch, "The service");
 
-/** Services: containers on a server, each linked to one image, with health check and dependencies. */
+/**
+ * Services: containers on a server, each linked to one image, with health check and dependencies.
+ * A service added for a container that already runs starts out with the digest it runs, so the
+ * first deploy has a From and `/rollback` a target; a server that does not answer does not stop
+ * the service being added.
+ */
 export function serviceRoutes(deps: Pick<BotDeps, "store">) {
   const { store } = deps;
   return apiRouter()
     .openapi(create, async (c) => {
       const { serverId } = c.req.valid("param");
-      if (!(await store.servers.get(serverId))) throw new NotFoundError("Server", serverId);
+      const server = await store.servers.get(serverId);
+      if (!server) throw new NotFoundError("Server", serverId);
       const { dependsOn, ...input } = definedOnly(c.req.valid("json"));
-      const service = await store.services.create({ ...input, serverId });
+      let service = await store.services.create({ ...input, serverId });
       if (dependsOn) await store.services.setDependencies(service.id, dependsOn);
-      return c.json({ service: await withDependencies(store, service) }, 201);
+      const image = await store.images.get(service.containerImageId);
+      const hosts = storeHostProvider(store, { timeouts: { readyTimeoutMs: INSPECT_TIMEOUT_MS } });
+      const running = await currentDigest(
+        hosts,
+        server,
+        service.containerName,
+        image?.imageName ?? "",
+      ).finally(() => hosts.close());
+      if (running.digest)
+        service = await store.services.update(service.id, { deployedDigest: running.digest });
+      return c.json({ service: await withDependencies(store, service), currentDigest: running }, 201);
     })
     .openapi(get, async (c) => {
       const { id } = c.req.valid("param");

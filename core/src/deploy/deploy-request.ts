@@ -9,6 +9,8 @@ export interface DeployRequest {
   autoRollback: boolean;
   parallel?: boolean;
   dryRun?: boolean;
+  /** Replace containers that already run the digest too (default: those steps do nothing). */
+  force?: boolean;
   trigger: PlanTrigger;
   triggeredBy: string;
   triggerContext?: Record<string, unknown>;
@@ -76,6 +78,7 @@ export async function requestDeploy(store: Store, request: DeployRequest): Promi
     tag: getDisplayTag(digest.tags, image.tagFilter) || null,
     autoRollback: request.autoRollback,
     parallel: request.parallel ?? false,
+    force: request.force ?? false,
     services: planServices,
   });
   if (!built.ok) return { kind: "invalid", message: built.message };

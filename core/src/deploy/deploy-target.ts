@@ -1,5 +1,11 @@
 import { lookupDigest } from "../images/lookup-digest.js";
-import { isValidDigest, isValidTag, parseImageName, type RegistryDeps } from "../registry/index.js";
+import {
+  isValidDigest,
+  isValidTag,
+  parseImageName,
+  type RegistryDeps,
+  RegistryError,
+} from "../registry/index.js";
 import type { ContainerImage, Environment, ImageDigest, Store } from "../store/index.js";
 import { shortDigest } from "./plan-report.js";
 
@@ -55,7 +61,13 @@ export type DeployTarget =
       message: string;
       /** For an unknown digest or tag: the image's newest digests. */
       candidates?: DigestCandidate[];
-    };
+    }
+  /** The registry failed the lookup: the message quotes its answer and says what to do. */
+  | { kind: "registry_error"; field: "digest" | "tag"; message: string; status: number };
+
+/** The fix for the most common wrong digest, said the same way wherever it is found. */
+const LOCAL_IMAGE_ID =
+  "this is a local image ID, not a registry digest: use the digest from `docker push` or the image's digests list";
 
 const CANDIDATES = 5;
 
@@ -63,7 +75,9 @@ const CANDIDATES = 5;
  * Finds what a deploy by name means: the environment, the image in it, and the stored digest.
  * A digest or tag the store does not know yet is looked for in the registry (sync, then one
  * lookup) before it is called unknown; the answer then lists the image's newest digests and,
- * for a digest, which other image it belongs to.
+ * for a digest, which other image it belongs to. A local image ID (the config digest `docker
+ * import` or `docker images` print) is named as such, and a registry failure is an answer that
+ * quotes the registry, never an exception.
  *
  * @example
  * const target = await resolveDeployTarget(deps, {
@@ -116,10 +130,26 @@ export async function resolveDeployTarget(
 
   const find = (digests: readonly ImageDigest[]) =>
     digests.find((d) => (field === "digest" ? d.manifestDigest === reference : d.tags.includes(reference)));
+  const imageIdOf = (digests: readonly ImageDigest[]) =>
+    field === "digest" ? digests.find((d) => d.configDigest === reference) : undefined;
   let digest = find(await store.digests.listForImage(image.id));
   if (!digest) {
     await deps.sync(image);
-    digest = find(await store.digests.listForImage(image.id)) ?? (await deps.lookup(image, reference));
+    const synced = await store.digests.listForImage(image.id);
+    const local = imageIdOf(synced);
+    if (local) {
+      return {
+        kind: "invalid",
+        field: "digest",
+        message: `${shortDigest(reference)}: ${LOCAL_IMAGE_ID} (it is the image ID of ${describe(local)} in ${image.imageName})`,
+      };
+    }
+    try {
+      digest = find(synced) ?? (await deps.lookup(image, reference));
+    } catch (error) {
+      if (!(error instanceof RegistryError)) throw error;
+      return registryRefusal(error, field, reference, image);
+    }
   }
   if (digest) return { kind: "resolved", environment, image, digest };
 
@@ -130,7 +160,7 @@ export async function resolveDeployTarget(
   }));
   const elsewhere = field === "digest" ? await ownerOf(store, reference, image.id) : undefined;
   const newest = candidates.length
-    ? `; its newest digests: ${candidates.map((c) => `${shortDigest(c.digest)} (${c.tags.join(", ") || "untagged"})`).join("; ")}`
+    ? `; its newest digests: ${candidates.map((c) => describe({ manifestDigest: c.digest, tags: c.tags })).join("; ")}`
     : "; it has no digests yet";
   const owner = elsewhere ? ` It belongs to ${elsewhere}.` : "";
   return {
@@ -160,6 +190,40 @@ export function imageMatches(
   } catch {
     return false;
   }
+}
+
+/** `sha256:3f1c9a0b7d2e (v1.2.0, latest)`: a digest as people pick it from a list. */
+function describe(digest: Pick<ImageDigest, "manifestDigest" | "tags">): string {
+  return `${shortDigest(digest.manifestDigest)} (${digest.tags.join(", ") || "untagged"})`;
+}
+
+/** The registry's answer, quoted, with what to do about it (a 502: the registry failed, not the request). */
+function registryRefusal(
+  error: RegistryError,
+  field: "digest" | "tag",
+  reference: string,
+  image: ContainerImage,
+): DeployTarget {
+  const what = field === "digest" ? shortDigest(reference) : `tag "${reference}"`;
+  const answer =
+    error.status === 0
+      ? `the registry did not answer (${error.message})`
+      : `the registry answered ${error.message}`;
+  const fix =
+    error.status === 401 || error.status === 403
+      ? `check the credentials of the image's registry connection (POST /api/registries/${image.registryConnectionId}/test)`
+      : error.status >= 500 && field === "digest"
+        ? // Registries answer a config digest asked for as a manifest with a 5xx (distribution 2.x).
+          `if ${what} is what \`docker import\` or \`docker images\` printed, ${LOCAL_IMAGE_ID}; otherwise try again once the registry is healthy`
+        : error.temporary
+          ? "try again once the registry is reachable and healthy"
+          : `check the ${field}`;
+  return {
+    kind: "registry_error",
+    field,
+    message: `Looking up ${what} in ${image.imageName}: ${answer}: ${fix}`,
+    status: error.status,
+  };
 }
 
 async function ownerOf(store: Store, digest: string, exceptImageId: string): Promise<string | undefined> {

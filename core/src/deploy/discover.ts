@@ -1,7 +1,7 @@
 import { autoLinkRegistry } from "../images/index.js";
 import { parseImageReference } from "../registry/index.js";
 import type { DockerHost } from "../remote/index.js";
-import { type DiscoveredContainer, listContainers } from "../remote/index.js";
+import { type DiscoveredContainer, listContainers, repoDigestFor } from "../remote/index.js";
 import type { Server, Store } from "../store/index.js";
 
 export interface DiscoveryReport {
@@ -10,20 +10,29 @@ export interface DiscoveryReport {
   servicesLinked: string[];
   /** Containers left alone, with why (Bridgeport's own parked containers, unreadable image names). */
   skipped: { container: string; reason: string }[];
+  /** Services created or linked without a known digest, with why (never pulled by digest from there). */
+  withoutDigest: { container: string; reason: string }[];
 }
 
 /**
  * Container discovery (seed 001): every container on a server becomes a Service linked to the
  * ContainerImage of its image name, creating the image when the environment has none, and
- * linking a new image to the registry whose auto-link pattern matches it. A container's repo
- * digest is recorded as the digest the service runs.
+ * linking a new image to the registry whose auto-link pattern matches it. The digest a service
+ * runs is its image's repo digest for that image's repository; none (and the report says why)
+ * when the image was never pulled by digest from there.
  */
 export async function discoverServer(
   store: Store,
   server: Server,
   host: DockerHost,
 ): Promise<DiscoveryReport> {
-  const report: DiscoveryReport = { imagesCreated: [], servicesCreated: [], servicesLinked: [], skipped: [] };
+  const report: DiscoveryReport = {
+    imagesCreated: [],
+    servicesCreated: [],
+    servicesLinked: [],
+    skipped: [],
+    withoutDigest: [],
+  };
   const registries = await store.registries.list({ environmentId: server.environmentId });
   const existing = await store.services.list({ serverId: server.id });
   for (const container of await listContainers(host.engine)) {
@@ -51,8 +60,12 @@ export async function discoverServer(
       });
       report.imagesCreated.push(image.imageName);
     }
-    const deployedDigest = container.repoDigests.map((d) => d.slice(d.indexOf("@") + 1))[0] ?? null;
+    const running = repoDigestFor(container.name, container.image, container.repoDigests, imageName);
+    const deployedDigest = running.digest;
     const service = existing.find((s) => s.containerName === container.name);
+    const recorded = !service || service.containerImageId !== image.id;
+    if (recorded && deployedDigest === null)
+      report.withoutDigest.push({ container: container.name, reason: running.detail });
     if (!service) {
       await store.services.create({
         serverId: server.id,

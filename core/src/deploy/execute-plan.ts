@@ -2,21 +2,21 @@ import { storedConnection } from "../images/index.js";
 import type { RegistryDeps } from "../registry/index.js";
 import { resolveProvider } from "../registry/index.js";
 import {
-  type ContainerReplacement,
   ensureRegistryLogin,
   type LoginCache,
-  pullImage,
   type RegistryAccess,
   registryLoginFor,
-  replaceContainer,
 } from "../remote/index.js";
-import type { DeploymentStep, StepStatus, Store } from "../store/index.js";
+import type { DeploymentPlan, DeploymentStep, Store } from "../store/index.js";
+import { executeStep, type StepResult, type StepRun } from "./execute-step.js";
 import type { HostProvider } from "./host-provider.js";
 import type { DeployPlan, PlanStep } from "./plan.js";
-import { type FinalStatus, finishPlan } from "./plan-finish.js";
+import { finishPlan } from "./plan-finish.js";
+import { type PlanLog, planProgress } from "./plan-progress.js";
 import type { PlanEvent } from "./plan-result.js";
+import { planVerdict } from "./plan-verdict.js";
 import { pruneServers } from "./prune.js";
-import { checkServiceHealth } from "./service-health.js";
+import { type ChangedService, type RestoreOutcome, rollBackChanged } from "./rollback.js";
 
 export interface ExecuteDeps {
   store: Store;
@@ -27,26 +27,19 @@ export interface ExecuteDeps {
   owner: string;
   leaseMs?: number;
   onEvent?: (event: PlanEvent) => void;
+  /** Where the plan's start, step outcomes and finish are logged. */
+  log?: PlanLog;
   now?: () => Date;
   /** Settle time for services without any health check. */
   settleMs?: number;
 }
 
-interface Changed {
-  step: PlanStep;
-  record: DeploymentStep;
-  replacement: ContainerReplacement;
-}
-
-type StepOutcome = { ok: true; changed: Changed } | { ok: false };
-
 /**
- * Runs a stored plan: level by level (in parallel within a level when the plan says so),
- * each service logged in, pulled by digest, replaced with its previous container kept stopped,
- * and health-checked. All healthy: the previous containers go and the digest is recorded as
- * deployed. Otherwise, with autoRollback, every changed service gets its previous container
- * back, newest first; the plan ends rolled_back. Step states, logs and timings are stored as
- * they happen.
+ * Runs a stored plan: level by level (in parallel within a level when the plan says so), each
+ * step through {@link executeStep}. All healthy: the previous containers go and the digest is
+ * recorded as deployed. Otherwise, with autoRollback, every changed service gets its previous
+ * container back, newest first, and the plan ends as {@link planVerdict} says. Step states,
+ * logs and timings are stored as they happen; events and log lines tell listeners.
  */
 export async function executePlan(planId: string, deps: ExecuteDeps): Promise<void> {
   const { store } = deps;
@@ -61,174 +54,54 @@ export async function executePlan(planId: string, deps: ExecuteDeps): Promise<vo
     const loaded = await store.plans.getWithSteps(planId);
     if (loaded?.plan.status !== "pending") return;
     const { plan: record, steps } = loaded;
-    const plan = record.plan as DeployPlan;
-    const emit = deps.onEvent ?? (() => undefined);
     const started = now();
     await store.plans.update(planId, { status: "running", startedAt: started });
-    emit({ type: "plan", planId, status: "running" });
+    const run = await prepareRun(deps, record, steps, now);
+    const { plan, progress } = run;
+    progress.started({ tag: plan.tag, trigger: record.trigger, services: steps.length });
 
-    const access = await registryAccess(deps, plan.containerImageId);
-    const reference = `${plan.imageRef}@${plan.toDigest}`;
-    const services = new Map(
-      (await store.services.list({ containerImageId: plan.containerImageId })).map((s) => [s.id, s]),
-    );
-    const logins = new Map<string, Promise<unknown>>();
-    const recordOf = (step: PlanStep) => steps.find((s) => s.serviceId === step.serviceId) as DeploymentStep;
-    const stepEvent = (step: PlanStep, status: StepStatus, detail?: string) =>
-      emit({
-        type: "step",
-        planId,
-        serviceId: step.serviceId,
-        service: step.serviceName,
-        server: step.serverName,
-        status,
-        ...(detail ? { detail } : {}),
-      });
-
-    // With autoRollback, the first failure in a parallel level ends the others' waiting: they are
-    // going back to their previous digest anyway, and every second counts in a rollback.
-    let levelAbort = new AbortController();
-    const runStep = async (step: PlanStep): Promise<StepOutcome> => {
-      const outcome = await runStepInner(step);
-      if (!outcome.ok && plan.autoRollback) levelAbort.abort("another service in this level failed");
-      return outcome;
-    };
-    const runStepInner = async (step: PlanStep): Promise<StepOutcome> => {
-      const row = recordOf(step);
-      const stepStarted = Date.now();
-      const log = (line: string) =>
-        store.plans.appendStepLog(row.id, `${new Date().toISOString()} ${line}\n`);
-      await store.plans.updateStep(row.id, { status: "running", startedAt: now() });
-      stepEvent(step, "running");
-      let replacement: ContainerReplacement | null = null;
-      try {
-        const host = await deps.hosts.host(step.serverId);
-        let login = logins.get(step.serverId);
-        if (!login) {
-          login = ensureRegistryLogin(host, access, deps.loginCache);
-          logins.set(step.serverId, login);
-        }
-        await log(`registry login: ${await login}`);
-        const pulled = await pullImage(host, reference, access.login);
-        await log(`pulled ${pulled.digest}`);
-        replacement = await replaceContainer(host.engine, step.containerName, reference);
-        await store.plans.updateStep(row.id, { previousContainerId: replacement.previousId });
-        await log(`replaced ${step.containerName}; previous container kept stopped`);
-        const verdict = await checkServiceHealth(
-          host,
-          step.containerName,
-          services.get(step.serviceId)?.healthCheck ?? null,
-          deps.settleMs,
-          levelAbort.signal,
-        );
-        await log(`health: ${verdict.detail} (${verdict.attempts} attempts)`);
-        if (!verdict.healthy) {
-          await replacement.rollback();
-          const restored = await checkServiceHealth(
-            host,
-            step.containerName,
-            services.get(step.serviceId)?.healthCheck ?? null,
-            deps.settleMs,
-          );
-          await log(`unhealthy: previous container restored (${restored.detail})`);
-          if (!restored.healthy)
-            restoreProblems.push(`${step.serviceName} on ${step.serverName} restored but ${restored.detail}`);
-          await finishStep(row, "failed", stepStarted, `unhealthy: ${verdict.detail}`);
-          stepEvent(step, "failed", verdict.detail);
-          return { ok: false };
-        }
-        await finishStep(row, "success", stepStarted, null);
-        stepEvent(step, "success", verdict.detail);
-        return { ok: true, changed: { step, record: row, replacement } };
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        if (replacement) await replacement.rollback().catch(() => undefined);
-        await log(`failed: ${message}`).catch(() => undefined);
-        await finishStep(row, "failed", stepStarted, message);
-        stepEvent(step, "failed", message);
-        return { ok: false };
-      }
-    };
-
-    const finishStep = (
-      row: DeploymentStep,
-      status: "success" | "failed",
-      since: number,
-      error: string | null,
-    ) => store.plans.updateStep(row.id, { status, finishedAt: now(), durationMs: Date.now() - since, error });
-
-    const changed: Changed[] = [];
-    const restoreProblems: string[] = [];
-    let failed = false;
+    const results: StepResult[] = [];
     for (const level of plan.levels) {
-      levelAbort = new AbortController();
-      const outcomes = plan.parallel
-        ? await Promise.all(level.map(runStep))
-        : await sequential(level, runStep);
-      for (const o of outcomes) if (o.ok) changed.push(o.changed);
-      if (outcomes.some((o) => !o.ok)) {
-        failed = true;
-        break;
-      }
+      const outcomes = await runLevel(run, level);
+      results.push(...outcomes);
+      if (outcomes.some((o) => o.kind === "failed")) break;
     }
-    const current = (await store.plans.getWithSteps(planId))?.steps ?? [];
-    for (const row of current) {
+    for (const row of (await store.plans.getWithSteps(planId))?.steps ?? []) {
       if (row.status === "pending") await store.plans.updateStep(row.id, { status: "skipped" });
     }
 
-    let status: FinalStatus;
-    let rollbackOutcome: string | null = null;
-    if (!failed || !plan.autoRollback) {
-      for (const c of changed) await c.replacement.commit();
-      status = failed ? "failed" : "success";
-    } else {
-      const problems: string[] = [...restoreProblems];
-      const restore = async (c: Changed) => {
-        try {
-          await c.replacement.rollback();
-          const host = await deps.hosts.host(c.step.serverId);
-          const health = services.get(c.step.serviceId)?.healthCheck ?? null;
-          const verdict = await checkServiceHealth(host, c.step.containerName, health, deps.settleMs);
-          await store.plans.appendStepLog(
-            c.record.id,
-            `${new Date().toISOString()} rolled back: ${verdict.detail}\n`,
-          );
-          await store.plans.updateStep(c.record.id, { status: "rolled_back" });
-          stepEvent(c.step, "rolled_back", verdict.detail);
-          if (!verdict.healthy)
-            problems.push(`${c.step.serviceName} on ${c.step.serverName} restored but ${verdict.detail}`);
-        } catch (error) {
-          problems.push(
-            `${c.step.serviceName} on ${c.step.serverName}: ${error instanceof Error ? error.message : String(error)}`,
-          );
-        }
+    const changed = results.filter((r): r is ChangedService & { kind: "changed" } => r.kind === "changed");
+    // The failing services were put back by their own steps; with autoRollback the others follow.
+    const restored = results.flatMap((r) => (r.kind === "failed" && r.restored ? [r.restored] : []));
+    const failed = results.some((r) => r.kind === "failed");
+    const rollBack = failed && plan.autoRollback;
+    if (rollBack) {
+      const onRestored = (outcome: RestoreOutcome) => {
+        if (outcome.changed) progress.step(outcome.step, "rolled_back", outcome.detail);
+        progress.restored(outcome.step, outcome);
       };
-      // Newest level first; the services of one level were changed together and go back together.
-      const levels = [...new Set(changed.map((c) => c.step.level))].sort((x, y) => y - x);
-      for (const level of levels)
-        await Promise.all(changed.filter((c) => c.step.level === level).map(restore));
-      status = problems.length === 0 ? "rolled_back" : "rollback_failed";
-      rollbackOutcome =
-        problems.length === 0
-          ? `restored ${changed.length} service(s) to their previous digest`
-          : problems.join("; ");
+      restored.push(...(await rollBackChanged({ ...run, onRestored }, changed)));
     }
+    const kept = rollBack ? [] : changed;
+    for (const c of kept) await c.replacement.commit();
+    const verdict = planVerdict({ failed, kept: kept.length, restored });
+    const error = failed ? "one or more services failed to deploy" : null;
+    const unchanged = results.filter((r) => r.kind === "unchanged");
+    const finishedAt = now();
     await finishPlan(
       store,
       { ...record, startedAt: started },
       {
-        status,
-        changedServiceIds:
-          status === "rolled_back" || status === "rollback_failed"
-            ? []
-            : changed.map((c) => c.step.serviceId),
-        rollbackOutcome,
-        error: failed ? "one or more services failed to deploy" : null,
+        status: verdict.status,
+        deployedServiceIds: [...kept, ...unchanged].map((r) => r.step.serviceId),
+        rollbackOutcome: verdict.rollbackOutcome,
+        error,
       },
-      now(),
+      finishedAt,
     );
-    if (status === "success") await pruneAfterDeploy(deps, record.environmentId, plan);
-    emit({ type: "plan", planId, status });
+    if (verdict.status === "success" && changed.length > 0)
+      await pruneAfterDeploy(deps, record.environmentId, plan);
+    progress.finished({ ...verdict, error, durationMs: finishedAt.getTime() - started.getTime() });
   } finally {
     clearInterval(renew);
     await store.locks.releasePlan(planId);
@@ -236,17 +109,75 @@ export async function executePlan(planId: string, deps: ExecuteDeps): Promise<vo
   }
 }
 
-async function sequential<T, R extends { ok: boolean }>(
-  items: readonly T[],
-  run: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = [];
-  for (const item of items) {
-    const result = await run(item);
-    out.push(result);
-    if (!result.ok) break;
+/** What every step of the plan shares: its servers, registry login, services' checks and listeners. */
+async function prepareRun(
+  deps: ExecuteDeps,
+  record: DeploymentPlan,
+  steps: readonly DeploymentStep[],
+  now: () => Date,
+): Promise<StepRun> {
+  const { store } = deps;
+  const plan = record.plan as DeployPlan;
+  const image = await store.images.get(plan.containerImageId);
+  const environment = await store.environments.get(record.environmentId);
+  const progress = planProgress(
+    {
+      planId: record.id,
+      image: image?.imageName ?? plan.imageRef,
+      digest: plan.toDigest,
+      environment: environment?.name ?? record.environmentId,
+    },
+    { onEvent: deps.onEvent, log: deps.log },
+  );
+  const access = await registryAccess(deps, plan.containerImageId);
+  const services = new Map(
+    (await store.services.list({ containerImageId: plan.containerImageId })).map((s) => [s.id, s]),
+  );
+  const logins = new Map<string, Promise<string>>();
+  return {
+    store,
+    hosts: deps.hosts,
+    settleMs: deps.settleMs,
+    now,
+    plan,
+    reference: `${plan.imageRef}@${plan.toDigest}`,
+    pullLogin: access.login,
+    progress,
+    healthCheckOf: (serviceId) => services.get(serviceId)?.healthCheck ?? null,
+    onAttempt: (step) => progress.health(step, "restore"),
+    recordOf: (step) => steps.find((s) => s.serviceId === step.serviceId) as DeploymentStep,
+    login(host) {
+      let login = logins.get(host.serverId);
+      if (!login) {
+        login = ensureRegistryLogin(host, access, deps.loginCache);
+        logins.set(host.serverId, login);
+      }
+      return login;
+    },
+  };
+}
+
+/**
+ * One level's steps, at once when the plan is parallel, otherwise one after another until one
+ * fails. With autoRollback, the first failure ends the others' health checks: they are going
+ * back to their previous digest anyway, and every second counts in a rollback.
+ */
+async function runLevel(run: StepRun, level: readonly PlanStep[]): Promise<StepResult[]> {
+  const abort = new AbortController();
+  const runStep = async (step: PlanStep) => {
+    const result = await executeStep(run, step, abort.signal);
+    if (result.kind === "failed" && run.plan.autoRollback)
+      abort.abort("another service in this level failed");
+    return result;
+  };
+  if (run.plan.parallel) return Promise.all(level.map(runStep));
+  const results: StepResult[] = [];
+  for (const step of level) {
+    const result = await runStep(step);
+    results.push(result);
+    if (result.kind === "failed") break;
   }
-  return out;
+  return results;
 }
 
 /** Best effort, after a successful deploy, where the environment asks for it (seed 001). */

@@ -1,3 +1,4 @@
+export * from "./current-digest.js";
 export * from "./deploy-request.js";
 export * from "./deploy-target.js";
 export * from "./discover.js";
@@ -5,7 +6,9 @@ export * from "./execute-plan.js";
 export * from "./health/index.js";
 export * from "./host-provider.js";
 export * from "./plan.js";
+export * from "./plan-detail.js";
 export * from "./plan-finish.js";
+export type { PlanLog } from "./plan-progress.js";
 export * from "./plan-report.js";
 export * from "./plan-result.js";
 export * from "./prune.js";

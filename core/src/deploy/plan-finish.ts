@@ -6,26 +6,24 @@ export type FinalStatus = "success" | "failed" | "rolled_back" | "rollback_faile
 
 /**
  * Ends a plan, whoever ran it (the executor, or recovery after a crash): the plan row, the
- * deployed digest of the services that kept the change and, on success only, of the image,
- * and one history entry.
+ * deployed digest of the services that run the plan's digest now and, on success only, of the
+ * image, and one history entry.
  */
 export async function finishPlan(
   store: Store,
   record: DeploymentPlan,
   outcome: {
     status: FinalStatus;
-    changedServiceIds: readonly string[];
+    /** Services that run the plan's digest now: deployed and kept, or already running it. */
+    deployedServiceIds: readonly string[];
     rollbackOutcome: string | null;
     error: string | null;
   },
   now: Date,
 ): Promise<void> {
   const plan = record.plan as DeployPlan;
-  const kept = outcome.status === "success" || outcome.status === "failed";
-  if (kept) {
-    for (const id of outcome.changedServiceIds)
-      await store.services.update(id, { deployedDigest: plan.toDigest });
-  }
+  for (const id of outcome.deployedServiceIds)
+    await store.services.update(id, { deployedDigest: plan.toDigest });
   if (outcome.status === "success") {
     // The update flags follow the new deployed digest now, not at the next sync.
     const image = await store.images.update(plan.containerImageId, {

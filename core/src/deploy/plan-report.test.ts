@@ -59,6 +59,19 @@ describe("renderPlanReport", () => {
     for (const text of expected) expect(report).toContain(text);
   });
 
+  it("a service that already ran the digest reads 'already running'; a plan of only those says so", () => {
+    const unchanged = service({ fromDigest: B, status: "unchanged", health: null, durationMs: 12 });
+    const mixed = renderPlanReport(
+      result({ services: [unchanged, service({ serviceId: "s2", server: "app-2" })] }),
+    );
+    expect(mixed).toContain("### ✅ deployed:");
+    expect(mixed).toContain(
+      "| web | app-1 | `sha256:bbbbbbbbbbbb` | `sha256:bbbbbbbbbbbb` | n/a | 12 ms | already running |",
+    );
+    const none = renderPlanReport(result({ services: [unchanged] }));
+    expect(none).toContain("### ✅ already running: `registry.example.com/team/web@sha256:bbbbbbbbbbbb`");
+  });
+
   it("a failed service shows its error; text from servers cannot break the table or mention people", () => {
     const report = renderPlanReport(
       result({

@@ -20,6 +20,7 @@ const STEP_OUTCOME: Record<StepStatus, string> = {
   failed: "❌ failed",
   skipped: "skipped",
   rolled_back: "↩️ rolled back",
+  unchanged: "already running",
 };
 
 /** Plan statuses that mean the deploy did not land: a workflow or a PR check must fail on them. */
@@ -45,7 +46,15 @@ export interface PlanReportOptions {
  * // => "### ✅ deployed registry.example.com/team/api@sha256:3f1c9a0b7d2e to production\n\n| Service | …"
  */
 export function renderPlanReport(result: PlanResult, options: PlanReportOptions = {}): string {
-  const headline = result.dryRun ? "📝 plan (dry run, nothing changed)" : PLAN_HEADLINE[result.status];
+  const alreadyRunning =
+    result.status === "success" &&
+    result.services.length > 0 &&
+    result.services.every((s) => s.status === "unchanged");
+  const headline = result.dryRun
+    ? "📝 plan (dry run, nothing changed)"
+    : alreadyRunning
+      ? "✅ already running"
+      : PLAN_HEADLINE[result.status];
   const target = `\`${result.image}@${shortDigest(result.digest)}\`${result.tag ? ` (${escapeCell(result.tag)})` : ""}`;
   const plan = options.planUrl ? `[plan ${result.planId}](${options.planUrl})` : `plan \`${result.planId}\``;
   const lines = [`### ${headline}: ${target} to ${escapeCell(result.environment)}`, "", `Bridgeport ${plan}`];

@@ -1,11 +1,15 @@
 import { z } from "zod";
-import { PLAN_STATUSES, STEP_STATUSES } from "../store/schema/values.js";
+import { PLAN_STATUSES, STEP_HEALTH, STEP_STATUSES } from "../store/schema/values.js";
 
 // The schemas import zod and the value lists only, so the Action bundles them alone
 // (`@bridgeport/core/plan-result`) to check the bot's answers against the same definitions.
 
-export const SERVICE_HEALTH = ["healthy", "unhealthy"] as const;
+export const SERVICE_HEALTH = STEP_HEALTH;
 export type ServiceHealth = (typeof SERVICE_HEALTH)[number];
+
+/** Whether a health check judges the new digest, or a service put back on its previous one. */
+export const HEALTH_PHASES = ["deploy", "restore"] as const;
+export type HealthPhase = (typeof HEALTH_PHASES)[number];
 
 /** One service's line in a plan result: the API answer, the Action output and the PR comment share it. */
 export const serviceResultSchema = z.object({
@@ -37,7 +41,10 @@ export const planResultSchema = z.object({
 });
 export type PlanResult = z.infer<typeof planResultSchema>;
 
-/** What a running plan tells its listeners (the SSE stream): the plan's status and each step's. */
+/**
+ * What a running plan tells its listeners (the SSE stream): the plan's status, each step's, and
+ * each attempt of a health check while it waits.
+ */
 export const planEventSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("plan"),
@@ -53,6 +60,19 @@ export const planEventSchema = z.discriminatedUnion("type", [
     server: z.string(),
     status: z.enum(STEP_STATUSES),
     detail: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal("health"),
+    planId: z.string(),
+    serviceId: z.string(),
+    service: z.string(),
+    server: z.string(),
+    phase: z.enum(HEALTH_PHASES),
+    attempt: z.number().int(),
+    /** How many attempts the check may take. */
+    of: z.number().int(),
+    ok: z.boolean(),
+    detail: z.string(),
   }),
 ]);
 export type PlanEvent = z.infer<typeof planEventSchema>;

@@ -19,6 +19,7 @@ const build = (services: PlanService[], parallel = false) =>
     tag: "v2",
     autoRollback: true,
     parallel,
+    force: false,
     services,
   });
 const levelsOf = (r: ReturnType<typeof build>) =>

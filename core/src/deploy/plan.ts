@@ -33,6 +33,11 @@ export interface DeployPlan {
   autoRollback: boolean;
   /** Steps of one level may run at once when true; otherwise one after another. */
   parallel: boolean;
+  /**
+   * Replace containers that already run the digest too; otherwise their steps are no-ops
+   * (`unchanged`). Absent in plans stored before it existed: false.
+   */
+  force?: boolean;
   levels: PlanStep[][];
 }
 
@@ -48,6 +53,7 @@ export interface BuildPlanInput {
   tag: string | null;
   autoRollback: boolean;
   parallel: boolean;
+  force: boolean;
   services: readonly PlanService[];
 }
 

@@ -1,24 +1,27 @@
 import { commitReplacement, recoverReplacement } from "../remote/index.js";
-import type { DeploymentPlan } from "../store/index.js";
+import type { DeploymentPlan, DeploymentStep } from "../store/index.js";
 import type { ExecuteDeps } from "./execute-plan.js";
 import { executePlan } from "./execute-plan.js";
-import type { DeployPlan } from "./plan.js";
+import type { DeployPlan, PlanStep } from "./plan.js";
 import { finishPlan } from "./plan-finish.js";
-import { checkServiceHealth } from "./service-health.js";
+import { planVerdict } from "./plan-verdict.js";
+import { type RestoreOutcome, restoreService } from "./rollback.js";
 
 export interface RecoveryReport {
   planId: string;
   /** What was found: a plan never started is run; one cut off mid-way is resolved. */
-  action: "executed" | "completed" | "rolled_back" | "rollback_failed" | "busy";
+  action: "executed" | "completed" | "rolled_back" | "rollback_failed" | "failed" | "busy";
   detail: string;
 }
+
+const INTERRUPTED = "interrupted by a restart";
 
 /**
  * On start, after a crash: every plan not in a final state is resolved, never dropped. A plan
  * still pending is run. A plan cut off while running is completed when every service had
  * already passed its health check (it was committing), and otherwise rolled back: each
- * service touched gets its previous container back and is health-checked. A plan whose lease
- * another live runner holds is left to it.
+ * service touched gets its previous container back and the health check of a deploy. A plan
+ * whose lease another live runner holds is left to it.
  */
 export async function recoverPlans(deps: ExecuteDeps): Promise<RecoveryReport[]> {
   const reports: RecoveryReport[] = [];
@@ -43,83 +46,115 @@ export async function recoverPlans(deps: ExecuteDeps): Promise<RecoveryReport[]>
 }
 
 async function resolveInterrupted(deps: ExecuteDeps, record: DeploymentPlan): Promise<RecoveryReport> {
+  const plan = record.plan as DeployPlan;
+  const steps = (await deps.store.plans.getWithSteps(record.id))?.steps ?? [];
+  const byService = new Map(plan.levels.flat().map((s) => [s.serviceId, s]));
+  const touched = steps.flatMap((row) => {
+    const step = byService.get(row.serviceId);
+    return step ? [{ row, step }] : [];
+  });
+  const passed = steps.length > 0 && steps.every((s) => s.status === "success" || s.status === "unchanged");
+  return passed ? finishCommit(deps, record, touched) : rollBackInterrupted(deps, record, touched);
+}
+
+type Touched = { row: DeploymentStep; step: PlanStep }[];
+
+/** Every service had passed its health check: the plan was committing, so the commit is finished. */
+async function finishCommit(
+  deps: ExecuteDeps,
+  record: DeploymentPlan,
+  touched: Touched,
+): Promise<RecoveryReport> {
+  const now = deps.now ?? (() => new Date());
+  const problems: string[] = [];
+  for (const { row, step } of touched) {
+    if (row.status !== "success") continue;
+    try {
+      await commitReplacement((await deps.hosts.host(step.serverId)).engine, step.containerName);
+      // Passing its health check is what made the step a success.
+      await deps.store.plans.updateStep(row.id, { health: "healthy" });
+    } catch (error) {
+      problems.push(`${step.serviceName} on ${step.serverName}: ${(error as Error).message}`);
+    }
+  }
+  // A previous container left behind would be taken for an unfinished replacement next time.
+  const ok = problems.length === 0;
+  await finishPlan(
+    deps.store,
+    record,
+    {
+      status: ok ? "success" : "rollback_failed",
+      deployedServiceIds: touched.map((t) => t.row.serviceId),
+      rollbackOutcome: ok ? null : problems.join("; "),
+      error: ok ? null : INTERRUPTED,
+    },
+    now(),
+  );
+  return ok
+    ? {
+        planId: record.id,
+        action: "completed",
+        detail: "every service had passed its health check; finished the commit",
+      }
+    : { planId: record.id, action: "rollback_failed", detail: problems.join("; ") };
+}
+
+/**
+ * Cut off before every service passed: each step that began gets its previous container back (if
+ * it had been replaced) and the health check of a deploy; steps never begun are skipped.
+ */
+async function rollBackInterrupted(
+  deps: ExecuteDeps,
+  record: DeploymentPlan,
+  touched: Touched,
+): Promise<RecoveryReport> {
   const { store } = deps;
   const now = deps.now ?? (() => new Date());
   const plan = record.plan as DeployPlan;
-  const steps = (await store.plans.getWithSteps(record.id))?.steps ?? [];
-  const byService = new Map(plan.levels.flat().map((s) => [s.serviceId, s]));
   const services = new Map(
     (await store.services.list({ containerImageId: plan.containerImageId })).map((s) => [s.id, s]),
   );
-  const allHealthy = steps.length > 0 && steps.every((s) => s.status === "success");
-  const problems: string[] = [];
-
-  for (const row of steps) {
-    const step = byService.get(row.serviceId);
-    if (!step) continue;
-    if (row.status === "pending") {
-      await store.plans.updateStep(row.id, { status: "skipped" });
-      continue;
-    }
+  const ctx = {
+    hosts: deps.hosts,
+    settleMs: deps.settleMs,
+    healthCheckOf: (serviceId: string) => services.get(serviceId)?.healthCheck ?? null,
+  };
+  const restored: RestoreOutcome[] = [];
+  for (const { row, step } of touched) {
+    if (row.status === "pending") await store.plans.updateStep(row.id, { status: "skipped" });
     if (row.status !== "running" && row.status !== "success") continue;
-    try {
-      const host = await deps.hosts.host(step.serverId);
-      if (allHealthy) {
-        await commitReplacement(host.engine, step.containerName);
-        continue;
-      }
-      const outcome = await recoverReplacement(host.engine, step.containerName);
-      const verdict = await checkServiceHealth(
-        host,
-        step.containerName,
-        services.get(step.serviceId)?.healthCheck ?? null,
-        deps.settleMs,
-      );
-      await store.plans.appendStepLog(
-        row.id,
-        `${now().toISOString()} recovered after restart: ${outcome}; ${verdict.detail}\n`,
-      );
-      await store.plans.updateStep(row.id, {
-        status: "rolled_back",
-        finishedAt: now(),
-        error: row.error ?? "interrupted",
-      });
-      if (!verdict.healthy) problems.push(`${step.serviceName} on ${step.serverName}: ${verdict.detail}`);
-    } catch (error) {
-      problems.push(
-        `${step.serviceName} on ${step.serverName}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-  }
-
-  if (allHealthy && problems.length === 0) {
-    await finishPlan(
-      store,
-      record,
-      {
-        status: "success",
-        changedServiceIds: steps.map((s) => s.serviceId),
-        rollbackOutcome: null,
-        error: null,
-      },
-      now(),
+    const outcome = await restoreService(
+      ctx,
+      step,
+      async (host) => (await recoverReplacement(host.engine, step.containerName)) === "rolled-back",
     );
-    return {
-      planId: record.id,
-      action: "completed",
-      detail: "every service had passed its health check; finished the commit",
-    };
+    restored.push(outcome);
+    await store.plans.appendStepLog(
+      row.id,
+      `${now().toISOString()} recovered after restart: ${outcome.changed ? "previous container restored" : "nothing to undo"}; ${outcome.detail}\n`,
+    );
+    await store.plans.updateStep(
+      row.id,
+      outcome.changed
+        ? { status: "rolled_back", finishedAt: now(), error: row.error ?? INTERRUPTED }
+        : { status: "failed", finishedAt: now(), error: INTERRUPTED },
+    );
   }
-  const status = problems.length === 0 ? "rolled_back" : "rollback_failed";
-  const detail =
-    problems.length === 0
-      ? "interrupted mid-plan; every service touched is back on its previous digest"
-      : problems.join("; ");
+  const verdict = planVerdict({ failed: true, kept: 0, restored });
   await finishPlan(
     store,
     record,
-    { status, changedServiceIds: [], rollbackOutcome: detail, error: "interrupted by a restart" },
+    {
+      status: verdict.status,
+      deployedServiceIds: [],
+      rollbackOutcome: verdict.rollbackOutcome,
+      error: INTERRUPTED,
+    },
     now(),
   );
-  return { planId: record.id, action: status, detail };
+  return {
+    planId: record.id,
+    action: verdict.status === "success" ? "completed" : verdict.status,
+    detail: verdict.rollbackOutcome ?? "interrupted before any service was changed; nothing to roll back",
+  };
 }

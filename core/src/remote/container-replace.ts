@@ -31,14 +31,16 @@ export interface ReplaceOptions {
 /**
  * Replaces a container with one running `reference` (a digest reference already pulled),
  * keeping its configuration (see {@link replacementConfig}). The replacement is created first, so
- * a bad configuration fails before the running container is touched. Then the old one is
- * stopped, its restart policy parked at "no" (so a daemon restart cannot start it next to its
- * replacement) and renamed to `<name>.bridgeport-previous`, and the replacement takes the name
- * and starts. If any of that fails, the old container is restored before the error is thrown.
+ * a bad configuration fails before the running container is touched. Then the old one is renamed
+ * to `<name>.bridgeport-previous`, its restart policy parked at "no" (so a daemon restart cannot
+ * start it next to its replacement) and stopped, and the replacement takes the name and starts.
+ * If any of that fails, the old container is restored before the error is thrown.
  *
  * Recovery rule: a `<name>.bridgeport-previous` left by an interrupted run is the last container
  * known to be good, so the unfinished replacement is undone first (see {@link recoverReplacement})
- * and this replacement starts from the restored container.
+ * and this replacement starts from the restored container. The old container is renamed before
+ * it is stopped, so a run cut off at any later point, even while a slow `docker stop` is still
+ * running out on the server, leaves that mark behind, and the recovery starts it again.
  *
  * @example
  * const replacement = await replaceContainer(host.engine, "web", "r.example.com/web@sha256:...");
@@ -75,9 +77,9 @@ export async function replaceContainer(
   }
   const wasRunning = current.State.Running;
   try {
-    await stopContainer(engine, current.Id, stopSeconds);
-    await setRestartPolicy(engine, current.Id, { Name: "no" });
     await rename(engine, current.Id, previousName(name));
+    await setRestartPolicy(engine, current.Id, { Name: "no" });
+    await stopContainer(engine, current.Id, stopSeconds);
     await rename(engine, created.Id, name);
     await engine.call("POST", `/containers/${created.Id}/start`, { accept: [304] });
   } catch (error) {

@@ -20,6 +20,7 @@ export * from "./login-cache.js";
 export * from "./network-probe.js";
 export * from "./registry-login.js";
 export * from "./replacement-config.js";
+export * from "./running-digest.js";
 export * from "./scrub.js";
 export * from "./server-test.js";
 export * from "./shell-quote.js";

@@ -13,3 +13,12 @@ export interface AttemptOutcome {
   detail: string;
   final?: boolean;
 }
+
+/** One attempt as it ends, for whoever follows a check while it runs (the plan stream). */
+export interface HealthAttempt {
+  attempt: number;
+  /** How many attempts the check may take. */
+  of: number;
+  ok: boolean;
+  detail: string;
+}

@@ -86,6 +86,26 @@ describe("runHealthCheck", () => {
     expect(clock.sleeps).toEqual(row.sleeps);
   });
 
+  it("reports every attempt as it ends: its number, of how many, ok and what it saw", async () => {
+    const seen: unknown[] = [];
+    const check = healthCheckSchema.parse({
+      kind: "http",
+      url: "http://127.0.0.1/",
+      retries: 4,
+      intervalMs: 250,
+    });
+    await runHealthCheck(
+      check,
+      { engine, probe: scriptedProbe([down, new Error("refused"), up]), container: "web" },
+      { clock: fakeClock(), onAttempt: (attempt) => seen.push(attempt) },
+    );
+    expect(seen).toEqual([
+      { attempt: 1, of: 4, ok: false, detail: "HTTP 503" },
+      { attempt: 2, of: 4, ok: false, detail: "refused" },
+      { attempt: 3, of: 4, ok: true, detail: "HTTP 200" },
+    ]);
+  });
+
   it("asks the probe for the configured TCP host, port and timeout", async () => {
     const seen: unknown[] = [];
     const probe: NetworkProbe = {

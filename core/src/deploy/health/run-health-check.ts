@@ -3,7 +3,7 @@ import type { DockerEngine } from "../../remote/docker-engine.js";
 import type { NetworkProbe } from "../../remote/network-probe.js";
 import { containerHealthAttempt } from "./container-health.js";
 import type { HealthCheck } from "./health-check-schema.js";
-import type { AttemptOutcome, HealthVerdict } from "./health-verdict.js";
+import type { AttemptOutcome, HealthAttempt, HealthVerdict } from "./health-verdict.js";
 
 /** Where a check looks: the server's engine and network view, and the service's container. */
 export interface HealthTarget {
@@ -15,8 +15,8 @@ export interface HealthTarget {
 
 /**
  * Runs a health check until it passes, fails for good, or `retries` attempts have failed,
- * pausing `intervalMs` between attempts. Always returns a verdict; an unhealthy service is an
- * expected outcome, not an error.
+ * pausing `intervalMs` between attempts; `onAttempt` hears each attempt as it ends. Always
+ * returns a verdict; an unhealthy service is an expected outcome, not an error.
  *
  * @example
  * const check = healthCheckSchema.parse({ kind: "http", url: "http://127.0.0.1:8080/" });
@@ -26,7 +26,7 @@ export interface HealthTarget {
 export async function runHealthCheck(
   check: HealthCheck,
   target: HealthTarget,
-  deps: { clock?: Clock; signal?: AbortSignal } = {},
+  deps: { clock?: Clock; signal?: AbortSignal; onAttempt?: (attempt: HealthAttempt) => void } = {},
 ): Promise<HealthVerdict> {
   const clock = deps.clock ?? systemClock;
   const started = clock.now();
@@ -35,6 +35,7 @@ export async function runHealthCheck(
   while (attempts < check.retries) {
     attempts++;
     outcome = await attempt(check, target);
+    deps.onAttempt?.({ attempt: attempts, of: check.retries, ok: outcome.ok, detail: outcome.detail });
     if (outcome.ok || outcome.final === true || attempts >= check.retries) break;
     await clock.sleep(check.intervalMs);
     // A plan that is already rolling back has no use for the rest of this check.

@@ -46,7 +46,14 @@ export type DeploymentPlanPatch = Partial<
 export type DeploymentStepPatch = Partial<
   Pick<
     DeploymentStep,
-    "status" | "fromDigest" | "previousContainerId" | "startedAt" | "finishedAt" | "durationMs" | "error"
+    | "status"
+    | "fromDigest"
+    | "previousContainerId"
+    | "startedAt"
+    | "finishedAt"
+    | "durationMs"
+    | "health"
+    | "error"
   >
 >;
 
@@ -92,6 +99,7 @@ const STEP_FIELDS = [
   "startedAt",
   "finishedAt",
   "durationMs",
+  "health",
   "error",
 ] as const;
 const UNFINISHED = PLAN_STATUSES.filter((s) => !(FINISHED_PLAN_STATUSES as readonly string[]).includes(s));

@@ -44,7 +44,16 @@ export type PlanTrigger = (typeof PLAN_TRIGGERS)[number];
 export const STEP_ACTIONS = ["deploy", "rollback"] as const;
 export type StepAction = (typeof STEP_ACTIONS)[number];
 
-export const STEP_STATUSES = ["pending", "running", "success", "failed", "skipped", "rolled_back"] as const;
+/** `unchanged`: the service already ran the plan's digest, so the step touched nothing. */
+export const STEP_STATUSES = [
+  "pending",
+  "running",
+  "success",
+  "failed",
+  "skipped",
+  "rolled_back",
+  "unchanged",
+] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
 /**
