@@ -11,7 +11,7 @@ const MARKS = [
   ["pull", "pulled "],
   ["replace", "replaced "],
   ["health", "health: "],
-  ["restore", "unhealthy: previous container restored"],
+  ["restore", "unhealthy: previous digest restored"],
 ] as const;
 export type Phase = (typeof MARKS)[number][0];
 

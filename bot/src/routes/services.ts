@@ -91,12 +91,9 @@ export function serviceRoutes(deps: Pick<BotDeps, "store">) {
       if (dependsOn) await store.services.setDependencies(service.id, dependsOn);
       const image = await store.images.get(service.containerImageId);
       const hosts = storeHostProvider(store, { timeouts: { readyTimeoutMs: INSPECT_TIMEOUT_MS } });
-      const running = await currentDigest(
-        hosts,
-        server,
-        service.containerName,
-        image?.imageName ?? "",
-      ).finally(() => hosts.close());
+      const running = await currentDigest(hosts, server, service, image?.imageName ?? "").finally(() =>
+        hosts.close(),
+      );
       if (running.digest)
         service = await store.services.update(service.id, { deployedDigest: running.digest });
       return c.json({ service: await withDependencies(store, service), currentDigest: running }, 201);

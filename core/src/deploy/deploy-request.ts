@@ -64,6 +64,7 @@ export async function requestDeploy(store: Store, request: DeployRequest): Promi
   const planServices: PlanService[] = services.map((s) => ({
     id: s.id,
     name: s.name,
+    kind: s.kind,
     serverId: s.serverId,
     serverName: servers.get(s.serverId)?.name ?? s.serverId,
     containerName: s.containerName,

@@ -1,22 +1,17 @@
-import { storedConnection } from "../images/index.js";
 import type { RegistryDeps } from "../registry/index.js";
-import { resolveProvider } from "../registry/index.js";
-import {
-  ensureRegistryLogin,
-  type LoginCache,
-  type RegistryAccess,
-  registryLoginFor,
-} from "../remote/index.js";
+import type { LoginCache } from "../remote/index.js";
 import type { DeploymentPlan, DeploymentStep, Store } from "../store/index.js";
 import { executeStep, type StepResult, type StepRun } from "./execute-step.js";
 import type { HostProvider } from "./host-provider.js";
 import type { DeployPlan, PlanStep } from "./plan.js";
 import { finishPlan } from "./plan-finish.js";
+import { withPlanLease } from "./plan-lease.js";
 import { type PlanLog, planProgress } from "./plan-progress.js";
 import type { PlanEvent } from "./plan-result.js";
 import { planVerdict } from "./plan-verdict.js";
 import { pruneServers } from "./prune.js";
 import { type ChangedService, type RestoreOutcome, rollBackChanged } from "./rollback.js";
+import { runTargets } from "./run-targets.js";
 
 export interface ExecuteDeps {
   store: Store;
@@ -36,80 +31,82 @@ export interface ExecuteDeps {
 
 /**
  * Runs a stored plan: level by level (in parallel within a level when the plan says so), each
- * step through {@link executeStep}. All healthy: the previous containers go and the digest is
- * recorded as deployed. Otherwise, with autoRollback, every changed service gets its previous
- * container back, newest first, and the plan ends as {@link planVerdict} says. Step states,
- * logs and timings are stored as they happen; events and log lines tell listeners.
+ * step through {@link executeStep} and the service's target. All healthy: every change is made
+ * final (the previous containers go) and the digest is recorded as deployed. Otherwise, with
+ * autoRollback, every changed service gets its previous digest back, newest first, and the plan
+ * ends as {@link planVerdict} says. Step states, logs and timings are stored as they happen;
+ * events and log lines tell listeners.
  */
 export async function executePlan(planId: string, deps: ExecuteDeps): Promise<void> {
-  const { store } = deps;
-  const now = deps.now ?? (() => new Date());
-  const leaseMs = deps.leaseMs ?? 60_000;
-  if (!(await store.plans.claim(planId, deps.owner, leaseMs))) return;
-  const renew = setInterval(
-    () => void store.plans.claim(planId, deps.owner, leaseMs).catch(() => undefined),
-    leaseMs / 3,
-  );
-  try {
-    const loaded = await store.plans.getWithSteps(planId);
+  const lease = { planId, owner: deps.owner, leaseMs: deps.leaseMs ?? 60_000 };
+  await withPlanLease(deps.store, lease, async () => {
+    const loaded = await deps.store.plans.getWithSteps(planId);
     if (loaded?.plan.status !== "pending") return;
-    const { plan: record, steps } = loaded;
+    const now = deps.now ?? (() => new Date());
     const started = now();
-    await store.plans.update(planId, { status: "running", startedAt: started });
-    const run = await prepareRun(deps, record, steps, now);
-    const { plan, progress } = run;
-    progress.started({ tag: plan.tag, trigger: record.trigger, services: steps.length });
-
+    await deps.store.plans.update(planId, { status: "running", startedAt: started });
+    const record = { ...loaded.plan, startedAt: started };
+    const run = await prepareRun(deps, record, loaded.steps, now);
+    run.progress.started({ tag: run.plan.tag, trigger: record.trigger, services: loaded.steps.length });
     const results: StepResult[] = [];
-    for (const level of plan.levels) {
+    for (const level of run.plan.levels) {
       const outcomes = await runLevel(run, level);
       results.push(...outcomes);
       if (outcomes.some((o) => o.kind === "failed")) break;
     }
-    for (const row of (await store.plans.getWithSteps(planId))?.steps ?? []) {
-      if (row.status === "pending") await store.plans.updateStep(row.id, { status: "skipped" });
+    for (const row of (await deps.store.plans.getWithSteps(planId))?.steps ?? []) {
+      if (row.status === "pending") await deps.store.plans.updateStep(row.id, { status: "skipped" });
     }
-
-    const changed = results.filter((r): r is ChangedService & { kind: "changed" } => r.kind === "changed");
-    // The failing services were put back by their own steps; with autoRollback the others follow.
-    const restored = results.flatMap((r) => (r.kind === "failed" && r.restored ? [r.restored] : []));
-    const failed = results.some((r) => r.kind === "failed");
-    const rollBack = failed && plan.autoRollback;
-    if (rollBack) {
-      const onRestored = (outcome: RestoreOutcome) => {
-        if (outcome.changed) progress.step(outcome.step, "rolled_back", outcome.detail);
-        progress.restored(outcome.step, outcome);
-      };
-      restored.push(...(await rollBackChanged({ ...run, onRestored }, changed)));
-    }
-    const kept = rollBack ? [] : changed;
-    for (const c of kept) await c.replacement.commit();
-    const verdict = planVerdict({ failed, kept: kept.length, restored });
-    const error = failed ? "one or more services failed to deploy" : null;
-    const unchanged = results.filter((r) => r.kind === "unchanged");
-    const finishedAt = now();
-    await finishPlan(
-      store,
-      { ...record, startedAt: started },
-      {
-        status: verdict.status,
-        deployedServiceIds: [...kept, ...unchanged].map((r) => r.step.serviceId),
-        rollbackOutcome: verdict.rollbackOutcome,
-        error,
-      },
-      finishedAt,
-    );
-    if (verdict.status === "success" && changed.length > 0)
-      await pruneAfterDeploy(deps, record.environmentId, plan);
-    progress.finished({ ...verdict, error, durationMs: finishedAt.getTime() - started.getTime() });
-  } finally {
-    clearInterval(renew);
-    await store.locks.releasePlan(planId);
-    await store.plans.releaseLease(planId, deps.owner);
-  }
+    await endPlan(deps, run, record, results);
+  });
 }
 
-/** What every step of the plan shares: its servers, registry login, services' checks and listeners. */
+/**
+ * After the last level: a failure with autoRollback puts every changed service back (the failing
+ * ones were put back by their own steps); otherwise every change is committed. Then the plan's
+ * verdict, its record and history, and the prune the environment asks for.
+ */
+async function endPlan(
+  deps: ExecuteDeps,
+  run: StepRun,
+  record: DeploymentPlan & { startedAt: Date },
+  results: readonly StepResult[],
+): Promise<void> {
+  const { plan, progress } = run;
+  const changed = results.filter((r): r is ChangedService & { kind: "changed" } => r.kind === "changed");
+  const restored = results.flatMap((r) => (r.kind === "failed" && r.restored ? [r.restored] : []));
+  const failed = results.some((r) => r.kind === "failed");
+  const rollBack = failed && plan.autoRollback;
+  if (rollBack) {
+    const onRestored = (outcome: RestoreOutcome) => {
+      if (outcome.changed) progress.step(outcome.step, "rolled_back", outcome.detail);
+      progress.restored(outcome.step, outcome);
+    };
+    restored.push(...(await rollBackChanged({ ...run, onRestored }, changed)));
+  }
+  const kept = rollBack ? [] : changed;
+  for (const c of kept) await run.targetOf(c.step).commit(c.step);
+  const verdict = planVerdict({ failed, kept: kept.length, restored });
+  const error = failed ? "one or more services failed to deploy" : null;
+  const unchanged = results.filter((r) => r.kind === "unchanged");
+  const finishedAt = run.now();
+  await finishPlan(
+    deps.store,
+    record,
+    {
+      status: verdict.status,
+      deployedServiceIds: [...kept, ...unchanged].map((r) => r.step.serviceId),
+      rollbackOutcome: verdict.rollbackOutcome,
+      error,
+    },
+    finishedAt,
+  );
+  if (verdict.status === "success" && changed.length > 0)
+    await pruneAfterDeploy(deps, record.environmentId, plan);
+  progress.finished({ ...verdict, error, durationMs: finishedAt.getTime() - record.startedAt.getTime() });
+}
+
+/** What every step of the plan shares: its targets, the services' checks and the listeners. */
 async function prepareRun(
   deps: ExecuteDeps,
   record: DeploymentPlan,
@@ -129,31 +126,14 @@ async function prepareRun(
     },
     { onEvent: deps.onEvent, log: deps.log },
   );
-  const access = await registryAccess(deps, plan.containerImageId);
-  const services = new Map(
-    (await store.services.list({ containerImageId: plan.containerImageId })).map((s) => [s.id, s]),
-  );
-  const logins = new Map<string, Promise<string>>();
   return {
     store,
-    hosts: deps.hosts,
-    settleMs: deps.settleMs,
     now,
     plan,
-    reference: `${plan.imageRef}@${plan.toDigest}`,
-    pullLogin: access.login,
     progress,
-    healthCheckOf: (serviceId) => services.get(serviceId)?.healthCheck ?? null,
+    targetOf: await runTargets(deps, plan),
     onAttempt: (step) => progress.health(step, "restore"),
     recordOf: (step) => steps.find((s) => s.serviceId === step.serviceId) as DeploymentStep,
-    login(host) {
-      let login = logins.get(host.serverId);
-      if (!login) {
-        login = ensureRegistryLogin(host, access, deps.loginCache);
-        logins.set(host.serverId, login);
-      }
-      return login;
-    },
   };
 }
 
@@ -186,18 +166,4 @@ async function pruneAfterDeploy(deps: ExecuteDeps, environmentId: string, plan: 
   if (!env?.autoPruneImages) return;
   const servers = [...new Set(plan.levels.flat().map((s) => s.serverId))];
   await pruneServers(deps.hosts, servers, env.pruneImagesMode);
-}
-
-async function registryAccess(deps: ExecuteDeps, imageId: string): Promise<RegistryAccess> {
-  const image = await deps.store.images.get(imageId);
-  if (!image?.registryConnectionId) return { registryId: "none", credentialVersion: 0, login: null };
-  const registry = await deps.store.registries.get(image.registryConnectionId);
-  if (!registry) return { registryId: "none", credentialVersion: 0, login: null };
-  const { info, credentialVersion } = await storedConnection(deps.store, registry);
-  const provider = resolveProvider(info, deps.registries);
-  return {
-    registryId: registry.id,
-    credentialVersion,
-    login: await registryLoginFor(provider, image.imageName),
-  };
 }

@@ -13,4 +13,6 @@ export * from "./plan-report.js";
 export * from "./plan-result.js";
 export * from "./prune.js";
 export * from "./recover-plans.js";
+export * from "./registry-access.js";
 export * from "./service-health.js";
+export * from "./targets/index.js";

@@ -1,7 +1,11 @@
+import type { ServiceKind } from "../store/index.js";
+
 /** A service as a plan sees it: where it runs, what it runs now, what it waits for. */
 export interface PlanService {
   id: string;
   name: string;
+  /** Which target deploys it; default "container". */
+  kind?: ServiceKind;
   serverId: string;
   serverName: string;
   containerName: string;
@@ -14,6 +18,8 @@ export interface PlanService {
 export interface PlanStep {
   serviceId: string;
   serviceName: string;
+  /** Which target deploys it; absent in plans stored before kinds existed: "container". */
+  kind?: ServiceKind;
   serverId: string;
   serverName: string;
   containerName: string;
@@ -105,6 +111,7 @@ export function buildPlan(input: BuildPlanInput): BuildPlanResult {
       ready.map((s, position) => ({
         serviceId: s.id,
         serviceName: s.name,
+        ...(s.kind === undefined ? {} : { kind: s.kind }),
         serverId: s.serverId,
         serverName: s.serverName,
         containerName: s.containerName,

@@ -1,11 +1,13 @@
-import { commitReplacement, recoverReplacement } from "../remote/index.js";
 import type { DeploymentPlan, DeploymentStep } from "../store/index.js";
 import type { ExecuteDeps } from "./execute-plan.js";
 import { executePlan } from "./execute-plan.js";
 import type { DeployPlan, PlanStep } from "./plan.js";
 import { finishPlan } from "./plan-finish.js";
+import { withPlanLease } from "./plan-lease.js";
 import { planVerdict } from "./plan-verdict.js";
-import { type RestoreOutcome, restoreService } from "./rollback.js";
+import { type RestoreOutcome, restoreService, stepLog } from "./rollback.js";
+import { runTargets } from "./run-targets.js";
+import type { TargetOf } from "./targets/index.js";
 
 export interface RecoveryReport {
   planId: string;
@@ -18,10 +20,11 @@ const INTERRUPTED = "interrupted by a restart";
 
 /**
  * On start, after a crash: every plan not in a final state is resolved, never dropped. A plan
- * still pending is run. A plan cut off while running is completed when every service had
- * already passed its health check (it was committing), and otherwise rolled back: each
- * service touched gets its previous container back and the health check of a deploy. A plan
- * whose lease another live runner holds is left to it.
+ * still pending is run. A step cut off mid-way is first asked of its platform (a Swarm service
+ * shows how its update ended; a container replacement shows nothing). A plan whose every step
+ * then passed is completed; otherwise it is rolled back: each service touched gets its previous
+ * digest back and the health check of a deploy. A plan whose lease another live runner holds is
+ * left to it.
  */
 export async function recoverPlans(deps: ExecuteDeps): Promise<RecoveryReport[]> {
   const reports: RecoveryReport[] = [];
@@ -31,46 +34,86 @@ export async function recoverPlans(deps: ExecuteDeps): Promise<RecoveryReport[]>
       reports.push({ planId: record.id, action: "executed", detail: "started after restart" });
       continue;
     }
-    if (!(await deps.store.plans.claim(record.id, deps.owner, deps.leaseMs ?? 60_000))) {
-      reports.push({ planId: record.id, action: "busy", detail: "another runner holds its lease" });
-      continue;
-    }
-    try {
-      reports.push(await resolveInterrupted(deps, record));
-    } finally {
-      await deps.store.locks.releasePlan(record.id);
-      await deps.store.plans.releaseLease(record.id, deps.owner);
-    }
+    const lease = { planId: record.id, owner: deps.owner, leaseMs: deps.leaseMs ?? 60_000 };
+    const report = await withPlanLease(deps.store, lease, () => resolveInterrupted(deps, record));
+    reports.push(report ?? { planId: record.id, action: "busy", detail: "another runner holds its lease" });
   }
   return reports;
+}
+
+/** A step of the plan with its row as it stands now. */
+interface Touched {
+  row: DeploymentStep;
+  step: PlanStep;
+  /** Its platform failed it on its own while the bot was down (a Swarm auto-rollback). */
+  failedWhileDown?: boolean;
 }
 
 async function resolveInterrupted(deps: ExecuteDeps, record: DeploymentPlan): Promise<RecoveryReport> {
   const plan = record.plan as DeployPlan;
   const steps = (await deps.store.plans.getWithSteps(record.id))?.steps ?? [];
+  const targetOf = await runTargets(deps, plan);
   const byService = new Map(plan.levels.flat().map((s) => [s.serviceId, s]));
-  const touched = steps.flatMap((row) => {
+  const touched: Touched[] = [];
+  for (const row of steps) {
     const step = byService.get(row.serviceId);
-    return step ? [{ row, step }] : [];
-  });
-  const passed = steps.length > 0 && steps.every((s) => s.status === "success" || s.status === "unchanged");
-  return passed ? finishCommit(deps, record, touched) : rollBackInterrupted(deps, record, touched);
+    if (!step) continue;
+    touched.push(row.status === "running" ? await resumeStep(deps, targetOf, row, step) : { row, step });
+  }
+  const passed =
+    touched.length > 0 && touched.every((t) => t.row.status === "success" || t.row.status === "unchanged");
+  return passed
+    ? finishCommit(deps, record, targetOf, touched)
+    : rollBackInterrupted(deps, record, targetOf, touched);
 }
 
-type Touched = { row: DeploymentStep; step: PlanStep }[];
+/**
+ * A step cut off mid-way, as its platform tells it: a rollout that finished on the new digest
+ * gets its health verdict now; one the platform failed by itself is a failed step with the
+ * platform's reason. Otherwise the row stays running, and the plan puts the service back.
+ */
+async function resumeStep(
+  deps: ExecuteDeps,
+  targetOf: TargetOf,
+  row: DeploymentStep,
+  step: PlanStep,
+): Promise<Touched> {
+  const now = deps.now ?? (() => new Date());
+  const log = stepLog(deps.store, row.id);
+  const target = targetOf(step);
+  const resumed = await target.resume(step, { log }).catch((error: unknown) => ({
+    state: "undecided" as const,
+    detail: error instanceof Error ? error.message : String(error),
+  }));
+  if (resumed.state === "undecided") return { row, step };
+  await log(`resumed after restart: ${resumed.detail}`);
+  const verdict =
+    resumed.state === "deployed"
+      ? await target.verify(step, { log })
+      : { healthy: false, detail: resumed.detail };
+  if ("attempts" in verdict) await log(`health: ${verdict.detail} (${verdict.attempts} attempts)`);
+  const end = verdict.healthy
+    ? ({ status: "success", health: "healthy", error: null } as const)
+    : ({ status: "failed", health: "unhealthy", error: `unhealthy: ${verdict.detail}` } as const);
+  const finishedAt = now();
+  const durationMs = row.startedAt ? finishedAt.getTime() - row.startedAt.getTime() : null;
+  await deps.store.plans.updateStep(row.id, { ...end, finishedAt, durationMs });
+  return { row: { ...row, ...end, finishedAt, durationMs }, step, failedWhileDown: !verdict.healthy };
+}
 
 /** Every service had passed its health check: the plan was committing, so the commit is finished. */
 async function finishCommit(
   deps: ExecuteDeps,
   record: DeploymentPlan,
-  touched: Touched,
+  targetOf: TargetOf,
+  touched: readonly Touched[],
 ): Promise<RecoveryReport> {
   const now = deps.now ?? (() => new Date());
   const problems: string[] = [];
   for (const { row, step } of touched) {
     if (row.status !== "success") continue;
     try {
-      await commitReplacement((await deps.hosts.host(step.serverId)).engine, step.containerName);
+      await targetOf(step).commit(step);
       // Passing its health check is what made the step a success.
       await deps.store.plans.updateStep(row.id, { health: "healthy" });
     } catch (error) {
@@ -100,39 +143,30 @@ async function finishCommit(
 }
 
 /**
- * Cut off before every service passed: each step that began gets its previous container back (if
- * it had been replaced) and the health check of a deploy; steps never begun are skipped.
+ * Cut off before every service passed: each step that began gets its previous digest back (if
+ * it had been changed) and the health check of a deploy; steps never begun are skipped. A step
+ * its platform failed by itself keeps its failure; the others are rolled back.
  */
 async function rollBackInterrupted(
   deps: ExecuteDeps,
   record: DeploymentPlan,
-  touched: Touched,
+  targetOf: TargetOf,
+  touched: readonly Touched[],
 ): Promise<RecoveryReport> {
   const { store } = deps;
   const now = deps.now ?? (() => new Date());
-  const plan = record.plan as DeployPlan;
-  const services = new Map(
-    (await store.services.list({ containerImageId: plan.containerImageId })).map((s) => [s.id, s]),
-  );
-  const ctx = {
-    hosts: deps.hosts,
-    settleMs: deps.settleMs,
-    healthCheckOf: (serviceId: string) => services.get(serviceId)?.healthCheck ?? null,
-  };
   const restored: RestoreOutcome[] = [];
-  for (const { row, step } of touched) {
+  for (const { row, step, failedWhileDown } of touched) {
     if (row.status === "pending") await store.plans.updateStep(row.id, { status: "skipped" });
-    if (row.status !== "running" && row.status !== "success") continue;
-    const outcome = await restoreService(
-      ctx,
-      step,
-      async (host) => (await recoverReplacement(host.engine, step.containerName)) === "rolled-back",
-    );
+    if (row.status !== "running" && row.status !== "success" && !failedWhileDown) continue;
+    const log = stepLog(store, row.id);
+    const outcome = await restoreService({ targetOf }, step, log);
     restored.push(outcome);
-    await store.plans.appendStepLog(
-      row.id,
-      `${now().toISOString()} recovered after restart: ${outcome.changed ? "previous container restored" : "nothing to undo"}; ${outcome.detail}\n`,
+    await log(
+      `recovered after restart: ${outcome.changed ? "previous digest restored" : "nothing to undo"}; ${outcome.detail}`,
     );
+    // Like a step that failed in a run: it keeps its own failure, the others are rolled back.
+    if (failedWhileDown) continue;
     await store.plans.updateStep(
       row.id,
       outcome.changed
