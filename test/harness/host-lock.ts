@@ -15,7 +15,8 @@ export async function withHostLock<T>(path: string, fn: () => Promise<T>, timeou
   }
 }
 
-async function tryLock(path: string): Promise<true | undefined> {
+/** Takes the lock file once, or reports it held (a lock whose process is gone is removed for the next try). */
+export async function tryLock(path: string): Promise<true | undefined> {
   try {
     await writeFile(path, String(process.pid), { flag: "wx", mode: 0o600 });
     return true;

@@ -42,16 +42,51 @@ const serverFields = {
     .optional(),
 };
 
-/** An SSH server needs somewhere to go and someone to be; a socket server, a socket. */
+/**
+ * Where a server's Docker is, by mode: an SSH server needs somewhere to go and someone to be; a
+ * socket server, a socket (`socketPath`, else `dockerSocketPath`); a Swarm manager, either
+ * `host` and `username` (SSH) or `socketPath` (a local socket), not both. The field to fix, and
+ * how, for the first rule a server (as created, or as a PATCH leaves it) breaks; null when none.
+ *
+ * @example
+ * transportProblem({ mode: "swarm", host: "10.0.0.5", username: null, socketPath: null })
+ * // => { field: "username", message: "required when mode is swarm over SSH (with host)" }
+ */
+export function transportProblem(
+  server: Pick<Server, "mode" | "host" | "username" | "socketPath">,
+): { field: "host" | "username" | "socketPath"; message: string } | null {
+  if (server.mode === "socket") return null;
+  const ssh = server.mode === "ssh" || !server.socketPath;
+  if (server.mode === "swarm" && server.socketPath && (server.host || server.username)) {
+    return {
+      field: "socketPath",
+      message:
+        "a Swarm manager is reached over SSH (host, username) or through socketPath, not both: drop one",
+    };
+  }
+  if (!ssh) return null;
+  for (const field of ["host", "username"] as const) {
+    if (server[field]) continue;
+    const message =
+      server.mode === "ssh"
+        ? "required when mode is ssh"
+        : "required when mode is swarm over SSH; or give socketPath for a Swarm manager on this machine";
+    return { field, message };
+  }
+  return null;
+}
+
 export const ServerCreateInput = z
   .object(serverFields)
   .strict()
   .superRefine((server, ctx) => {
-    if (server.mode !== "ssh") return;
-    for (const field of ["host", "username"] as const) {
-      if (!server[field])
-        ctx.addIssue({ code: "custom", path: [field], message: "required when mode is ssh" });
-    }
+    const problem = transportProblem({
+      mode: server.mode,
+      host: server.host ?? null,
+      username: server.username ?? null,
+      socketPath: server.socketPath ?? null,
+    });
+    if (problem) ctx.addIssue({ code: "custom", path: [problem.field], message: problem.message });
   })
   .openapi("ServerInput");
 

@@ -57,6 +57,8 @@ export const ServiceJson = z
     containerImageId: z.string(),
     name: z.string(),
     containerName: z.string(),
+    /** The Swarm service's name, for kind swarm-service (its containerName too); null otherwise. */
+    swarmService: z.string().nullable(),
     kind: z.enum(SERVICE_KINDS),
     composeFile: z.string().nullable(),
     composeService: z.string().nullable(),
@@ -82,6 +84,7 @@ export function serviceJson(
     containerImageId: service.containerImageId,
     name: service.name,
     containerName: service.containerName,
+    swarmService: service.kind === "swarm-service" ? service.containerName : null,
     kind: service.kind,
     composeFile: service.composeFile,
     composeService: service.composeService,

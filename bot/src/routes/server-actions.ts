@@ -7,7 +7,9 @@ import {
   SERVER_TEST_CHECKS,
   type Server,
   type ServerTestResult,
+  type Store,
   storeHostProvider,
+  swarmRole,
   testSocketServer,
   testSshServer,
 } from "@bridgeport/core";
@@ -68,7 +70,7 @@ const test = createRoute({
   path: "/api/servers/{id}/test",
   tags,
   summary:
-    "Test the connection: SSH answers, the host key is the pinned one, the login works, docker answers",
+    "Test the connection: SSH answers, the host key is the pinned one, the login works, docker answers (and, for mode swarm, is a Swarm manager)",
   request: { params: idParams },
   responses: {
     200: jsonResponse(
@@ -92,6 +94,32 @@ const test = createRoute({
     ...errorResponses,
   },
 });
+
+/**
+ * A Swarm server's Docker answered; it must also be a manager, the only node that can read and
+ * update services.
+ */
+async function testSwarmManager(
+  store: Store,
+  server: Server,
+  answered: ServerTestResult,
+): Promise<ServerTestResult> {
+  const hosts = storeHostProvider(store);
+  try {
+    const role = await swarmRole((await hosts.host(server.id)).engine);
+    if (role.manager) return answered;
+    return {
+      ...(answered.offeredHostKeyFingerprint === undefined
+        ? {}
+        : { offeredHostKeyFingerprint: answered.offeredHostKeyFingerprint }),
+      ok: false,
+      failed: "swarm",
+      error: `Docker on ${server.name} is not a Swarm manager (swarm state: ${role.state}): run docker swarm init there, or point the server at a manager`,
+    };
+  } finally {
+    await hosts.close();
+  }
+}
 
 /** Work on a server's Docker: connection test, image pruning and container discovery. */
 export function serverActionRoutes(deps: Pick<BotDeps, "store" | "log">) {
@@ -117,21 +145,22 @@ export function serverActionRoutes(deps: Pick<BotDeps, "store" | "log">) {
       const { id } = c.req.valid("param");
       const server = await store.servers.get(id);
       if (!server) throw new NotFoundError("Server", id);
-      const result: ServerTestResult =
-        server.mode === "socket"
-          ? await testSocketServer(server.socketPath ?? server.dockerSocketPath)
-          : await testSshServer(
-              {
-                // The store refuses an SSH server without host and user.
-                host: server.host ?? "",
-                port: server.port,
-                username: server.username ?? "",
-                auth: (await store.servers.getSecret(id)) ?? null,
-                hostKeyFingerprint: server.hostKeyFingerprint,
-              },
-              { readyTimeoutMs: TEST_TIMEOUT_MS },
-            );
-      return c.json(result, 200);
+      const viaSocket = server.mode === "socket" || (server.mode === "swarm" && server.socketPath !== null);
+      const result: ServerTestResult = viaSocket
+        ? await testSocketServer(server.socketPath ?? server.dockerSocketPath)
+        : await testSshServer(
+            {
+              // The store refuses an SSH server without host and user.
+              host: server.host ?? "",
+              port: server.port,
+              username: server.username ?? "",
+              auth: (await store.servers.getSecret(id)) ?? null,
+              hostKeyFingerprint: server.hostKeyFingerprint,
+            },
+            { readyTimeoutMs: TEST_TIMEOUT_MS },
+          );
+      if (!result.ok || server.mode !== "swarm") return c.json(result, 200);
+      return c.json(await testSwarmManager(store, server, result), 200);
     })
     .openapi(prune, async (c) => {
       const { mode } = c.req.valid("json");

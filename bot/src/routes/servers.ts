@@ -5,7 +5,12 @@ import { badRequest } from "../http/bad-request.js";
 import { definedOnly } from "../http/defined-only.js";
 import { itemRoutes } from "../http/item-routes.js";
 import { apiRouter, errorResponses, idSchema, jsonBody, jsonResponse } from "../http/openapi-router.js";
-import { ServerCreateInput, ServerPatchInput, serverMovedBy } from "../http/server-input.js";
+import {
+  ServerCreateInput,
+  ServerPatchInput,
+  serverMovedBy,
+  transportProblem,
+} from "../http/server-input.js";
 import { ServerJson, serverJson } from "../http/server-json.js";
 
 const envParams = z.object({ envId: idSchema.openapi({ param: { name: "envId", in: "path" } }) });
@@ -31,7 +36,10 @@ const list = createRoute({
 });
 const { get, patch, remove } = itemRoutes("/api/servers/{id}", tags, One, ServerPatchInput, "The server");
 
-/** Docker hosts, reached over SSH or a local socket. The key or password shows only as hasSecret. */
+/**
+ * Docker hosts and Swarm managers, reached over SSH or a local socket. The key or password shows
+ * only as hasSecret.
+ */
 export function serverRoutes(deps: Pick<BotDeps, "store">) {
   const { store } = deps;
   return apiRouter()
@@ -63,13 +71,15 @@ export function serverRoutes(deps: Pick<BotDeps, "store">) {
       const current = await store.servers.get(id);
       if (!current) throw new NotFoundError("Server", id);
       const input = definedOnly(c.req.valid("json"));
-      // The same rule as on create, over the merged result: an SSH server needs host and user.
-      if ((input.mode ?? current.mode) === "ssh") {
-        for (const field of ["host", "username"] as const) {
-          if (!(field in input ? input[field] : current[field]))
-            throw badRequest(field, "required when mode is ssh");
-        }
-      }
+      // The same rules as on create, over the merged result.
+      const merged = { ...current, ...input };
+      const problem = transportProblem({
+        mode: merged.mode,
+        host: merged.host ?? null,
+        username: merged.username ?? null,
+        socketPath: merged.socketPath ?? null,
+      });
+      if (problem) throw badRequest(problem.field, problem.message);
       const moved = serverMovedBy(current, input);
       if (moved !== null && current.hasSecret && input.auth === undefined) {
         throw badRequest(

@@ -3,12 +3,15 @@ import {
   healthCheckSchema,
   NotFoundError,
   SERVICE_KINDS,
+  type ServerMode,
   type Service,
+  type ServiceKind,
   type Store,
   storeHostProvider,
 } from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
+import { badRequest } from "../http/bad-request.js";
 import { definedOnly } from "../http/defined-only.js";
 import { itemRoutes } from "../http/item-routes.js";
 import { apiRouter, errorResponses, idSchema, jsonBody, jsonResponse } from "../http/openapi-router.js";
@@ -20,10 +23,20 @@ const containerName = z
   .min(1)
   .max(128)
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "a Docker container name");
+/** Swarm's own rule for service names (letters and digits, joined by - or _), at most 63 long. */
+const swarmService = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-zA-Z0-9](?:[-_]*[a-zA-Z0-9]+)*$/, "a Swarm service name");
 const fields = {
   name: nameText(100),
-  containerName,
+  /** The container (kinds container and compose). */
+  containerName: containerName.optional(),
+  /** The Swarm service (kind swarm-service), by name. */
+  swarmService: swarmService.optional(),
   containerImageId: idSchema,
+  /** Default: swarm-service on a Swarm manager, container elsewhere. */
   kind: z.enum(SERVICE_KINDS).optional(),
   composeFile: z
     .string()
@@ -46,7 +59,6 @@ const ServicePatch = z
   .object({
     ...fields,
     name: fields.name.optional(),
-    containerName: containerName.optional(),
     containerImageId: idSchema.optional(),
   })
   .strict()
@@ -74,10 +86,10 @@ const create = createRoute({
 const { get, patch, remove } = itemRoutes("/api/services/{id}", tags, One, ServicePatch, "The service");
 
 /**
- * Services: containers on a server, each linked to one image, with health check and dependencies.
- * A service added for a container that already runs starts out with the digest it runs, so the
- * first deploy has a From and `/rollback` a target; a server that does not answer does not stop
- * the service being added.
+ * Services: containers on a server or Swarm services on a Swarm manager, each linked to one
+ * image, with health check and dependencies. A service added for a container (or Swarm service)
+ * that already runs starts out with the digest it runs, so the first deploy has a From and
+ * `/rollback` a target; a server that does not answer does not stop the service being added.
  */
 export function serviceRoutes(deps: Pick<BotDeps, "store">) {
   const { store } = deps;
@@ -86,8 +98,14 @@ export function serviceRoutes(deps: Pick<BotDeps, "store">) {
       const { serverId } = c.req.valid("param");
       const server = await store.servers.get(serverId);
       if (!server) throw new NotFoundError("Server", serverId);
-      const { dependsOn, ...input } = definedOnly(c.req.valid("json"));
-      let service = await store.services.create({ ...input, serverId });
+      const {
+        dependsOn,
+        swarmService: _swarm,
+        containerName: _container,
+        ...input
+      } = definedOnly(c.req.valid("json"));
+      const on = whatOnServer(server.mode, c.req.valid("json"));
+      let service = await store.services.create({ ...input, ...on, serverId });
       if (dependsOn) await store.services.setDependencies(service.id, dependsOn);
       const image = await store.images.get(service.containerImageId);
       const hosts = storeHostProvider(store, { timeouts: { readyTimeoutMs: INSPECT_TIMEOUT_MS } });
@@ -106,8 +124,21 @@ export function serviceRoutes(deps: Pick<BotDeps, "store">) {
     })
     .openapi(patch, async (c) => {
       const { id } = c.req.valid("param");
-      const { dependsOn, ...patchFields } = definedOnly(c.req.valid("json"));
-      const service = await store.services.update(id, patchFields);
+      const current = await store.services.get(id);
+      if (!current) throw new NotFoundError("Service", id);
+      const json = c.req.valid("json");
+      const {
+        dependsOn,
+        swarmService: _swarm,
+        containerName: _container,
+        ...patchFields
+      } = definedOnly(json);
+      const renamed = json.kind ?? json.containerName ?? json.swarmService;
+      const server = renamed === undefined ? undefined : await store.servers.get(current.serverId);
+      const on = server
+        ? whatOnServer(server.mode, { kind: current.kind, ...definedOnly(json) }, current)
+        : {};
+      const service = await store.services.update(id, { ...patchFields, ...on });
       if (dependsOn) await store.services.setDependencies(id, dependsOn);
       return c.json({ service: await withDependencies(store, service) }, 200);
     })
@@ -115,6 +146,45 @@ export function serviceRoutes(deps: Pick<BotDeps, "store">) {
       await store.services.delete(c.req.valid("param").id);
       return c.body(null, 204);
     });
+}
+
+/**
+ * What a service is on its server, from the request: a Swarm service on a Swarm manager (kind
+ * swarm-service, named by `swarmService`), a container elsewhere (named by `containerName`).
+ * A mismatch is a 400 naming the field to change.
+ */
+function whatOnServer(
+  mode: ServerMode,
+  input: {
+    kind?: ServiceKind | undefined;
+    containerName?: string | undefined;
+    swarmService?: string | undefined;
+  },
+  /** A PATCH keeps the name it does not change. */
+  current?: Service,
+): { kind: ServiceKind; containerName: string } {
+  const kind = input.kind ?? (mode === "swarm" ? "swarm-service" : "container");
+  if ((kind === "swarm-service") !== (mode === "swarm")) {
+    throw badRequest(
+      "kind",
+      mode === "swarm"
+        ? "a Swarm manager's services are Swarm services: use kind swarm-service with swarmService"
+        : `kind swarm-service needs a server with mode swarm (this one is ${mode})`,
+    );
+  }
+  if (kind === "swarm-service") {
+    if (input.containerName !== undefined)
+      throw badRequest("containerName", "a Swarm service is named by swarmService, not containerName");
+    const name = input.swarmService ?? (current?.kind === kind ? current.containerName : undefined);
+    if (name === undefined) throw badRequest("swarmService", "required for kind swarm-service");
+    return { kind, containerName: name };
+  }
+  if (input.swarmService !== undefined)
+    throw badRequest("swarmService", `only for kind swarm-service; a ${kind} is named by containerName`);
+  const name =
+    input.containerName ?? (current && current.kind !== "swarm-service" ? current.containerName : undefined);
+  if (name === undefined) throw badRequest("containerName", `required for kind ${kind}`);
+  return { kind, containerName: name };
 }
 
 async function withDependencies(store: Store, service: Service) {

@@ -26,7 +26,7 @@ export async function currentDigest(
   imageName: string,
 ): Promise<CurrentDigest> {
   const name = service.containerName;
-  const what = "container";
+  const what = service.kind === "swarm-service" ? "Swarm service" : "container";
   try {
     const target = planTargets({
       hosts,

@@ -1,8 +1,8 @@
 import { autoLinkRegistry } from "../images/index.js";
 import { parseImageReference } from "../registry/index.js";
-import type { DockerHost } from "../remote/index.js";
-import { type DiscoveredContainer, listContainers, repoDigestFor } from "../remote/index.js";
-import type { Server, Store } from "../store/index.js";
+import type { DockerHost, RepoDigestFinding } from "../remote/index.js";
+import { listContainers, listSwarmServices, pinnedDigest, repoDigestFor } from "../remote/index.js";
+import type { Server, ServiceKind, Store } from "../store/index.js";
 
 export interface DiscoveryReport {
   imagesCreated: string[];
@@ -14,12 +14,24 @@ export interface DiscoveryReport {
   withoutDigest: { container: string; reason: string }[];
 }
 
+/** A container or Swarm service found on a server, as discovery turns it into a Service. */
+interface Found {
+  name: string;
+  kind: ServiceKind;
+  /** The image as configured (`registry/repo:tag`, `...@sha256:...`). */
+  image: string;
+  /** Registry references it is known by, besides `image` (a container image's RepoDigests). */
+  references: readonly string[];
+  /** The digest it runs of `imageName`'s repository, or why none. */
+  digest(imageName: string): RepoDigestFinding;
+}
+
 /**
- * Container discovery (seed 001): every container on a server becomes a Service linked to the
- * ContainerImage of its image name, creating the image when the environment has none, and
- * linking a new image to the registry whose auto-link pattern matches it. The digest a service
- * runs is its image's repo digest for that image's repository; none (and the report says why)
- * when the image was never pulled by digest from there.
+ * Container discovery (seed 001): every container on a server (every Swarm service, on a Swarm
+ * manager) becomes a Service linked to the ContainerImage of its image name, creating the image
+ * when the environment has none, and linking a new image to the registry whose auto-link pattern
+ * matches it. The digest a service runs is its image's repo digest for that image's repository
+ * (a Swarm service's spec pins one); none (and the report says why) when there is none there.
  */
 export async function discoverServer(
   store: Store,
@@ -35,7 +47,7 @@ export async function discoverServer(
   };
   const registries = await store.registries.list({ environmentId: server.environmentId });
   const existing = await store.services.list({ serverId: server.id });
-  for (const container of await listContainers(host.engine)) {
+  for (const container of server.mode === "swarm" ? await swarmServices(host) : await containers(host)) {
     if (/\.bridgeport-(previous|next)$/.test(container.name)) {
       report.skipped.push({ container: container.name, reason: "a deploy's parked container" });
       continue;
@@ -60,7 +72,7 @@ export async function discoverServer(
       });
       report.imagesCreated.push(image.imageName);
     }
-    const running = repoDigestFor(container.name, container.image, container.repoDigests, imageName);
+    const running = container.digest(imageName);
     const deployedDigest = running.digest;
     const service = existing.find((s) => s.containerName === container.name);
     const recorded = !service || service.containerImageId !== image.id;
@@ -71,6 +83,7 @@ export async function discoverServer(
         serverId: server.id,
         containerImageId: image.id,
         name: container.name,
+        kind: container.kind,
         containerName: container.name,
         deployedDigest,
       });
@@ -83,9 +96,39 @@ export async function discoverServer(
   return report;
 }
 
-/** `registry/repository` of a container's image, as ContainerImage.imageName stores it. */
-function imageNameOf(container: DiscoveredContainer): string | null {
-  for (const candidate of [container.image, ...container.repoDigests]) {
+async function containers(host: DockerHost): Promise<Found[]> {
+  return (await listContainers(host.engine)).map((c) => ({
+    name: c.name,
+    kind: "container",
+    image: c.image,
+    references: c.repoDigests,
+    digest: (imageName) => repoDigestFor(c.name, c.image, c.repoDigests, imageName),
+  }));
+}
+
+async function swarmServices(host: DockerHost): Promise<Found[]> {
+  return (await listSwarmServices(host.engine)).map((s) => {
+    const { Name: name, TaskTemplate } = s.Spec;
+    const image = TaskTemplate.ContainerSpec.Image;
+    return {
+      name,
+      kind: "swarm-service",
+      image,
+      references: [],
+      digest: (imageName) =>
+        pinnedDigest(image) === null
+          ? {
+              digest: null,
+              detail: `Swarm service ${name} runs ${image}, which is not pinned to a digest, so no digest is recorded`,
+            }
+          : repoDigestFor(name, image, [image], imageName),
+    };
+  });
+}
+
+/** `registry/repository` of a found image, as ContainerImage.imageName stores it. */
+function imageNameOf(container: Found): string | null {
+  for (const candidate of [container.image, ...container.references]) {
     if (/^sha256:[a-f0-9]{64}$/.test(candidate)) continue; // an image id, not a name
     try {
       const ref = parseImageReference(candidate);

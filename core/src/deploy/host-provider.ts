@@ -20,7 +20,8 @@ export class ServerConfigError extends Error {
 
 /**
  * Hosts for the servers in the store: SSH servers through one pooled connection each (host key
- * pinned), socket servers through their Docker socket.
+ * pinned), socket servers through their Docker socket, and a Swarm manager whichever way it is
+ * given: through its socket when it has a `socketPath`, otherwise over SSH.
  */
 export function storeHostProvider(store: Store, options: { timeouts?: SshTimeouts } = {}): HostProvider {
   const pool = new SshConnectionPool(
@@ -31,7 +32,7 @@ export function storeHostProvider(store: Store, options: { timeouts?: SshTimeout
   const open = async (serverId: string): Promise<DockerHost> => {
     const server = await store.servers.get(serverId);
     if (!server) throw new ServerConfigError(`server ${serverId} no longer exists`);
-    if (server.mode === "socket")
+    if (server.mode === "socket" || (server.mode === "swarm" && server.socketPath !== null))
       return socketDockerHost(serverId, server.socketPath ?? server.dockerSocketPath);
     return sshDockerHost(serverId, await pool.acquire(serverId));
   };

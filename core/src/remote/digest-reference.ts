@@ -38,3 +38,15 @@ export function parseDigestReference(input: string): DigestReference {
     digest: parsed.digest,
   };
 }
+
+/**
+ * The `sha256:...` a reference is pinned to (`repo@sha256:...`, `repo:tag@sha256:...`), else null.
+ *
+ * @example
+ * pinnedDigest("registry.example.com/web:v1@sha256:ab…") // => "sha256:ab…"
+ * pinnedDigest("registry.example.com/web:v1") // => null
+ */
+export function pinnedDigest(reference: string): string | null {
+  const at = reference.lastIndexOf("@");
+  return at < 0 ? null : reference.slice(at + 1);
+}

@@ -28,3 +28,13 @@ export * from "./ssh-connection.js";
 export * from "./ssh-connection-pool.js";
 export * from "./ssh-network-probe.js";
 export * from "./ssh-target.js";
+export * from "./swarm-rollout.js";
+export type {
+  SwarmService,
+  SwarmServiceSpec,
+  SwarmTask,
+  SwarmUpdateConfig,
+  SwarmUpdateState,
+} from "./swarm-schemas.js";
+export { SWARM_UPDATE_STATES } from "./swarm-schemas.js";
+export * from "./swarm-service.js";

@@ -1,4 +1,5 @@
 import { parseImageName, parseImageReference } from "../registry/reference.js";
+import { pinnedDigest } from "./digest-reference.js";
 import type { DockerEngine } from "./docker-engine.js";
 import { inspectContainer, inspectImage } from "./docker-inspect.js";
 
@@ -26,7 +27,7 @@ export function repoDigestFor(
   imageName: string,
 ): RepoDigestFinding {
   const wanted = repositoryOf(imageName, parseImageName);
-  const pinned = digestOf(configured);
+  const pinned = pinnedDigest(configured);
   const entries = repoDigests.filter((entry) => repositoryOf(entry, parseImageReference) === wanted);
   const entry = entries.find((e) => pinned !== null && e.endsWith(`@${pinned}`)) ?? entries[0];
   if (entry === undefined) {
@@ -68,9 +69,4 @@ function repositoryOf(
   } catch {
     return null;
   }
-}
-
-function digestOf(reference: string): string | null {
-  const at = reference.indexOf("@");
-  return at < 0 ? null : reference.slice(at + 1);
 }

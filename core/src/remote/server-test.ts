@@ -12,7 +12,7 @@ import { SshConnection } from "./ssh-connection.js";
 import { describeTarget, type SshTarget, type SshTimeouts } from "./ssh-target.js";
 
 /** The checks of a server connection test, in the order they run; the first that fails is named. */
-export const SERVER_TEST_CHECKS = ["ssh", "host-key", "auth", "docker", "socket"] as const;
+export const SERVER_TEST_CHECKS = ["ssh", "host-key", "auth", "docker", "socket", "swarm"] as const;
 export type ServerTestCheck = (typeof SERVER_TEST_CHECKS)[number];
 
 export type ServerTestResult = (

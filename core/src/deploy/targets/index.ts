@@ -1,3 +1,4 @@
 export * from "./docker-container.js";
 export * from "./plan-targets.js";
+export * from "./swarm-service.js";
 export * from "./target.js";

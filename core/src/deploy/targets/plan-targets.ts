@@ -1,6 +1,7 @@
 import type { ServiceKind } from "../../store/index.js";
 import type { PlanStep } from "../plan.js";
 import { dockerContainerTarget } from "./docker-container.js";
+import { swarmServiceTarget } from "./swarm-service.js";
 import type { Target, TargetContext } from "./target.js";
 
 /** The target a step's service kind deploys through (plans stored before kinds existed: a container). */
@@ -31,5 +32,7 @@ function targetFor(kind: ServiceKind, ctx: TargetContext): Target {
     case "container":
     case "compose":
       return dockerContainerTarget(ctx);
+    case "swarm-service":
+      return swarmServiceTarget(ctx);
   }
 }

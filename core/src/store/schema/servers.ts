@@ -5,8 +5,9 @@ import { environments } from "./environments.js";
 import { SERVER_AUTH_KINDS, SERVER_MODES } from "./values.js";
 
 /**
- * A Docker host, reached over SSH or through a local Docker Engine socket. The SSH private
- * key or password is kept only as a cipher envelope in `secretCiphertext`.
+ * A Docker host, reached over SSH or through a local Docker Engine socket, or a Swarm manager
+ * reached either way. The SSH private key or password is kept only as a cipher envelope in
+ * `secretCiphertext`.
  */
 export const servers = sqliteTable(
   "servers",
@@ -36,6 +37,11 @@ export const servers = sqliteTable(
     check(
       "servers_ssh_target_check",
       sql`${t.mode} <> 'ssh' OR (${t.host} IS NOT NULL AND ${t.username} IS NOT NULL)`,
+    ),
+    // A Swarm manager is reached over SSH (host and user) or through its socket.
+    check(
+      "servers_swarm_target_check",
+      sql`${t.mode} <> 'swarm' OR ${t.socketPath} IS NOT NULL OR (${t.host} IS NOT NULL AND ${t.username} IS NOT NULL)`,
     ),
     check("servers_port_check", sql`${t.port} BETWEEN 1 AND 65535`),
     // A secret without a kind could not be used; a kind without a secret is a half-saved server.

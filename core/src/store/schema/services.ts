@@ -11,7 +11,11 @@ export type HealthCheckDefinition = { timeoutMs: number; intervalMs: number; ret
   | { kind: "tcp"; host?: string; port: number }
 );
 
-/** A container (or compose service) on a server, linked to exactly one container image. */
+/**
+ * A container (or compose service) on a server, or a Swarm service on a Swarm manager, linked to
+ * exactly one container image. `containerName` is the name it has there: the container's, or the
+ * Swarm service's.
+ */
 export const services = sqliteTable(
   "services",
   {

@@ -9,13 +9,18 @@ export type PruneImagesMode = (typeof PRUNE_IMAGES_MODES)[number];
 export const PUSHED_AT_SOURCES = ["registry", "config", "first_seen"] as const;
 export type PushedAtSource = (typeof PUSHED_AT_SOURCES)[number];
 
-export const SERVER_MODES = ["ssh", "socket"] as const;
+/**
+ * How a server is reached and what it is: a Docker host over SSH or through a local socket, or
+ * a Swarm manager (over SSH when it has a host and user, else through its socket).
+ */
+export const SERVER_MODES = ["ssh", "socket", "swarm"] as const;
 export type ServerMode = (typeof SERVER_MODES)[number];
 
 export const SERVER_AUTH_KINDS = ["key", "password"] as const;
 export type ServerAuthKind = (typeof SERVER_AUTH_KINDS)[number];
 
-export const SERVICE_KINDS = ["container", "compose"] as const;
+/** What a service is on its server: a container, a compose service's container, or a Swarm service. */
+export const SERVICE_KINDS = ["container", "compose", "swarm-service"] as const;
 export type ServiceKind = (typeof SERVICE_KINDS)[number];
 
 export const PLAN_STATUSES = [

@@ -1,0 +1,127 @@
+import { randomUUID } from "node:crypto";
+import {
+  type DockerHost,
+  inspectSwarmService,
+  listSwarmTasks,
+  pullImage,
+  type SwarmService,
+  socketDockerHost,
+} from "@bridgeport/core";
+import { type RegistryInfo, type RunnableImage, runnableImage } from "@bridgeport/test/harness";
+import { type Swarm, startSwarm } from "../harness/swarm.js";
+import { createSlotService, freeSlotPortPrefix } from "../harness/swarm-service.js";
+
+/** One task as the lab reads it from the manager. */
+export interface LabTask {
+  slot: number | undefined;
+  node: "manager" | "worker";
+  image: string;
+  state: string;
+}
+
+/**
+ * A Swarm deploy world: a real swarm (a manager and, by default, one worker, each its own dockerd
+ * on its own loopback address), a runnable image in three versions in an htpasswd registry (two
+ * healthy, one whose HEALTHCHECK fails; health probed every 250 ms so a rollout takes seconds), and
+ * a 3-replica service `web-<id>` on v1, one port per slot. The service carries no registry
+ * credentials: v1 was pulled on every node beforehand, so a node can pull another version only
+ * with credentials a deploy sends.
+ */
+export interface SwarmLab {
+  swarm: Swarm;
+  registry: RegistryInfo;
+  /** `registry/repository`, as the ContainerImage's imageName. */
+  imageName: string;
+  versions: Record<"v1" | "v2" | "bad", RunnableImage>;
+  serviceName: string;
+  replicas: number;
+  /** Slot n's task serves on port `<portPrefix><n>`. */
+  portPrefix: number;
+  /** The manager's Engine API, for reading what Swarm says. */
+  manager: DockerHost;
+  /** `<imageName>@<digest>` of a version. */
+  ref(version: "v1" | "v2" | "bad"): string;
+  service(): Promise<SwarmService>;
+  /** The tasks Swarm wants running. */
+  tasks(): Promise<LabTask[]>;
+  stop(): Promise<void>;
+}
+
+const HEALTH = { intervalMs: 250, timeoutMs: 1_000, retries: 2 };
+
+export async function startSwarmLab(
+  registry: RegistryInfo,
+  options: { workers?: number; replicas?: number } = {},
+): Promise<SwarmLab> {
+  const swarm = await startSwarm({ workers: options.workers ?? 1, insecureRegistries: [registry.host] });
+  const hosts: DockerHost[] = [];
+  try {
+    const repo = `swarm/web-${randomUUID().slice(0, 8)}`;
+    const probe = ["CMD-SHELL", 'wget -q --spider "http://127.0.0.1:$PORT/" || exit 1'];
+    const versions = {
+      v1: await runnableImage(registry, repo, "v1.0.0", {
+        version: "v1",
+        healthcheck: { ...HEALTH, test: probe },
+      }),
+      v2: await runnableImage(registry, repo, "v2.0.0", {
+        version: "v2",
+        healthcheck: { ...HEALTH, test: probe },
+      }),
+      bad: await runnableImage(registry, repo, "v3.0.0", {
+        version: "v3",
+        healthcheck: { ...HEALTH, test: ["CMD-SHELL", "exit 1"] },
+      }),
+    };
+    const imageName = `${registry.host}/${repo}`;
+    const ref = (version: keyof typeof versions) => `${imageName}@${versions[version].digest}`;
+    const login = { server: registry.host, username: registry.username, password: registry.password };
+    for (const node of [swarm.manager, ...swarm.workers]) {
+      const host = socketDockerHost(`swarm-${node.address}`, node.dockerd.socketPath);
+      hosts.push(host);
+      await pullImage(host, ref("v1"), login);
+    }
+    const manager = hosts[0] as DockerHost;
+    const replicas = options.replicas ?? 3;
+    const serviceName = `web-${randomUUID().slice(0, 8)}`;
+    const portPrefix = await freeSlotPortPrefix(replicas);
+    await createSlotService(swarm, { name: serviceName, image: ref("v1"), replicas, portPrefix });
+    const workerIds = new Set(swarm.workers.map((w) => w.nodeId));
+    const service = async () => {
+      const found = await inspectSwarmService(manager.engine, serviceName);
+      if (!found) throw new Error(`Swarm service ${serviceName} is gone`);
+      return found;
+    };
+    return {
+      swarm,
+      registry,
+      imageName,
+      versions,
+      serviceName,
+      replicas,
+      portPrefix,
+      manager,
+      ref,
+      service,
+      async tasks() {
+        const all = await listSwarmTasks(manager.engine, (await service()).ID);
+        return all
+          .filter((t) => t.DesiredState === "running")
+          .map((t) => ({
+            slot: t.Slot,
+            node: workerIds.has(t.NodeID ?? "") ? ("worker" as const) : ("manager" as const),
+            image: t.Spec.ContainerSpec?.Image ?? "",
+            state: t.Status.State,
+          }))
+          .sort((a, b) => (a.slot ?? 0) - (b.slot ?? 0));
+      },
+      async stop() {
+        await Promise.allSettled(hosts.map((h) => h.close()));
+        await swarm.stop();
+      },
+    };
+  } catch (error) {
+    await Promise.allSettled(hosts.map((h) => h.close()));
+    await swarm.stop();
+    throw error;
+  }
+}
