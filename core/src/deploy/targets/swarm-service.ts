@@ -71,6 +71,27 @@ export function swarmServiceTarget(ctx: TargetContext): Target {
         await io.log(line);
       },
     });
+  /** The previous image back on the service by the deploy's own update call, followed to its end. */
+  const putBack = async (
+    engine: DockerEngine,
+    step: PlanStep,
+    service: SwarmService,
+    previous: string,
+    io: StepIo,
+  ): Promise<boolean> => {
+    const login = await ctx.registry().then(
+      (access) => access.login,
+      () => null, // without fresh credentials Swarm keeps the ones the service has
+    );
+    await updateSwarmService(engine, service, specWithImage(service.Spec, previous), login);
+    await io.log(`put Swarm service ${step.containerName} back on ${previous} (the same update call)`);
+    const end = await follow(engine, step, service, io, {
+      startedAt: service.UpdateStatus?.StartedAt ?? null,
+    });
+    const back = swarmVerdict(end, { ...step, toDigest: pinnedDigest(previous) ?? previous }, true);
+    if (!back.healthy) throw new Error(`putting ${step.containerName} back on ${previous}: ${back.detail}`);
+    return true;
+  };
 
   return {
     async current(service) {
@@ -141,21 +162,13 @@ export function swarmServiceTarget(ctx: TargetContext): Target {
       const current = service.Spec.TaskTemplate.ContainerSpec.Image;
       if (pinnedDigest(current) !== null && pinnedDigest(current) === pinnedDigest(previous)) {
         // Swarm put it back itself (its auto-rollback), or it never moved: wait until it settles.
-        await follow(engine, step, service, io);
-        return change !== undefined;
+        const settled = await follow(engine, step, service, io);
+        if (settled.end === "settled" && settled.view.converged) return change !== undefined;
+        // Swarm paused its rollback halfway: the same update call (forced) puts every task back.
+        if (settled.end === "gone")
+          throw new Error(`no Swarm service named ${step.containerName} on this swarm`);
       }
-      const login = await ctx.registry().then(
-        (access) => access.login,
-        () => null, // without fresh credentials Swarm keeps the ones the service has
-      );
-      await updateSwarmService(engine, service, specWithImage(service.Spec, previous), login);
-      await io.log(`put Swarm service ${step.containerName} back on ${previous} (the same update call)`);
-      const end = await follow(engine, step, service, io, {
-        startedAt: service.UpdateStatus?.StartedAt ?? null,
-      });
-      const back = swarmVerdict(end, { ...step, toDigest: pinnedDigest(previous) ?? previous }, true);
-      if (!back.healthy) throw new Error(`putting ${step.containerName} back on ${previous}: ${back.detail}`);
-      return true;
+      return putBack(engine, step, await mustInspect(engine, step.containerName), previous, io);
     },
 
     async commit(step) {
@@ -210,18 +223,18 @@ function swarmVerdict(
       const { view, service, tasks } = end;
       const errors = taskErrors(service, tasks, step.toDigest).slice(0, 3);
       const why = errors.length > 0 ? `: ${errors.join("; ")}` : view.message ? `: ${view.message}` : "";
-      if (view.state === "paused" || view.state === "rollback_paused")
-        return {
-          healthy: false,
-          detail: `Swarm paused the ${view.state === "paused" ? "update" : "rollback"} (${view.state})${why}`,
-        };
+      // A rollback Swarm paused halfway is still Swarm rolling the update back.
       if (judging && isRollback(view.state))
         return { healthy: false, detail: `Swarm rolled the update back (${view.state})${why}` };
+      if (judging && view.state === "paused")
+        return { healthy: false, detail: `Swarm paused the update (paused)${why}` };
       if (judging && pinnedDigest(view.image) !== step.toDigest)
         return {
           healthy: false,
           detail: `Swarm service ${name} runs ${view.image}, not ${shortDigest(step.toDigest)}`,
         };
+      if (!view.converged)
+        return { healthy: false, detail: `Swarm stopped halfway (${view.state}): ${tally(view)}${why}` };
       return { healthy: true, detail: `Swarm ${view.state ?? "service"}: ${tally(view)}` };
     }
   }
