@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { type ContainerImage, shortDigest, syncImage } from "@bridgeport/core";
-import { runnableImage, seedRegistryImage, waitUntil } from "@bridgeport/test/harness";
+import { seedRegistryImage, waitUntil } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runAction } from "../action/run-action.js";
 import { call, type Json } from "../bot/api-helpers.js";
@@ -235,14 +235,7 @@ describe("discovery and autoUpdate on a Swarm manager", () => {
     });
 
     await api("PATCH", `/api/container-images/${image.id}`, { autoUpdate: true });
-    const v4 = await runnableImage(basic, image.imageName.slice(basic.host.length + 1), "v4.0.0", {
-      version: "v4",
-      healthcheck: {
-        test: ["CMD-SHELL", 'wget -q --spider "http://127.0.0.1:$PORT/" || exit 1'],
-        intervalMs: 250,
-        retries: 2,
-      },
-    });
+    const v4 = await swarm.push("v4.0.0", "passing");
     const notified = await fetch(`${lab.bot.url}/webhooks/distribution`, {
       method: "POST",
       headers: {

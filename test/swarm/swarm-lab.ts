@@ -41,6 +41,8 @@ export interface SwarmLab {
   manager: DockerHost;
   /** `<imageName>@<digest>` of a version. */
   ref(version: "v1" | "v2" | "bad"): string;
+  /** Pushes one more version of the image under `tag`, its HEALTHCHECK as fast as the others'. */
+  push(tag: string, health: "passing" | "failing"): Promise<RunnableImage>;
   service(): Promise<SwarmService>;
   /** The tasks Swarm wants running. */
   tasks(): Promise<LabTask[]>;
@@ -58,19 +60,15 @@ export async function startSwarmLab(
   try {
     const repo = `swarm/web-${randomUUID().slice(0, 8)}`;
     const probe = ["CMD-SHELL", 'wget -q --spider "http://127.0.0.1:$PORT/" || exit 1'];
+    const push = (tag: string, health: "passing" | "failing") =>
+      runnableImage(registry, repo, tag, {
+        version: tag,
+        healthcheck: { ...HEALTH, test: health === "passing" ? probe : ["CMD-SHELL", "exit 1"] },
+      });
     const versions = {
-      v1: await runnableImage(registry, repo, "v1.0.0", {
-        version: "v1",
-        healthcheck: { ...HEALTH, test: probe },
-      }),
-      v2: await runnableImage(registry, repo, "v2.0.0", {
-        version: "v2",
-        healthcheck: { ...HEALTH, test: probe },
-      }),
-      bad: await runnableImage(registry, repo, "v3.0.0", {
-        version: "v3",
-        healthcheck: { ...HEALTH, test: ["CMD-SHELL", "exit 1"] },
-      }),
+      v1: await push("v1.0.0", "passing"),
+      v2: await push("v2.0.0", "passing"),
+      bad: await push("v3.0.0", "failing"),
     };
     const imageName = `${registry.host}/${repo}`;
     const ref = (version: keyof typeof versions) => `${imageName}@${versions[version].digest}`;
@@ -101,6 +99,7 @@ export async function startSwarmLab(
       portPrefix,
       manager,
       ref,
+      push,
       service,
       async tasks() {
         const all = await listSwarmTasks(manager.engine, (await service()).ID);
