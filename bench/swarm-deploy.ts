@@ -1,8 +1,7 @@
-import { randomUUID } from "node:crypto";
-import { inspectSwarmService, syncImage } from "@bridgeport/core";
-import { type RunnableImage, seedRegistryImage, startRegistry, waitUntil } from "@bridgeport/test/harness";
+import { inspectSwarmService } from "@bridgeport/core";
+import { type RunnableImage, startRegistry, waitUntil } from "@bridgeport/test/harness";
 import { startBotLab } from "../test/bot/bot-lab.js";
-import { startSwarmLab } from "../test/swarm/swarm-lab.js";
+import { addLabService, seedLabImage, startSwarmLab } from "../test/swarm/swarm-lab.js";
 import type { BenchResult } from "./run.js";
 
 /**
@@ -35,38 +34,17 @@ export default async function swarmDeploy(): Promise<BenchResult> {
     const { store, registries } = bot.bot.deps;
     const versions: RunnableImage[] = [];
     for (let i = 0; i < 2 * ROUNDS; i++) versions.push(await lab.push(`v5.${i}.0`, "passing"));
-    const seeded = await seedRegistryImage(store, info, {
-      environment: `bench-${randomUUID().slice(0, 6)}`,
-      connection: "bench",
-      name: "web",
-      repository: lab.imageName.slice(info.host.length + 1),
-      tagFilter: "v*.*.*",
-    });
-    const { image } = seeded;
-    await syncImage({ store, registries, now: () => new Date() }, image);
-    const server = await store.servers.create({
-      environmentId: seeded.environment.id,
-      name: "swarm-manager",
-      mode: "swarm",
-      socketPath: lab.swarm.manager.dockerd.socketPath,
-    });
-    await store.services.create({
-      serverId: server.id,
-      containerImageId: image.id,
-      name: "web",
-      kind: "swarm-service",
-      containerName: lab.serviceName,
-      deployedDigest: lab.versions.v1.digest,
-    });
+    const { image, digestId } = await seedLabImage({ store, registries }, info, lab, "bench");
+    await addLabService(store, lab, image);
     await lab.swarm.login(info);
     const setupS = (performance.now() - setupStarted) / 1000;
 
     const viaBot = async (digest: string) => {
-      const digestId = (await store.digests.findByManifestDigest(image.id, digest))?.id;
+      const imageDigestId = await digestId(digest);
       const started = performance.now();
       const response = await bot.api(`/api/container-images/${image.id}/deploy`, {
         method: "POST",
-        body: JSON.stringify({ imageDigestId: digestId, autoRollback: true }),
+        body: JSON.stringify({ imageDigestId, autoRollback: true }),
       });
       if (response.status !== 202)
         throw new Error(`deploy answered ${response.status}: ${await response.text()}`);

@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { type ContainerImage, shortDigest, syncImage } from "@bridgeport/core";
-import { seedRegistryImage, waitUntil } from "@bridgeport/test/harness";
+import { type ContainerImage, shortDigest } from "@bridgeport/core";
+import { waitUntil } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runAction } from "../action/run-action.js";
 import { call, type Json } from "../bot/api-helpers.js";
 import { type GitHubLab, REPOSITORY, startGitHubLab } from "../bot/github-lab.js";
 import { createSlotService, freeSlotPortPrefix } from "../harness/swarm-service.js";
-import { type SwarmLab, startSwarmLab } from "./swarm-lab.js";
+import { type SwarmLab, seedLabImage, startSwarmLab } from "./swarm-lab.js";
 
 // A Swarm manager and its services through the whole bot: the REST API, a PR comment, the
 // Action's committed bundle, discovery and a push notification with autoUpdate, against a real
@@ -20,8 +20,7 @@ let environment: string;
 let serverId: string;
 
 const api = (method: string, path: string, body?: unknown) => call(lab.bot, method, path, body);
-const digestId = async (digest: string) =>
-  (await lab.bot.bot.deps.store.digests.findByManifestDigest(image.id, digest))?.id ?? "";
+let digestId: (digest: string) => Promise<string>;
 
 /** Waits for a plan to end and returns its detail (plan, steps, result). */
 const planDone = (planId: string) =>
@@ -37,16 +36,9 @@ beforeAll(async () => {
   lab = await startGitHubLab({ WEBHOOK_DISTRIBUTION_SECRET: hookSecret });
   swarm = await startSwarmLab(basic);
   const { store, registries } = lab.bot.bot.deps;
-  const seeded = await seedRegistryImage(store, basic, {
-    environment: `swarm-${randomUUID().slice(0, 6)}`,
-    connection: "lab",
-    name: "web",
-    repository: swarm.imageName.slice(basic.host.length + 1),
-    tagFilter: "v*.*.*",
-  });
-  ({ image } = seeded);
+  const seeded = await seedLabImage({ store, registries }, basic, swarm, "swarm");
+  ({ image, digestId } = seeded);
   environment = seeded.environment.name;
-  await syncImage({ store, registries, now: () => new Date() }, image);
   image = await store.images.update(image.id, { deployedDigestId: await digestId(swarm.versions.v1.digest) });
   const mapped = await api("POST", "/api/github-repositories", {
     repository: REPOSITORY,

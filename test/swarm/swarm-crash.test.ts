@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,17 +12,10 @@ import {
   openDatabase,
   type Service,
   type Store,
-  syncImage,
 } from "@bridgeport/core";
-import {
-  freePort,
-  type ManagedProcess,
-  seedRegistryImage,
-  startProcess,
-  waitUntil,
-} from "@bridgeport/test/harness";
+import { freePort, type ManagedProcess, startProcess, waitUntil } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type SwarmLab, startSwarmLab } from "./swarm-lab.js";
+import { addLabService, type SwarmLab, seedLabImage, startSwarmLab } from "./swarm-lab.js";
 
 // The real bot (bot/src/server.ts) as a child process, SIGKILLed while Swarm rolls a digest out,
 // then started again on the same data dir: the interrupted plan must be resolved from what the
@@ -39,6 +32,7 @@ let database: Database;
 let store: Store;
 let image: ContainerImage;
 let service: Service;
+let digestId: (digest: string) => Promise<string>;
 
 async function startBotChild(): Promise<ManagedProcess> {
   const child = startProcess({
@@ -73,29 +67,13 @@ beforeAll(async () => {
   bot = await startBotChild();
   database = await openDatabase({ url: `file:${join(dataDir, "bridgeport.db")}` });
   store = createStore(database, { cipher: createCipher(Buffer.from(masterKey, "hex")) });
-  const seeded = await seedRegistryImage(store, basic, {
-    environment: `swarm-crash-${randomUUID().slice(0, 6)}`,
-    connection: "lab",
-    name: "web",
-    repository: lab.imageName.slice(basic.host.length + 1),
-    tagFilter: "v*.*.*",
-  });
-  image = seeded.image;
-  await syncImage({ store, registries: createRegistryDeps(), now: () => new Date() }, image);
-  const server = await store.servers.create({
-    environmentId: seeded.environment.id,
-    name: "swarm-manager",
-    mode: "swarm",
-    socketPath: lab.swarm.manager.dockerd.socketPath,
-  });
-  service = await store.services.create({
-    serverId: server.id,
-    containerImageId: image.id,
-    name: "web",
-    kind: "swarm-service",
-    containerName: lab.serviceName,
-    deployedDigest: lab.versions.v1.digest,
-  });
+  ({ image, digestId } = await seedLabImage(
+    { store, registries: createRegistryDeps() },
+    basic,
+    lab,
+    "swarm-crash",
+  ));
+  service = await addLabService(store, lab, image);
 }, 180_000);
 afterAll(async () => {
   await bot?.stop();
@@ -107,11 +85,11 @@ afterAll(async () => {
 /** Starts a deploy through the API and SIGKILLs the bot once Swarm is rolling it out. */
 async function deployAndKill(digest: string): Promise<string> {
   const before = (await lab.service()).UpdateStatus?.StartedAt ?? null;
-  const digestId = (await store.digests.findByManifestDigest(image.id, digest))?.id;
+  const imageDigestId = await digestId(digest);
   const response = await fetch(`http://127.0.0.1:${port}/api/container-images/${image.id}/deploy`, {
     method: "POST",
     headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
-    body: JSON.stringify({ imageDigestId: digestId, autoRollback: true }),
+    body: JSON.stringify({ imageDigestId, autoRollback: true }),
   });
   expect(response.status).toBe(202);
   const { planId } = (await response.json()) as { planId: string };

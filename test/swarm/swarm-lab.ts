@@ -1,13 +1,28 @@
 import { randomUUID } from "node:crypto";
 import {
+  type ContainerImage,
   type DockerHost,
+  executePlan,
+  type HealthCheckDefinition,
   inspectSwarmService,
   listSwarmTasks,
+  MemoryLoginCache,
   pullImage,
+  type RegistryDeps,
+  requestDeploy,
+  type Service,
+  type Store,
   type SwarmService,
   socketDockerHost,
+  storeHostProvider,
+  syncImage,
 } from "@bridgeport/core";
-import { type RegistryInfo, type RunnableImage, runnableImage } from "@bridgeport/test/harness";
+import {
+  type RegistryInfo,
+  type RunnableImage,
+  runnableImage,
+  seedRegistryImage,
+} from "@bridgeport/test/harness";
 import { type Swarm, startSwarm } from "../harness/swarm.js";
 import { createSlotService, freeSlotPortPrefix } from "../harness/swarm-service.js";
 
@@ -123,4 +138,76 @@ export async function startSwarmLab(
     await swarm.stop();
     throw error;
   }
+}
+
+type LabStore = { store: Store; registries: RegistryDeps };
+
+/**
+ * The lab's image in a store: an environment, a generic registry connection with the registry's
+ * credentials, and the image (`v*.*.*`), synced; `digestId` finds a pushed version's row.
+ */
+export async function seedLabImage(deps: LabStore, registry: RegistryInfo, lab: SwarmLab, label: string) {
+  const seeded = await seedRegistryImage(deps.store, registry, {
+    environment: `${label}-${randomUUID().slice(0, 6)}`,
+    connection: "lab",
+    name: "web",
+    repository: lab.imageName.slice(registry.host.length + 1),
+    tagFilter: "v*.*.*",
+  });
+  const resync = () => syncImage({ ...deps, now: () => new Date() }, seeded.image);
+  await resync();
+  const digestId = async (digest: string) =>
+    (await deps.store.digests.findByManifestDigest(seeded.image.id, digest))?.id ?? "";
+  return { ...seeded, resync, digestId };
+}
+
+/** A Swarm manager reached through the lab manager's socket, and the lab's service on it on v1. */
+export async function addLabService(
+  store: Store,
+  lab: SwarmLab,
+  image: ContainerImage,
+  healthCheck: HealthCheckDefinition | null = null,
+): Promise<Service> {
+  const server = await store.servers.create({
+    environmentId: image.environmentId,
+    name: "swarm-manager",
+    mode: "swarm",
+    socketPath: lab.swarm.manager.dockerd.socketPath,
+  });
+  return store.services.create({
+    serverId: server.id,
+    containerImageId: image.id,
+    name: "web",
+    kind: "swarm-service",
+    containerName: lab.serviceName,
+    deployedDigest: lab.versions.v1.digest,
+    healthCheck,
+  });
+}
+
+/** Plans a deploy of the image's digest row and runs it in this process to its end. */
+export async function runDeploy(deps: LabStore, image: ContainerImage, imageDigestId: string) {
+  const { store } = deps;
+  const requested = await requestDeploy(store, {
+    containerImageId: image.id,
+    imageDigestId,
+    autoRollback: true,
+    trigger: "api",
+    triggeredBy: "tests@example.com",
+  });
+  if (requested.kind !== "planned") throw new Error(`deploy refused: ${JSON.stringify(requested)}`);
+  const hosts = storeHostProvider(store);
+  try {
+    await executePlan(requested.planId, {
+      ...deps,
+      hosts,
+      loginCache: new MemoryLoginCache(),
+      owner: "swarm-lab",
+    });
+  } finally {
+    await hosts.close();
+  }
+  const detail = await store.plans.getWithSteps(requested.planId);
+  if (!detail) throw new Error("plan vanished");
+  return detail;
 }

@@ -1,20 +1,10 @@
 import { randomUUID } from "node:crypto";
-import {
-  type ContainerImage,
-  executePlan,
-  imageDigestOf,
-  inspectContainer,
-  MemoryLoginCache,
-  requestDeploy,
-  type Service,
-  storeHostProvider,
-  syncImage,
-} from "@bridgeport/core";
-import { freePort, runCommand, runnableImage, seedRegistryImage } from "@bridgeport/test/harness";
+import { type ContainerImage, imageDigestOf, inspectContainer, type Service } from "@bridgeport/core";
+import { freePort, runCommand, runnableImage } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Sshd, startSshd } from "../harness/sshd.js";
 import { openTestStore } from "../images/support.js";
-import { type SwarmLab, startSwarmLab } from "./swarm-lab.js";
+import { runDeploy, type SwarmLab, seedLabImage, startSwarmLab } from "./swarm-lab.js";
 
 // One plan over two kinds of target: a plain container (a socket server on the manager's own
 // engine) and a Swarm service (the manager, reached over SSH), linked to the same image.
@@ -26,7 +16,7 @@ let image: ContainerImage;
 let container: Service;
 let swarmService: Service;
 let appPort: number;
-const digestIds: Record<string, string> = {};
+let seeded: Awaited<ReturnType<typeof seedLabImage>>;
 
 beforeAll(async () => {
   lab = await startSwarmLab(basic, { workers: 0 });
@@ -34,16 +24,8 @@ beforeAll(async () => {
   sshd = await startSshd({ address: "127.0.0.2", dockerHost: engine.dockerHost });
   ctx = await openTestStore();
   const { store } = ctx;
-  const seeded = await seedRegistryImage(store, basic, {
-    environment: `mixed-${randomUUID().slice(0, 6)}`,
-    connection: "lab",
-    name: "web",
-    repository: lab.imageName.slice(basic.host.length + 1),
-    tagFilter: "v*.*.*",
-  });
+  seeded = await seedLabImage(ctx, basic, lab, "mixed");
   image = seeded.image;
-  await syncImage({ store, registries: ctx.registries, now: () => new Date() }, image);
-  for (const d of await store.digests.listForImage(image.id)) digestIds[d.manifestDigest] = d.id;
 
   appPort = await freePort();
   const name = `app-${randomUUID().slice(0, 6)}`;
@@ -108,29 +90,7 @@ afterAll(async () => {
 });
 
 async function deploy(digest: string) {
-  const { store } = ctx;
-  const requested = await requestDeploy(store, {
-    containerImageId: image.id,
-    imageDigestId: digestIds[digest] ?? "",
-    autoRollback: true,
-    trigger: "api",
-    triggeredBy: "tests@example.com",
-  });
-  if (requested.kind !== "planned") throw new Error(`deploy refused: ${JSON.stringify(requested)}`);
-  const hosts = storeHostProvider(store);
-  try {
-    await executePlan(requested.planId, {
-      store,
-      hosts,
-      registries: ctx.registries,
-      loginCache: new MemoryLoginCache(),
-      owner: "mixed-test",
-    });
-  } finally {
-    await hosts.close();
-  }
-  const detail = await store.plans.getWithSteps(requested.planId);
-  if (!detail) throw new Error("plan vanished");
+  const detail = await runDeploy(ctx, image, await seeded.digestId(digest));
   const step = (service: Service) => detail.steps.find((s) => s.serviceId === service.id);
   return { plan: detail.plan, container: step(container), swarm: step(swarmService) };
 }
@@ -160,9 +120,7 @@ describe("a plan over a container and a Swarm service", () => {
     const plain = await runnableImage(basic, lab.imageName.slice(basic.host.length + 1), "v2.1.0", {
       version: "v2.1",
     });
-    await syncImage({ store: ctx.store, registries: ctx.registries, now: () => new Date() }, image);
-    digestIds[plain.digest] =
-      (await ctx.store.digests.findByManifestDigest(image.id, plain.digest))?.id ?? "";
+    await seeded.resync();
     await ctx.store.services.update(container.id, {
       healthCheck: { kind: "docker", timeoutMs: 1_000, intervalMs: 250, retries: 20 },
     });

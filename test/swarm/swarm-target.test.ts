@@ -1,17 +1,7 @@
-import { randomUUID } from "node:crypto";
-import {
-  type ContainerImage,
-  executePlan,
-  MemoryLoginCache,
-  requestDeploy,
-  type Service,
-  storeHostProvider,
-  syncImage,
-} from "@bridgeport/core";
-import { seedRegistryImage } from "@bridgeport/test/harness";
+import type { ContainerImage, Service } from "@bridgeport/core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openTestStore } from "../images/support.js";
-import { type SwarmLab, startSwarmLab } from "./swarm-lab.js";
+import { addLabService, runDeploy, type SwarmLab, seedLabImage, startSwarmLab } from "./swarm-lab.js";
 
 // The Swarm target under the deploy engine itself (store, plan, executePlan), against a real
 // swarm: a manager and a worker on private engines, and a 3-replica service on v1.
@@ -20,42 +10,18 @@ let lab: SwarmLab;
 let ctx: Awaited<ReturnType<typeof openTestStore>>;
 let image: ContainerImage;
 let service: Service;
-const digestIds: Record<string, string> = {};
+let digestId: (digest: string) => Promise<string>;
 
 beforeAll(async () => {
   lab = await startSwarmLab(basic);
   ctx = await openTestStore();
-  const { store } = ctx;
-  const seeded = await seedRegistryImage(store, basic, {
-    environment: `swarm-${randomUUID().slice(0, 6)}`,
-    connection: "lab",
-    name: "web",
-    repository: lab.imageName.slice(basic.host.length + 1),
-    tagFilter: "v*.*.*",
-  });
-  image = seeded.image;
-  await syncImage({ store, registries: ctx.registries, now: () => new Date() }, image);
-  for (const d of await store.digests.listForImage(image.id)) digestIds[d.manifestDigest] = d.id;
-  const server = await store.servers.create({
-    environmentId: seeded.environment.id,
-    name: "swarm-manager",
-    mode: "swarm",
-    socketPath: lab.swarm.manager.dockerd.socketPath,
-  });
-  service = await store.services.create({
-    serverId: server.id,
-    containerImageId: image.id,
-    name: "web",
-    kind: "swarm-service",
-    containerName: lab.serviceName,
-    deployedDigest: lab.versions.v1.digest,
-    healthCheck: {
-      kind: "http",
-      url: `http://127.0.0.1:${lab.portPrefix}1/`,
-      timeoutMs: 1_000,
-      intervalMs: 250,
-      retries: 8,
-    },
+  ({ image, digestId } = await seedLabImage(ctx, basic, lab, "swarm"));
+  service = await addLabService(ctx.store, lab, image, {
+    kind: "http",
+    url: `http://127.0.0.1:${lab.portPrefix}1/`,
+    timeoutMs: 1_000,
+    intervalMs: 250,
+    retries: 8,
   });
 }, 180_000);
 afterAll(async () => {
@@ -63,32 +29,8 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-async function deploy(version: "v1" | "v2" | "bad") {
-  const { store } = ctx;
-  const requested = await requestDeploy(store, {
-    containerImageId: image.id,
-    imageDigestId: digestIds[lab.versions[version].digest] ?? "",
-    autoRollback: true,
-    trigger: "api",
-    triggeredBy: "tests@example.com",
-  });
-  if (requested.kind !== "planned") throw new Error(`deploy refused: ${JSON.stringify(requested)}`);
-  const hosts = storeHostProvider(store);
-  try {
-    await executePlan(requested.planId, {
-      store,
-      hosts,
-      registries: ctx.registries,
-      loginCache: new MemoryLoginCache(),
-      owner: "swarm-test",
-    });
-  } finally {
-    await hosts.close();
-  }
-  const detail = await store.plans.getWithSteps(requested.planId);
-  if (!detail) throw new Error("plan vanished");
-  return detail;
-}
+const deploy = async (version: "v2" | "bad") =>
+  runDeploy(ctx, image, await digestId(lab.versions[version].digest));
 
 describe("a Swarm service deployed by digest", () => {
   it("rolls out a healthy digest to every task with the service's own settings; the worker pulls with the credentials sent", async () => {

@@ -4,6 +4,7 @@ import {
   NotFoundError,
   PRUNE_IMAGES_MODES,
   pruneImages,
+  reachedBySocket,
   SERVER_TEST_CHECKS,
   type Server,
   type ServerTestResult,
@@ -145,8 +146,7 @@ export function serverActionRoutes(deps: Pick<BotDeps, "store" | "log">) {
       const { id } = c.req.valid("param");
       const server = await store.servers.get(id);
       if (!server) throw new NotFoundError("Server", id);
-      const viaSocket = server.mode === "socket" || (server.mode === "swarm" && server.socketPath !== null);
-      const result: ServerTestResult = viaSocket
+      const result: ServerTestResult = reachedBySocket(server)
         ? await testSocketServer(server.socketPath ?? server.dockerSocketPath)
         : await testSshServer(
             {

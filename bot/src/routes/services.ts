@@ -133,8 +133,8 @@ export function serviceRoutes(deps: Pick<BotDeps, "store">) {
         containerName: _container,
         ...patchFields
       } = definedOnly(json);
-      const renamed = json.kind ?? json.containerName ?? json.swarmService;
-      const server = renamed === undefined ? undefined : await store.servers.get(current.serverId);
+      const identity = json.kind ?? json.containerName ?? json.swarmService;
+      const server = identity === undefined ? undefined : await store.servers.get(current.serverId);
       const on = server
         ? whatOnServer(server.mode, { kind: current.kind, ...definedOnly(json) }, current)
         : {};

@@ -6,7 +6,7 @@ import {
   socketDockerHost,
   sshDockerHost,
 } from "../remote/index.js";
-import type { Store } from "../store/index.js";
+import type { Server, Store } from "../store/index.js";
 
 /** The servers of one plan, each reached once and reused by every step on it. */
 export interface HostProvider {
@@ -32,7 +32,7 @@ export function storeHostProvider(store: Store, options: { timeouts?: SshTimeout
   const open = async (serverId: string): Promise<DockerHost> => {
     const server = await store.servers.get(serverId);
     if (!server) throw new ServerConfigError(`server ${serverId} no longer exists`);
-    if (server.mode === "socket" || (server.mode === "swarm" && server.socketPath !== null))
+    if (reachedBySocket(server))
       return socketDockerHost(serverId, server.socketPath ?? server.dockerSocketPath);
     return sshDockerHost(serverId, await pool.acquire(serverId));
   };
@@ -53,6 +53,17 @@ export function storeHostProvider(store: Store, options: { timeouts?: SshTimeout
       await pool.closeAll();
     },
   };
+}
+
+/**
+ * Whether the bot reaches the server's Docker through a local socket rather than over SSH: a
+ * socket server, or a Swarm manager given a `socketPath`.
+ *
+ * @example
+ * reachedBySocket({ mode: "swarm", socketPath: "/var/run/docker.sock" }) // => true
+ */
+export function reachedBySocket(server: Pick<Server, "mode" | "socketPath">): boolean {
+  return server.mode === "socket" || (server.mode === "swarm" && server.socketPath !== null);
 }
 
 async function sshTargetOf(store: Store, serverId: string): Promise<SshTarget> {
