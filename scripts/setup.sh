@@ -28,3 +28,17 @@ export npm_config_nodedir="${npm_config_nodedir:-/usr}"
 if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; then
   pnpm install --frozen-lockfile --reporter=silent
 fi
+
+# The packaging tests (test/packaging): debootstrap builds the image's base from Debian's
+# packages once per machine, and systemd-analyze (package systemd) checks the unit.
+packaging_packages=()
+for pkg in debootstrap systemd; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || packaging_packages+=("$pkg")
+done
+if [ ${#packaging_packages[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${packaging_packages[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${packaging_packages[@]}" >/dev/null
+fi
