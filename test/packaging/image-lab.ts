@@ -84,7 +84,15 @@ export async function startImageLab(options: DockerdOptions = {}): Promise<Image
     },
     shell: (dir, name, script, timeoutMs = 120_000) =>
       runShell(dockerd.dockerHost, dir, name, script, timeoutMs),
-    stop: () => dockerd.stop(),
+    async stop() {
+      // A Compose project's network is a bridge in this machine's network namespace, which
+      // outlives the engine: remove the containers, then every network they left.
+      const { stdout } = await docker(["ps", "-aq"]).catch(() => ({ stdout: "" }));
+      const containers = stdout.split("\n").filter((id) => id !== "");
+      if (containers.length > 0) await docker(["rm", "-f", ...containers]).catch(() => undefined);
+      await docker(["network", "prune", "-f"]).catch(() => undefined);
+      await dockerd.stop();
+    },
   };
   try {
     await importBaseImage(dockerd.dockerHost, await dockerfileBase());

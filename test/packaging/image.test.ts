@@ -1,19 +1,24 @@
+import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { freePort, makeTempDir, removeTempDir, waitUntil } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { substituteOnce } from "../bot/readme-walkthrough-blocks.js";
 import { IMAGE, type ImageLab, startImageLab } from "./image-lab.js";
+import { runWalkthroughSteps } from "./readme-walkthrough-steps.js";
 import { readmeBlock, readRepoFile, repoRoot } from "./repo-files.js";
 
-// The Dockerfile built on a private engine, then run the ways README "Run it" runs it. The
-// engine has no default bridge: each bot container uses the host's network and its own PORT.
+// The Dockerfile built on a private engine (one build for the whole file: it is most of its
+// time), then run the ways README runs it. The engine has no default bridge: each bot
+// container uses the host's network and a PORT of its own.
 let lab: ImageLab;
 let dir: string;
+const walkthroughPorts = { bot: 0, registry: 0, app: 0 };
 
 beforeAll(async () => {
   dir = await makeTempDir("image");
-  lab = await startImageLab();
+  for (const name of ["bot", "registry", "app"] as const) walkthroughPorts[name] = await freePort();
+  lab = await startImageLab({ insecureRegistries: [`127.0.0.1:${walkthroughPorts.registry}`] });
 }, 15 * 60_000);
 afterAll(async () => {
   await lab?.stop();
@@ -21,7 +26,7 @@ afterAll(async () => {
 });
 
 /** Starts a bot container on the host's network at `port`, its state in `volume`. */
-async function runBot(name: string, port: number, volume: string): Promise<string> {
+async function runBot(name: string, port: number, volume: string, options: string[] = []): Promise<string> {
   await lab.docker([
     "run",
     "-d",
@@ -33,6 +38,7 @@ async function runBot(name: string, port: number, volume: string): Promise<strin
     `PORT=${port}`,
     "-v",
     `${volume}:/data`,
+    ...options,
     IMAGE,
   ]);
   return `http://127.0.0.1:${port}`;
@@ -243,6 +249,43 @@ describe("the image", () => {
       expect(container).toMatchObject({ HostConfig: { ReadonlyRootfs: true } });
     } finally {
       await compose("down --volumes");
+    }
+  });
+
+  it("runs README's walkthrough, deploying through the engine's socket mounted in", {
+    timeout: 150_000,
+  }, async () => {
+    // Step 1 in a container: the webhook secret where step 3 reads it, and in the bot's env.
+    const secret = randomBytes(24).toString("hex");
+    await mkdir(join(dir, ".data"));
+    await writeFile(join(dir, ".data", "webhook-secret"), `${secret}\n`, { mode: 0o600 });
+    await writeFile(join(dir, "bot.env"), `WEBHOOK_DISTRIBUTION_SECRET=${secret}\n`, { mode: 0o600 });
+    const socket = lab.dockerd.socketPath;
+    const socketAccess = ["-v", `${socket}:${socket}`, "--group-add", String(await lab.socketGroup())];
+    const env = ["--env-file", join(dir, "bot.env")];
+    const url = await runBot("walkthrough", walkthroughPorts.bot, "walkthrough-data", [
+      ...env,
+      ...socketAccess,
+    ]);
+    const token = await lab.bootstrapToken("walkthrough");
+    await waitReady(url);
+
+    const walkthrough = await runWalkthroughSteps(lab, dir, token, walkthroughPorts);
+    try {
+      expect(walkthrough.lines).toContain('{"environments":[]}');
+      expect(walkthrough.lines).toContain('{"ok":true}');
+      expect(walkthrough.lines).toContain("v1.0.0");
+      expect(walkthrough.lines).toContain("v1.1.0");
+      expect(walkthrough.lines.slice(-3)).toEqual([
+        '{"tag":"v1.2.0","status":"success","deployedBy":"webhook:distribution"}',
+        '{"tag":"v1.1.0","status":"success","deployedBy":"bootstrap"}',
+        "v1.2.0",
+      ]);
+      // The engine's own view: the bot in its container replaced `web` with the pushed v1.2.0.
+      const pushed = await lab.inspect(`127.0.0.1:${walkthroughPorts.registry}/demo/web:v1.2.0`, "image");
+      expect((await lab.inspect("web")).Image).toBe(pushed.Id);
+    } finally {
+      await walkthrough.cleanUp();
     }
   });
 });
