@@ -32,7 +32,7 @@ const RECIPE = 1;
 // Removed from the root filesystem: what Debian's -slim images leave out, and apt's downloads.
 const SLIMMED = ["usr/share/doc", "usr/share/man", "usr/share/info", "usr/share/locale", "var/lib/apt/lists"];
 
-export interface BaseImage {
+interface BaseImage {
   /** The root filesystem as a tar, for `docker import`. */
   tarball: string;
   /** The image config `docker import --change` sets: PATH, NODE_VERSION, CMD. */
@@ -45,14 +45,11 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * The base image's tarball, built once per machine (about a minute: debootstrap fetches Debian's
+ * The base image's tarball, built once per machine (about 30 s: debootstrap fetches Debian's
  * packages) under a lock, so parallel test files wait for one build. Needs root and debootstrap
  * (scripts/setup.sh installs it).
- *
- * @example
- * const { tarball, changes } = await ensureBaseImage(); // what importBaseImage imports
  */
-export async function ensureBaseImage(): Promise<BaseImage> {
+async function ensureBaseImage(): Promise<BaseImage> {
   const recipe = await baseImageRecipe();
   const dir = cacheDir();
   const tarball = join(dir, `base-image-${recipe.key}.tar`);
@@ -154,17 +151,18 @@ async function copyMissingLibraries(binary: string, rootfs: string): Promise<voi
   const ldd = await runHostCommand(["ldd", binary]);
   const libraries = [...ldd.matchAll(/(?:=> )?(\/\S+) \(0x[0-9a-f]+\)/g)].map(([, path = ""]) => path);
   for (const library of libraries) {
-    // lstat: the root filesystem's own links point into it, not into this machine.
-    if (
-      await lstat(join(rootfs, library)).then(
-        () => true,
-        () => false,
-      )
-    )
-      continue;
+    if (await presentIn(rootfs, library)) continue;
     await mkdir(join(rootfs, dirname(library)), { recursive: true });
     await copyFile(await realpath(library), join(rootfs, library));
   }
+}
+
+/** lstat, not stat: the root filesystem's own links point into it, not into this machine. */
+function presentIn(rootfs: string, path: string): Promise<boolean> {
+  return lstat(join(rootfs, path)).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function removeContents(dir: string, matches: (name: string) => boolean = () => true): Promise<void> {

@@ -43,7 +43,6 @@ const Inspected = z
     }),
     State: z
       .object({
-        Running: z.boolean(),
         ExitCode: z.number(),
         Health: z.object({ Status: z.string() }).optional(),
       })
