@@ -30,6 +30,7 @@ const SUITE = "bookworm";
 // Raised whenever the recipe below changes, so a machine builds anew instead of reusing a tarball.
 const RECIPE = 1;
 // Removed from the root filesystem: what Debian's -slim images leave out, and apt's downloads.
+const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 const SLIMMED = ["usr/share/doc", "usr/share/man", "usr/share/info", "usr/share/locale", "var/lib/apt/lists"];
 
 interface BaseImage {
@@ -85,15 +86,17 @@ interface Recipe {
   key: string;
   changes: string[];
   npmDir: string;
-  /** The CA bundle this machine's Node is told to trust (NODE_EXTRA_CA_CERTS), if any. */
+  /** The CA bundle this machine trusts, added to Node's own in the image (NODE_EXTRA_CA_CERTS). */
   caBundle: string | undefined;
 }
 
 async function baseImageRecipe(): Promise<Recipe> {
   const npmDir = join(dirname(process.execPath), "..", "lib", "node_modules", "npm");
   const npm = JSON.parse(await readFile(join(npmDir, "package.json"), "utf8")) as { version: string };
-  const ca = process.env.NODE_EXTRA_CA_CERTS;
-  const caBundle = ca !== undefined && existsSync(ca) ? ca : undefined;
+  // What this machine trusts: the bundle its Node is told to add, else the system's store.
+  const caBundle = [process.env.NODE_EXTRA_CA_CERTS, SYSTEM_CA_BUNDLE].find(
+    (path): path is string => path !== undefined && path !== "" && existsSync(path),
+  );
   const inputs = {
     recipe: RECIPE,
     suite: SUITE,
@@ -104,7 +107,7 @@ async function baseImageRecipe(): Promise<Recipe> {
   const changes = [
     "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
     `ENV NODE_VERSION=${process.versions.node}`,
-    // The registry is reached the way this machine reaches it: trust what its Node trusts.
+    // The registry is reached the way this machine reaches it, trusting what it trusts.
     ...(caBundle === undefined ? [] : [`ENV NODE_EXTRA_CA_CERTS=${caBundle}`]),
     'CMD ["node"]',
   ];
