@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { cp, readFile, realpath, rm } from "node:fs/promises";
+import { cp, readdir, readFile, realpath, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,8 +16,15 @@ import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-/** Builds the release directory `outDir` (emptied first) from this checkout. */
+/**
+ * Builds the release directory `outDir` from this checkout. A directory that is there already
+ * is replaced only if it is empty or an earlier release: a mistyped path is never wiped.
+ */
 export async function buildRelease(outDir: string): Promise<void> {
+  const present = await readdir(outDir).catch(() => [] as string[]);
+  if (present.length > 0 && !present.includes("server.mjs")) {
+    throw new Error(`${outDir} is neither empty nor a Bridgeport release: give a new or empty directory`);
+  }
   await rm(outDir, { recursive: true, force: true });
   await build({
     absWorkingDir: root,

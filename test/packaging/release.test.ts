@@ -57,6 +57,14 @@ describe("the release directory", () => {
     expect(await readFile(join(release, "server.mjs"), "utf8")).toContain("STATEMENT_CACHE_CAPACITY");
   });
 
+  it("replaces an earlier release, but refuses a directory that holds anything else", async () => {
+    await runCommand(["pnpm", "build:release", release], { cwd: repoRoot, timeoutMs: 120_000 });
+    await expect(runCommand(["pnpm", "build:release", dir], { cwd: repoRoot })).rejects.toThrow(
+      "is neither empty nor a Bridgeport release",
+    );
+    expect(await readdir(dir)).toContain("release");
+  });
+
   it("runs with node alone: migrates, serves, hands over its token, stops on SIGTERM", async () => {
     // Both commands default to .data in their working directory, as from a clone.
     const dataDir = join(dir, ".data");
