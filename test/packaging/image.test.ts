@@ -255,11 +255,18 @@ describe("the image", () => {
   it("runs README's walkthrough, deploying through the engine's socket mounted in", {
     timeout: 150_000,
   }, async () => {
-    // Step 1 in a container: the webhook secret where step 3 reads it, and in the bot's env.
+    // Step 1 in a container: the webhook secret and the admin token where steps 2 and 3 read
+    // them, and in the bot's env.
     const secret = randomBytes(24).toString("hex");
+    const adminToken = randomBytes(24).toString("hex");
     await mkdir(join(dir, ".data"));
     await writeFile(join(dir, ".data", "webhook-secret"), `${secret}\n`, { mode: 0o600 });
-    await writeFile(join(dir, "bot.env"), `WEBHOOK_DISTRIBUTION_SECRET=${secret}\n`, { mode: 0o600 });
+    await writeFile(join(dir, ".data", "admin-token"), `${adminToken}\n`, { mode: 0o600 });
+    await writeFile(
+      join(dir, "bot.env"),
+      `WEBHOOK_DISTRIBUTION_SECRET=${secret}\nBRIDGEPORT_ADMIN_TOKEN=${adminToken}\n`,
+      { mode: 0o600 },
+    );
     const socket = lab.dockerd.socketPath;
     const socketAccess = ["-v", `${socket}:${socket}`, "--group-add", String(await lab.socketGroup())];
     const env = ["--env-file", join(dir, "bot.env")];
@@ -267,10 +274,9 @@ describe("the image", () => {
       ...env,
       ...socketAccess,
     ]);
-    const token = await lab.bootstrapToken("walkthrough");
     await waitReady(url);
 
-    const walkthrough = await runWalkthroughSteps(lab, dir, token, walkthroughPorts);
+    const walkthrough = await runWalkthroughSteps(lab, dir, walkthroughPorts);
     try {
       expect(walkthrough.lines).toContain('{"environments":[]}');
       expect(walkthrough.lines).toContain('{"ok":true}');
@@ -278,7 +284,7 @@ describe("the image", () => {
       expect(walkthrough.lines).toContain("v1.1.0");
       expect(walkthrough.lines.slice(-3)).toEqual([
         '{"tag":"v1.2.0","status":"success","deployedBy":"webhook:distribution"}',
-        '{"tag":"v1.1.0","status":"success","deployedBy":"bootstrap"}',
+        '{"tag":"v1.1.0","status":"success","deployedBy":"admin"}',
         "v1.2.0",
       ]);
       // The engine's own view: the bot in its container replaced `web` with the pushed v1.2.0.
