@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh Debian machine: the Debian packages the tests and the bot use,
 # pnpm, and the workspace's dependencies. Safe to run on every start and every test run.
+# --tests also makes what only the tests need (the one-time Kubernetes build), which `npm start`
+# must not wait for.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+for_tests=false
+[ "${1:-}" = "--tests" ] && for_tests=true
 
 debian_packages=(docker-registry apache2-utils skopeo openssh-server openssh-client docker.io docker-compose busybox-static openssl iproute2 curl jq)
 
@@ -27,6 +31,10 @@ fi
 export npm_config_nodedir="${npm_config_nodedir:-/usr}"
 if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; then
   pnpm install --frozen-lockfile --reporter=silent
+fi
+
+if $for_tests; then
+  bash scripts/kubernetes-binaries.sh >/dev/null
 fi
 
 # The tests start private engines and the bot needs this machine's only to deploy here (as the
