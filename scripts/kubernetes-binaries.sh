@@ -126,9 +126,14 @@ build() {
     -o "$gopath/src"
 
   say "building ${binaries[*]} v$version (a few minutes, once per machine)"
-  local pkg="k8s.io/kubernetes/vendor/k8s.io/component-base/version"
-  local ldflags="-s -w -X $pkg.gitVersion=v$version -X $pkg.gitMajor=${version%%.*}"
-  ldflags+=" -X $pkg.gitMinor=$(echo "$version" | cut -d . -f 2) -X $pkg.gitTreeState=archive"
+  # As hack/lib/version.sh does: `--version` reads component-base's copy, the API server's
+  # /version (what clients check for skew) client-go's.
+  local ldflags="-s -w" pkg
+  for pkg in client-go/pkg/version component-base/version; do
+    pkg="k8s.io/kubernetes/vendor/k8s.io/$pkg"
+    ldflags+=" -X $pkg.gitVersion=v$version -X $pkg.gitMajor=${version%%.*}"
+    ldflags+=" -X $pkg.gitMinor=$(echo "$version" | cut -d . -f 2) -X $pkg.gitTreeState=archive"
+  done
   mkdir -p "$out"
   nice -n 10 "$go" build -ldflags "$ldflags" -o "$out/" ./cmd/kube-apiserver ./cmd/kube-controller-manager
 }
