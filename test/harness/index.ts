@@ -24,7 +24,13 @@ export type { ImageDeclaration, ImageVerdict } from "./kubelet-images.js";
 export { imageVerdicts } from "./kubelet-images.js";
 export type { KubernetesInfo, RunningKubernetes, StartKubernetesOptions } from "./kubernetes.js";
 export { startKubernetes } from "./kubernetes.js";
-export type { KubeClient, KubeRequestOptions, KubeResponse, KubernetesEndpoint } from "./kubernetes-api.js";
+export type {
+  KubeClient,
+  KubeMethod,
+  KubeRequestOptions,
+  KubeResponse,
+  KubernetesEndpoint,
+} from "./kubernetes-api.js";
 export { kubeClient, statusMessage } from "./kubernetes-api.js";
 export type { KubernetesCluster } from "./kubernetes-cluster.js";
 export { connectKubernetes } from "./kubernetes-cluster.js";

@@ -9,6 +9,8 @@ export interface KubernetesEndpoint {
   caPem: string;
 }
 
+export type KubeMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
 export interface KubeResponse {
   status: number;
   body: unknown;
@@ -23,9 +25,9 @@ export interface KubeRequestOptions {
 
 /** Plain HTTPS to one API server as one identity (a bearer token). */
 export interface KubeClient {
-  request(method: string, path: string, options?: KubeRequestOptions): Promise<KubeResponse>;
+  request(method: KubeMethod, path: string, options?: KubeRequestOptions): Promise<KubeResponse>;
   /** Like `request`, but a non-2xx answer throws with Kubernetes' own message. */
-  ok(method: string, path: string, options?: KubeRequestOptions): Promise<unknown>;
+  ok(method: KubeMethod, path: string, options?: KubeRequestOptions): Promise<unknown>;
   /** A streamed `?watch=true` answer, one parsed event per line, until the server ends it. */
   watch(path: string, signal: AbortSignal): AsyncGenerator<unknown>;
   close(): Promise<void>;
@@ -48,10 +50,10 @@ export const kubeStatusSchema = z.object({
  */
 export function kubeClient(endpoint: KubernetesEndpoint, token: string): KubeClient {
   const dispatcher = new Agent({ connect: { ca: endpoint.caPem }, keepAliveTimeout: 10_000 });
-  const send = async (method: string, path: string, options: KubeRequestOptions = {}) => {
+  const send = async (method: KubeMethod, path: string, options: KubeRequestOptions = {}) => {
     const hasBody = options.body !== undefined;
     const response = await request(`${endpoint.url}${path}`, {
-      method: method as "GET",
+      method,
       dispatcher,
       headers: {
         authorization: `Bearer ${token}`,

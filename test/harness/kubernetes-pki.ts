@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runCommand } from "./run-command.js";
+import { makeSelfSignedCert } from "./self-signed-cert.js";
 
 /** The files a control plane's API server and controller manager read their credentials from. */
 export interface ControlPlanePki {
@@ -26,32 +27,15 @@ export interface ControlPlanePki {
  * const pki = await makeControlPlanePki(dir);
  */
 export async function makeControlPlanePki(dir: string): Promise<ControlPlanePki> {
-  const certPath = join(dir, "apiserver.crt");
-  const keyPath = join(dir, "apiserver.key");
-  const serviceAccountKeyPath = join(dir, "service-account.key");
-  const serviceAccountPublicKeyPath = join(dir, "service-account.pub");
+  const tlsDir = join(dir, "apiserver-tls");
+  await mkdir(tlsDir);
   // openssl's default x509 extensions make it a CA; Go and Node both accept a self-signed server
   // certificate that is itself the trusted root, provided its SAN names the address dialled.
-  await runCommand([
-    "openssl",
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:prime256v1",
-    "-nodes",
-    "-keyout",
-    keyPath,
-    "-out",
-    certPath,
-    "-days",
-    "2",
-    "-subj",
-    "/CN=bridgeport-test-kube-apiserver",
-    "-addext",
-    "subjectAltName=IP:127.0.0.1,DNS:localhost",
-  ]);
+  const { certPath, keyPath } = await makeSelfSignedCert(tlsDir, "bridgeport-test-kube-apiserver", {
+    subjectAltName: "IP:127.0.0.1,DNS:localhost",
+  });
+  const serviceAccountKeyPath = join(dir, "service-account.key");
+  const serviceAccountPublicKeyPath = join(dir, "service-account.pub");
   await runCommand(["openssl", "genrsa", "-out", serviceAccountKeyPath, "2048"]);
   await runCommand([
     "openssl",

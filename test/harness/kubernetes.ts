@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { z } from "zod";
 import { type KubernetesEndpoint, kubeClient } from "./kubernetes-api.js";
 import { writeKubeconfig } from "./kubernetes-kubeconfig.js";
 import { defaultServiceAccountReady } from "./kubernetes-namespaces.js";
@@ -36,6 +37,7 @@ export interface RunningKubernetes {
 }
 
 const execFileAsync = promisify(execFile);
+const versionSchema = z.object({ gitVersion: z.string() });
 const binariesScript = fileURLToPath(new URL("../../scripts/kubernetes-binaries.sh", import.meta.url));
 
 /**
@@ -90,11 +92,11 @@ export async function startKubernetes(options: StartKubernetesOptions = {}): Pro
         timeoutMs,
         process: controllerManager,
       });
-      const version = (await admin.ok("GET", "/version")) as { gitVersion?: string };
+      const { gitVersion } = versionSchema.parse(await admin.ok("GET", "/version"));
       const info: KubernetesInfo = {
         ...endpoint,
         adminToken: pki.adminToken,
-        version: version.gitVersion ?? "",
+        version: gitVersion,
       };
       return { info: () => ({ ...info }), startupMs: performance.now() - started, processes, stop };
     } finally {
