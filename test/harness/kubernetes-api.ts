@@ -28,7 +28,10 @@ export interface KubeClient {
   request(method: KubeMethod, path: string, options?: KubeRequestOptions): Promise<KubeResponse>;
   /** Like `request`, but a non-2xx answer throws with Kubernetes' own message. */
   ok(method: KubeMethod, path: string, options?: KubeRequestOptions): Promise<unknown>;
-  /** A streamed `?watch=true` answer, one parsed event per line, until the server ends it. */
+  /**
+   * A streamed `?watch=true` answer, one parsed event per line, until the server ends it: ask for
+   * `timeoutSeconds` under 30, the longest this client waits between two chunks.
+   */
   watch(path: string, signal: AbortSignal): AsyncGenerator<unknown>;
   close(): Promise<void>;
 }
@@ -52,7 +55,7 @@ export function kubeClient(endpoint: KubernetesEndpoint, token: string): KubeCli
   const dispatcher = new Agent({ connect: { ca: endpoint.caPem }, keepAliveTimeout: 10_000 });
   const send = async (method: KubeMethod, path: string, options: KubeRequestOptions = {}) => {
     const hasBody = options.body !== undefined;
-    const response = await request(`${endpoint.url}${path}`, {
+    return request(`${endpoint.url}${path}`, {
       method,
       dispatcher,
       headers: {
@@ -65,7 +68,6 @@ export function kubeClient(endpoint: KubernetesEndpoint, token: string): KubeCli
       headersTimeout: 30_000,
       bodyTimeout: 30_000,
     });
-    return response;
   };
   return {
     async request(method, path, options) {
