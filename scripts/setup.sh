@@ -41,6 +41,11 @@ if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.mod
   pnpm install --frozen-lockfile --reporter=silent
 fi
 
+# The one-time Kubernetes build (cached outside the clone) that the control-plane tests use.
+if $for_tests; then
+  bash scripts/kubernetes-binaries.sh >/dev/null
+fi
+
 # The tests start private engines and the bot needs this machine's only to deploy here (as the
 # README walkthrough does): starting a system daemon is left to an explicit command.
 if ! $for_tests && ! timeout 10 docker -H unix:///var/run/docker.sock info >/dev/null 2>&1; then
