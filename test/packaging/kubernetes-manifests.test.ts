@@ -1,21 +1,20 @@
 import { readdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { makeTempDir, removeTempDir, runCommand } from "@bridgeport/test/harness";
-import { describe, expect, it } from "vitest";
+import { makeTempDir, removeTempDir, runCommand, useKubernetes } from "@bridgeport/test/harness";
+import { describe, expect, inject, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { z } from "zod";
 import { configSchema } from "../../bot/src/config.js";
 import { envFileEntries, looksSecret, readmeBlock, readRepoFile, repoRoot } from "./repo-files.js";
 
-// kubectl's client-side dry run still asks an API server for its resource types, and none runs
-// here yet: the manifests are rendered offline by kubectl's own kustomize and checked against
-// what the image and the bot expect. `kubectl apply --dry-run=server` (and =client) against a
-// real API server join this file with the Kubernetes target's API server harness.
+// The manifests are rendered by kubectl's own kustomize and checked against what the image and the
+// bot expect, then applied as dry runs (client and server side) to the harness's real API server.
 const folder = join(repoRoot, "deploy/kubernetes");
 
 const Probe = z.object({ httpGet: z.object({ path: z.string(), port: z.string() }) });
 const Deployment = z.object({
   kind: z.literal("Deployment"),
+  metadata: z.object({ name: z.string() }),
   spec: z.object({
     replicas: z.number(),
     strategy: z.object({ type: z.string() }),
@@ -45,6 +44,7 @@ const Deployment = z.object({
 });
 const Service = z.object({
   kind: z.literal("Service"),
+  metadata: z.object({ name: z.string() }),
   spec: z.object({
     selector: z.record(z.string(), z.string()),
     ports: z.tuple([z.object({ targetPort: z.string() })]),
@@ -128,6 +128,36 @@ describe("the Kubernetes manifests", () => {
       const image = Deployment.parse(overlay.find((object) => object.kind === "Deployment")).spec.template
         .spec.containers[0].image;
       expect(image).toBe("registry.example.com/bridgeport:0.1.0");
+    } finally {
+      await removeTempDir(work);
+    }
+  });
+
+  it.each(["client", "server"])("pass kubectl apply --dry-run=%s against a real API server", async (mode) => {
+    const cluster = await useKubernetes(inject("kubernetes"));
+    const work = await makeTempDir("kubernetes-dry-run");
+    try {
+      const kubeconfig = await cluster.writeKubeconfig(join(work, "kubeconfig"));
+      const namespace = `packaging-${mode}`;
+      await cluster.createNamespace(namespace).catch(() => undefined);
+      const secretYaml = await readRepoFile("deploy/kubernetes/secret.example.yaml");
+      const { stdout } = await runCommand(
+        [
+          "kubectl",
+          ...["--kubeconfig", kubeconfig, "--cache-dir", join(work, "cache"), "--namespace", namespace],
+          ...["apply", `--dry-run=${mode}`, "-f", "-"],
+        ],
+        { stdin: `${rendered}\n---\n${secretYaml}`, timeoutMs: 60_000 },
+      );
+      const suffix = mode === "server" ? "(server dry run)" : "(dry run)";
+      expect(stdout.trim().split("\n").sort()).toEqual(
+        [
+          `deployment.apps/${deployment.metadata.name} created ${suffix}`,
+          `persistentvolumeclaim/${claim.metadata.name} created ${suffix}`,
+          `secret/${secret.metadata.name} created ${suffix}`,
+          `service/${service.metadata.name} created ${suffix}`,
+        ].sort(),
+      );
     } finally {
       await removeTempDir(work);
     }
