@@ -33,7 +33,8 @@ const update = (tag: string, imageId = "img_api"): NotificationEvent => ({
   autoDeploy: false,
 });
 const planStarted = (planId: string): NotificationEvent => ({ kind: "plan_started", environmentId, planId });
-const record = (event: NotificationEvent) => t.store.notificationDeliveries.record(event, { foldWindowMs: WINDOW });
+const record = (event: NotificationEvent) =>
+  t.store.notificationDeliveries.record(event, { foldWindowMs: WINDOW });
 const senders = () => t.store.jobs.list({ kind: NOTIFY_JOB });
 
 describe("recording events", () => {
@@ -45,7 +46,9 @@ describe("recording events", () => {
     await t.store.notificationChannels.update(off.id, { enabled: false });
 
     expect(await record(update("v2"))).toEqual({ queued: 2, folded: 0 });
-    expect((await t.store.notificationDeliveries.list(a.id)).map((d) => d.event)).toEqual(["update_available"]);
+    expect((await t.store.notificationDeliveries.list(a.id)).map((d) => d.event)).toEqual([
+      "update_available",
+    ]);
     expect(await t.store.notificationDeliveries.list(b.id)).toHaveLength(1);
     const jobs = await senders();
     expect(jobs.map((j) => j.payload.channelId).sort()).toEqual([a.id, b.id].sort());
@@ -88,15 +91,23 @@ describe("a channel's queue", () => {
     const q = t.store.notificationDeliveries;
 
     // The update waits for its window, and the plan's start waits behind it: order holds.
-    expect(await q.takeNext(a.id, "job_1")).toEqual({ kind: "later", at: new Date(t.clock.now().getTime() - 5 + WINDOW) });
+    expect(await q.takeNext(a.id, "job_1")).toEqual({
+      kind: "later",
+      at: new Date(t.clock.now().getTime() - 5 + WINDOW),
+    });
     t.clock.advance(WINDOW);
     const first = await q.takeNext(a.id, "job_1");
     expect(first).toMatchObject({ kind: "send", delivery: { event: "update_available", attempts: 1 } });
     if (first.kind !== "send") throw new Error("not sent");
     // Only the sender holding the message records its outcome.
-    expect(await q.finish(first.delivery.id, "job_2", { kind: "delivered", status: 200 }, POLICY)).toBe(false);
+    expect(await q.finish(first.delivery.id, "job_2", { kind: "delivered", status: 200 }, POLICY)).toBe(
+      false,
+    );
     expect(await q.finish(first.delivery.id, "job_1", { kind: "delivered", status: 200 }, POLICY)).toBe(true);
-    expect(await q.takeNext(a.id, "job_1")).toMatchObject({ kind: "send", delivery: { event: "plan_started" } });
+    expect(await q.takeNext(a.id, "job_1")).toMatchObject({
+      kind: "send",
+      delivery: { event: "plan_started" },
+    });
   });
 
   it("a retry keeps its place at the head until its time, and takes no repeats", async () => {
@@ -113,7 +124,10 @@ describe("a channel's queue", () => {
     expect(await q.takeNext(a.id, "job_1")).toEqual({ kind: "later", at });
     expect(await q.list(a.id)).toHaveLength(2);
     t.clock.advance(2_000);
-    expect(await q.takeNext(a.id, "job_1")).toMatchObject({ kind: "send", delivery: { attempts: 2, folded: 0 } });
+    expect(await q.takeNext(a.id, "job_1")).toMatchObject({
+      kind: "send",
+      delivery: { attempts: 2, folded: 0 },
+    });
   });
 
   it("a channel failing for a day is reported once to the other channels, and a delivery ends the streak", async () => {
@@ -137,7 +151,9 @@ describe("a channel's queue", () => {
     await fail();
     expect(await told()).toHaveLength(1);
     expect((await told())[0]?.payload).toMatchObject({ channel: "a", error: "HTTP 404" });
-    expect(await t.store.notificationChannels.get(a.id)).toMatchObject({ failingReportedAt: expect.any(Date) });
+    expect(await t.store.notificationChannels.get(a.id)).toMatchObject({
+      failingReportedAt: expect.any(Date),
+    });
     // Nobody tells the failing channel about itself.
     expect((await q.list(a.id)).some((d) => d.event === "channel_failing")).toBe(false);
 
