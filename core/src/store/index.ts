@@ -15,9 +15,9 @@ export { environmentLockScope, serviceLockScope } from "./repositories/locks.js"
 export type * from "./repositories/notification-channels.js";
 export type * from "./repositories/notification-deliveries.js";
 export { NOTIFY_JOB } from "./repositories/notification-deliveries.js";
-export type * from "./repositories/registry-sync-health.js";
 export type * from "./repositories/registries.js";
 export type * from "./repositories/registry-logins.js";
+export type * from "./repositories/registry-sync-health.js";
 export type * from "./repositories/servers.js";
 export type * from "./repositories/services.js";
 export type * from "./repositories/webhook-deliveries.js";

@@ -67,9 +67,10 @@ export interface NotificationDeliveryRepository {
    * `failingAfterMs` is reported once to the environment's other channels.
    */
   finish(id: string, jobId: string, outcome: DeliveryOutcome, policy: FailingPolicy): Promise<boolean>;
-  /** Logs a test message sent outside the queue. */
+  /** Logs a test message sent outside the queue, under the id it was sent with. */
   recordTest(
     channelId: string,
+    id: string,
     outcome: Exclude<DeliveryOutcome, { kind: "retry" }>,
   ): Promise<NotificationDelivery>;
   /** Makes sure a sender job for the channel is queued at `at` or earlier. */
@@ -256,10 +257,9 @@ export function createNotificationDeliveryRepository(ctx: RepositoryContext): No
         return true;
       }),
 
-    recordTest: (channelId, outcome) =>
+    recordTest: (channelId, id, outcome) =>
       write(ctx, async (tx) => {
         const now = ctx.now();
-        const id = newId(now.getTime());
         const event: DeliveryEvent = "test";
         const [row] = await tx
           .insert(d)
