@@ -1,6 +1,6 @@
 import {
   CHANNEL_KINDS,
-  channelTargetSchema,
+  type ChannelTarget,
   DELIVERY_STATUSES,
   NOTIFICATION_EVENTS,
   type NotificationChannel,
@@ -21,10 +21,10 @@ export const ChannelJson = z
     kind: z.enum(CHANNEL_KINDS),
     events: z.array(z.enum(NOTIFICATION_EVENTS)),
     enabled: z.boolean(),
-    target: channelTargetSchema.openapi({
-      type: "object",
-      description: "{host} for webhooks; the SMTP server for email",
-    }),
+    // The stored target (its rules are core's channelTargetSchema): a webhook's host, or the SMTP server.
+    target: z
+      .custom<ChannelTarget>()
+      .openapi({ type: "object", description: "{kind, host} for webhooks; the SMTP server for email" }),
     hasUrl: z.boolean(),
     hasSecret: z.boolean(),
     hasPassword: z.boolean(),
