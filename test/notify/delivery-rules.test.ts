@@ -4,6 +4,7 @@ import { waitUntil } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../bot/api-helpers.js";
 import { type BotLab, startBotLab } from "../bot/bot-lab.js";
+import { type ScanReport, scanProcessesFor } from "../remote/secret-scan.js";
 import {
   type HttpReceiver,
   type LoopbackCert,
@@ -17,6 +18,9 @@ import {
 // keeps failing reported once through the others. Events go in through the bot's public
 // notifier, as every hook (and the rollout policies' approvals) call it.
 const secret = randomBytes(20).toString("hex");
+/** Every URL here carries it, as Slack's and Discord's carry their tokens: it must never show. */
+const urlToken = randomBytes(16).toString("hex");
+const scans: { stop(): Promise<ScanReport> }[] = [];
 const FOLD_MS = 400;
 let cert: LoopbackCert;
 let lab: BotLab;
@@ -40,6 +44,7 @@ beforeAll(async () => {
   );
   webhook = await startSignedWebhookReceiver(secret);
   slack = await startSlackReceiver(cert);
+  scans.push(scanProcessesFor(secret), scanProcessesFor(urlToken));
 });
 afterAll(async () => {
   await webhook?.stop();
@@ -51,7 +56,7 @@ afterAll(async () => {
 async function world(events?: string[]) {
   const name = `rules-${randomBytes(4).toString("hex")}`;
   const envId = (await call(lab, "POST", "/api/environments", { name })).body.environment.id as string;
-  const path = `/${name}`;
+  const path = `/${name}/${urlToken}`;
   const channel = (
     await call(lab, "POST", `/api/environments/${envId}/notification-channels`, {
       name: "hook",
@@ -273,5 +278,14 @@ describe("delivery", () => {
     );
     // The channel subscribed to approvals only: the webhook channel (all events) got it too, Slack nothing else.
     expect(slack.received.filter((r) => r.path === path)).toHaveLength(1);
+  });
+
+  it("no secret or URL token reached a log line or a process's command line", async () => {
+    const reports = await Promise.all(scans.map((scan) => scan.stop()));
+    expect(reports.every((r) => r.rounds > 0)).toBe(true);
+    expect(reports.flatMap((r) => r.sightings)).toEqual([]);
+    // The failures above were logged (warn), naming channel and error, never the URL or secret.
+    expect(lab.logs.some((line) => line.includes("notification failed"))).toBe(true);
+    expect(lab.logs.filter((line) => line.includes(secret) || line.includes(urlToken))).toEqual([]);
   });
 });
