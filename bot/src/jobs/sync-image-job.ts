@@ -121,9 +121,10 @@ export function syncImageHandler(deps: SyncImageDeps): JobHandler {
       if (!confirmed) throw new Error(`the registry does not (yet) show ${tag} at the announced digest`);
     }
 
-    // Told once per new candidate; a rerun after a crash tells again (a repeat folds into it).
+    // Told once per new candidate: a sync that finds the same one again (a retry, the next
+    // scheduled pass) tells nobody.
     const update = outcome.update;
-    if (update.updateAvailable && (update.latestDigestId !== image.latestDigestId || job.attempts > 1)) {
+    if (update.updateAvailable && update.latestDigestId !== image.latestDigestId) {
       const digest = (await deps.store.digests.listForImage(image.id)).find(
         (d) => d.id === update.latestDigestId,
       );
