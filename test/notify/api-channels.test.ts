@@ -145,9 +145,15 @@ describe("notification channel API", () => {
   });
 
   it("the stored URL, signing secret and password are encrypted in the database file", async () => {
-    await create({
+    const created = await create({
       name: "signed",
       kind: "webhook",
+      url: `${webhook.url}/hook/${token}`,
+      secret: signingSecret,
+    });
+    expect(created.status).toBe(201);
+    // Kept, and readable only through the store's one way to a channel's secrets.
+    expect(await lab.bot.deps.store.notificationChannels.getSecrets(created.body.channel.id)).toEqual({
       url: `${webhook.url}/hook/${token}`,
       secret: signingSecret,
     });
