@@ -18,7 +18,10 @@ export interface BotLab {
   stop(): Promise<void>;
 }
 
-export async function startBotLab(env: Record<string, string> = {}, options: StartOptions = {}): Promise<BotLab> {
+export async function startBotLab(
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<BotLab> {
   const dataDir = await mkdtemp(join(tmpdir(), "bridgeport-bot-"));
   const token = randomBytes(24).toString("hex");
   const full = {
@@ -35,7 +38,13 @@ export async function startBotLab(env: Record<string, string> = {}, options: Sta
       process.stdout.write(line);
     },
   };
-  const bot = await startBot(loadConfig(full), createLogger(full.LOG_LEVEL, sink), full, process.stderr, options);
+  const bot = await startBot(
+    loadConfig(full),
+    createLogger(full.LOG_LEVEL, sink),
+    full,
+    process.stderr,
+    options,
+  );
   return {
     bot,
     url: bot.url,

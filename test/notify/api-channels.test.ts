@@ -186,7 +186,7 @@ describe("POST /api/notification-channels/:id/test", () => {
     const last = slack.received.at(-1);
     expect(last?.problems).toEqual([]);
     expect(last?.path).toBe(`/services/T1/B1/${token}`);
-    expect((last?.json as { blocks: { type: string }[] }).blocks.map((b) => b.type)).toEqual([
+    expect((last?.json as { blocks: { type: string }[] } | undefined)?.blocks.map((b) => b.type)).toEqual([
       "header",
       "section",
     ]);

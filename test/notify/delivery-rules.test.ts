@@ -230,7 +230,7 @@ describe("delivery", () => {
       what: "the failing channel to be reported",
       timeoutMs: 10_000,
     });
-    expect((told()[0]?.json as { data: unknown }).data).toMatchObject({
+    expect((told()[0]?.json as { data: unknown } | undefined)?.data).toMatchObject({
       channel: "broken",
       error: "HTTP 404: channel_not_found",
     });
@@ -272,8 +272,8 @@ describe("delivery", () => {
       { what: "the approval message", timeoutMs: 10_000 },
     );
     expect(got?.problems).toEqual([]);
-    expect((got?.json as { text: string }).text).toContain("Approval needed");
-    expect((got?.json as { text: string }).text).toContain(
+    expect((got?.json as { text: string } | undefined)?.text).toContain("Approval needed");
+    expect((got?.json as { text: string } | undefined)?.text).toContain(
       "waits for approval before batch 2 of 3. production needs a second pair of eyes",
     );
     // The channel subscribed to approvals only: the webhook channel (all events) got it too, Slack nothing else.

@@ -74,7 +74,10 @@ function checkEmbed(embed: unknown, i: number): { problems: string[]; chars: num
     if (!Array.isArray(embed.fields) || embed.fields.length > 25) problems.push(`${at}.fields: at most 25`);
     else
       embed.fields.forEach((f, j) => {
-        if (!isObject(f)) return problems.push(`${at}.fields[${j}]: an object`);
+        if (!isObject(f)) {
+          problems.push(`${at}.fields[${j}]: an object`);
+          return;
+        }
         text(f.name, `${at}.fields[${j}].name`, 256, 1);
         text(f.value, `${at}.fields[${j}].value`, 1024, 1);
         if (f.inline !== undefined && typeof f.inline !== "boolean")

@@ -55,9 +55,8 @@ function checkBlock(block: unknown, i: number, actionIds: Set<string>): string[]
         if (!Array.isArray(block.fields) || block.fields.length < 1 || block.fields.length > 10)
           problems.push(`${at}.fields: 1 to 10 items`);
         else
-          block.fields.forEach((f, j) =>
-            problems.push(...textObject(f, `${at}.fields[${j}]`, 2000, ["mrkdwn", "plain_text"])),
-          );
+          for (const [j, f] of block.fields.entries())
+            problems.push(...textObject(f, `${at}.fields[${j}]`, 2000, ["mrkdwn", "plain_text"]));
       }
       return problems;
     }
@@ -108,7 +107,7 @@ export function checkSlackBody(body: unknown): string[] {
       problems.push(`blocks: at most ${MAX_BLOCKS}`);
     else {
       const actionIds = new Set<string>();
-      body.blocks.forEach((b, i) => problems.push(...checkBlock(b, i, actionIds)));
+      for (const [i, b] of body.blocks.entries()) problems.push(...checkBlock(b, i, actionIds));
     }
   }
   return problems;
