@@ -16,6 +16,7 @@ import { environmentRoutes } from "./routes/environments.js";
 import { gitHubRepositoryRoutes } from "./routes/github-repositories.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
+import { notificationChannelRoutes } from "./routes/notification-channels.js";
 import { registryRoutes } from "./routes/registries.js";
 import { registryActionRoutes } from "./routes/registry-actions.js";
 import { registryCredentialRoutes } from "./routes/registry-credentials.js";
@@ -61,6 +62,7 @@ export function createApp(deps: BotDeps) {
   app.route("/", gitHubRepositoryRoutes(deps));
   app.route("/", jobRoutes(deps));
   app.route("/", webhookDeliveryRoutes(deps));
+  app.route("/", notificationChannelRoutes(deps));
   app.doc31("/api/openapi.json", { openapi: "3.1.0", info: { title: "Bridgeport API", version: "1" } });
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   return app;

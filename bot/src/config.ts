@@ -43,6 +43,15 @@ export const configSchema = z.object({
     .max(3_650, "JOB_RETENTION_DAYS must be at most 3650")
     .default(14),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Where people open the dashboard: notifications link to its plans and images. */
+  BRIDGEPORT_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: "must be the dashboard's base URL, http:// or https://" })
+    .refine(
+      (url) => !url.includes("?") && !url.includes("#"),
+      "must be a base URL, without ?query or #fragment",
+    )
+    .transform((url) => url.replace(/\/+$/, ""))
+    .optional(),
   /** Shared secret for distribution notifications (Harbor, GitLab, self-hosted): the Authorization header value. */
   WEBHOOK_DISTRIBUTION_SECRET: optionalSecret,
   /** Docker Hub has no signing: its webhook URL carries this token. */

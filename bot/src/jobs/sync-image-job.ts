@@ -8,6 +8,7 @@ import {
 } from "@bridgeport/core";
 import { z } from "zod";
 import type { Metrics } from "../metrics.js";
+import type { Notifier } from "../notify/notifier.js";
 import { JobWaitError, PermanentJobError } from "./job-errors.js";
 import type { JobHandler } from "./job-runner.js";
 import { planOfJob } from "./plan-of-job.js";
@@ -59,6 +60,8 @@ export interface SyncImageDeps {
   syncer: ImageSyncer;
   plans: PlanRunner;
   metrics: Metrics;
+  /** Told of new updates and of the registry's sync streaks; it only queues. */
+  notifier?: Pick<Notifier, "notify" | "registrySync">;
   now?: () => Date;
 }
 
@@ -93,6 +96,12 @@ export function syncImageHandler(deps: SyncImageDeps): JobHandler {
       payload.tag ? { tag: payload.tag, digest: payload.digest ?? null } : undefined,
     );
     deps.metrics.syncs.inc({ outcome: outcome.kind });
+    if (image.registryConnectionId && outcome.kind !== "skipped") {
+      await deps.notifier?.registrySync(
+        image.registryConnectionId,
+        outcome.kind === "failed" ? { ok: false, error: outcome.error } : { ok: true },
+      );
+    }
     if (outcome.kind === "failed") {
       if (outcome.temporary) throw new Error(outcome.error);
       throw new PermanentJobError(outcome.error);
@@ -110,6 +119,25 @@ export function syncImageHandler(deps: SyncImageDeps): JobHandler {
       const stored = await deps.store.digests.listForImage(image.id);
       const confirmed = stored.some((d) => d.manifestDigest === announced && d.tags.includes(tag));
       if (!confirmed) throw new Error(`the registry does not (yet) show ${tag} at the announced digest`);
+    }
+
+    // Told once per new candidate: a sync that finds the same one again (a retry, the next
+    // scheduled pass) tells nobody.
+    const update = outcome.update;
+    if (update.updateAvailable && update.latestDigestId !== image.latestDigestId) {
+      const digest = (await deps.store.digests.listForImage(image.id)).find(
+        (d) => d.id === update.latestDigestId,
+      );
+      await deps.notifier?.notify({
+        kind: "update_available",
+        environmentId: image.environmentId,
+        imageId: image.id,
+        name: image.name,
+        image: image.imageName,
+        tag: update.latestTag,
+        digest: digest?.manifestDigest ?? "",
+        autoDeploy: image.autoUpdate,
+      });
     }
 
     if (!image.autoUpdate || !outcome.update.updateAvailable) return;

@@ -23,11 +23,23 @@ import {
 } from "./repositories/github-repositories.js";
 import { createJobRepository, type JobRepository } from "./repositories/jobs.js";
 import { createLockRepository, type LockRepository } from "./repositories/locks.js";
+import {
+  createNotificationChannelRepository,
+  type NotificationChannelRepository,
+} from "./repositories/notification-channels.js";
+import {
+  createNotificationDeliveryRepository,
+  type NotificationDeliveryRepository,
+} from "./repositories/notification-deliveries.js";
 import { createRegistryRepository, type RegistryRepository } from "./repositories/registries.js";
 import {
   createRegistryLoginRepository,
   type RegistryLoginRepository,
 } from "./repositories/registry-logins.js";
+import {
+  createRegistrySyncHealthRepository,
+  type RegistrySyncHealthRepository,
+} from "./repositories/registry-sync-health.js";
 import { createServerRepository, type ServerRepository } from "./repositories/servers.js";
 import { createServiceRepository, type ServiceRepository } from "./repositories/services.js";
 import {
@@ -37,7 +49,8 @@ import {
 
 /**
  * Everything Bridgeport keeps, one repository per aggregate. Metadata methods never return
- * a secret; `registries.getSecrets` and `servers.getSecret` are the only ways to one.
+ * a secret; `registries.getSecrets`, `servers.getSecret` and `notificationChannels.getSecrets` are
+ * the only ways to one.
  */
 export interface Store {
   environments: EnvironmentRepository;
@@ -54,6 +67,9 @@ export interface Store {
   jobs: JobRepository;
   webhookDeliveries: WebhookDeliveryRepository;
   githubRepositories: GitHubRepositoryRepository;
+  notificationChannels: NotificationChannelRepository;
+  notificationDeliveries: NotificationDeliveryRepository;
+  registrySyncHealth: RegistrySyncHealthRepository;
 }
 
 export interface StoreOptions {
@@ -95,5 +111,8 @@ export function createStore(database: Database, options: StoreOptions): Store {
     jobs: createJobRepository(ctx),
     webhookDeliveries: createWebhookDeliveryRepository(ctx),
     githubRepositories: createGitHubRepositoryRepository(ctx),
+    notificationChannels: createNotificationChannelRepository(ctx),
+    notificationDeliveries: createNotificationDeliveryRepository(ctx),
+    registrySyncHealth: createRegistrySyncHealthRepository(ctx),
   };
 }
