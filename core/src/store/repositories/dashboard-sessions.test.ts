@@ -88,7 +88,9 @@ describe("dashboardSessions", () => {
     expect(
       await t.store.dashboardSessions.find(secret, { idleMs: HOUR, adminToken: "b".repeat(40) }),
     ).toBeUndefined();
-    expect(await t.store.dashboardSessions.find(secret, { idleMs: HOUR, adminToken: undefined })).toBeUndefined();
+    expect(
+      await t.store.dashboardSessions.find(secret, { idleMs: HOUR, adminToken: undefined }),
+    ).toBeUndefined();
   });
 
   it("signing out deletes the session; purgeEnded deletes only ended ones", async () => {
