@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { waitUntil } from "@bridgeport/test/harness";
+import { type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 
 /**
  * Debian's Chromium, headless, with a new empty profile. Without the background-networking
@@ -54,3 +55,25 @@ export async function startBrowser(options: { javaScript?: boolean } = {}): Prom
     },
   };
 }
+
+/**
+ * Waits until `locator` (its first match) shows `text`, and returns it: what a person waits for
+ * on screen. Fails after `timeoutMs` with what was awaited.
+ */
+export async function shows(locator: Locator, text: string | RegExp, timeoutMs = 15_000): Promise<Locator> {
+  const match = locator.filter({ hasText: text }).first();
+  await match.waitFor({ state: "visible", timeout: timeoutMs });
+  return match;
+}
+
+/** Waits until `locator` matches exactly `n` elements. */
+export async function countOf(locator: Locator, n: number, timeoutMs = 15_000): Promise<void> {
+  await waitUntil(async () => ((await locator.count()) === n ? true : undefined), {
+    what: `${n} element(s) matching ${locator}`,
+    timeoutMs,
+  });
+}
+
+/** The text of the element that has the keyboard focus (the test's tsconfig has no DOM types). */
+export const focusedText = (page: Page) =>
+  page.evaluate("document.activeElement?.textContent?.trim() ?? null") as Promise<string | null>;

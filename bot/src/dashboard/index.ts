@@ -2,9 +2,14 @@ import { Hono } from "hono";
 import type { BotDeps } from "../deps.js";
 import { dashboardApi, type InProcessApp } from "./api-client.js";
 import { serveAsset } from "./assets.js";
+import { activityRoutes } from "./routes/activity.js";
 import { dashboardContext } from "./routes/context.js";
 import { homeRoutes } from "./routes/home.js";
+import { imageRoutes } from "./routes/images.js";
+import { planRoutes } from "./routes/plans.js";
 import { registryRoutes } from "./routes/registries.js";
+import { serverRoutes } from "./routes/servers.js";
+import { serviceRoutes } from "./routes/services.js";
 import { signInRoutes } from "./routes/sign-in.js";
 
 /**
@@ -19,5 +24,10 @@ export function dashboardRoutes(deps: BotDeps, app: InProcessApp) {
     .get("/assets/:file", serveAsset)
     .route("/", signInRoutes(deps))
     .route("/", homeRoutes(ctx))
-    .route("/", registryRoutes(ctx));
+    .route("/", registryRoutes(ctx))
+    .route("/", imageRoutes(ctx))
+    .route("/", serviceRoutes(ctx))
+    .route("/", serverRoutes(ctx))
+    .route("/", planRoutes(ctx))
+    .route("/", activityRoutes(ctx));
 }

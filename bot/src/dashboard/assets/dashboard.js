@@ -31,6 +31,8 @@ document.addEventListener("click", async (event) => {
   }
   opener = link;
   dialog.replaceChildren(content);
+  const title = content.querySelector("h1, h2");
+  if (title?.id) dialog.setAttribute("aria-labelledby", title.id);
   dialog.showModal();
   (dialog.querySelector("[autofocus]") ?? dialog.querySelector("button, a, input"))?.focus();
 });
@@ -76,11 +78,13 @@ document.addEventListener("submit", (event) => {
 const live = document.querySelector("[data-live-url]");
 if (live) {
   const events = document.getElementById("plan-events");
+  const state = live.querySelector(".live-state");
+  const say = (text) => {
+    if (state) state.textContent = text;
+  };
   const source = new EventSource(live.dataset.liveUrl);
-  live.dataset.state = "connecting";
-  source.addEventListener("open", () => {
-    live.dataset.state = "live";
-  });
+  say("Connecting to the plan…");
+  source.addEventListener("open", () => say("● Live: this page follows the plan as it runs."));
   source.addEventListener("line", (event) => {
     events?.insertAdjacentHTML("beforeend", event.data);
   });
@@ -89,6 +93,6 @@ if (live) {
   });
   source.addEventListener("end", () => {
     source.close();
-    live.dataset.state = "ended";
+    say("The plan has finished.");
   });
 }

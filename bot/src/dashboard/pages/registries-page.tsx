@@ -1,13 +1,10 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
-import type { z } from "zod";
-import type { RegistryJson } from "../../http/registry-json.js";
+import type { Registry } from "../api-types.js";
 import { allowed, type SessionView } from "../session.js";
 import { Empty } from "../ui/empty.js";
 import type { FormState } from "../ui/form-state.js";
 import { Time } from "../ui/time.js";
 import { RegistryForm } from "./registry-form.js";
-
-type Registry = z.infer<typeof RegistryJson>;
 
 /** Orchestration > Registries: the environment's connections, and Add Registry. */
 export function RegistriesPage(props: {

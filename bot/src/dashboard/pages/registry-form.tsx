@@ -39,7 +39,7 @@ export function TestVerdict(props: { verdict?: { ok: boolean; error?: string | u
       {v
         ? v.ok
           ? "Connection OK: the registry accepted these credentials."
-          : `Connection test failed: ${v.error ?? ""}`
+          : (v.error ?? "Connection test failed")
         : ""}
     </div>
   );

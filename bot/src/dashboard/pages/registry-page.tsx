@@ -1,14 +1,14 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import type { z } from "zod";
-import type { CredentialVersionJson, RegistryJson } from "../../http/registry-json.js";
+import type { CredentialVersionJson } from "../../http/registry-json.js";
+import type { Registry } from "../api-types.js";
 import { allowed, type SessionView } from "../session.js";
 import type { FormState } from "../ui/form-state.js";
 import { ActionButton, FormProblem, PostForm } from "../ui/post-form.js";
 import { Time } from "../ui/time.js";
 import { CredentialFields, RegistryForm } from "./registry-form.js";
 
-type Registry = z.infer<typeof RegistryJson>;
 type Version = z.infer<typeof CredentialVersionJson>;
 
 export interface RegistryPageProps {

@@ -129,7 +129,7 @@ export function registryRoutes(ctx: DashboardContext) {
         ? { ok: false, text: answer.problem.message }
         : answer.body.ok
           ? { ok: true, text: "Connection OK: the registry accepted the stored credentials." }
-          : { ok: false, text: `Connection test failed: ${answer.body.error ?? ""}` };
+          : { ok: false, text: answer.body.error ?? "Connection test failed" };
       return registryPage(c, id, { notice });
     })
     .post("/registries/:id/check-updates", ctx.signedIn, ctx.posted, async (c) => {

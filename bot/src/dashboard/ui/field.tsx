@@ -21,12 +21,13 @@ export function FieldError(props: { name: string; state: FormState }) {
   );
 }
 
+/** The label, and beside it (not in it, so the field's name stays its label) whether it is required. */
 function Label(props: FieldBase) {
   return (
-    <label for={fieldId(props.name)}>
-      {props.label}
-      {props.required ? <span class="muted"> (required)</span> : ""}
-    </label>
+    <span class="label">
+      <label for={fieldId(props.name)}>{props.label}</label>
+      {props.required ? <span class="muted"> required</span> : ""}
+    </span>
   );
 }
 
@@ -105,6 +106,7 @@ export function Select(props: FieldBase & { options: readonly (readonly [string,
       <select
         id={fieldId(props.name)}
         name={props.name}
+        aria-required={props.required ? "true" : undefined}
         aria-invalid={invalid(props)}
         aria-describedby={described(props)}
       >

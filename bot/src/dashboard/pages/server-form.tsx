@@ -1,0 +1,77 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import { Field, Select, TextArea } from "../ui/field.js";
+import type { FormState } from "../ui/form-state.js";
+import { FormProblem, PostForm } from "../ui/post-form.js";
+
+export const SERVER_FIELDS = [
+  "name",
+  "mode",
+  "host",
+  "port",
+  "username",
+  "auth.kind",
+  "auth.secret",
+  "auth",
+  "hostKeyFingerprint",
+  "socketPath",
+];
+
+/** Add Server: a Docker host over SSH, or this machine's Docker socket. */
+export function ServerForm(props: { action: string; csrf: string; state: FormState }) {
+  const { state } = props;
+  return (
+    <PostForm action={props.action} csrf={props.csrf} label="Add Server">
+      <FormProblem state={state} id="server-problem" fields={SERVER_FIELDS} />
+      <Field name="name" label="Name" state={state} required hint="e.g. server-1" />
+      <Select
+        name="mode"
+        label="Connection"
+        state={state}
+        options={[
+          ["ssh", "ssh: a Docker host reached over SSH"],
+          ["socket", "socket: the Docker engine on the bot's own machine"],
+        ]}
+      />
+      <fieldset>
+        <legend>SSH</legend>
+        <Field name="host" label="Host" state={state} hint="A host name or IP address" />
+        <Field name="port" label="Port" type="number" state={state} hint="Default 22" />
+        <Field name="username" label="User" state={state} hint="A user allowed to run docker" />
+        <Select
+          name="auth.kind"
+          label="Sign-in"
+          state={state}
+          options={[
+            ["key", "private key"],
+            ["password", "password"],
+          ]}
+        />
+        <TextArea
+          name="auth.secret"
+          label="Private key or password"
+          state={state}
+          secret
+          hint="Stored encrypted, never shown again"
+        />
+        <Field
+          name="hostKeyFingerprint"
+          label="Host key fingerprint"
+          state={state}
+          hint="SHA256:...; leave empty and Test connection shows the key the server offers"
+        />
+      </fieldset>
+      <fieldset>
+        <legend>Socket</legend>
+        <Field
+          name="socketPath"
+          label="Docker socket path"
+          state={state}
+          placeholder="/var/run/docker.sock"
+        />
+      </fieldset>
+      <button type="submit" class="primary">
+        Add Server
+      </button>
+    </PostForm>
+  );
+}
