@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(docker-registry apache2-utils skopeo openssh-server openssh-client docker.io docker-compose busybox-static openssl iproute2 curl jq)
+debian_packages=(docker-registry apache2-utils skopeo openssh-server openssh-client docker.io docker-compose busybox-static openssl iproute2 curl jq chromium)
 
 missing=()
 for pkg in "${debian_packages[@]}"; do

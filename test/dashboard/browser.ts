@@ -74,6 +74,9 @@ export async function countOf(locator: Locator, n: number, timeoutMs = 15_000): 
   });
 }
 
-/** The text of the element that has the keyboard focus (the test's tsconfig has no DOM types). */
-export const focusedText = (page: Page) =>
-  page.evaluate("document.activeElement?.textContent?.trim() ?? null") as Promise<string | null>;
+/** The name of the element that has the keyboard focus: its aria-label, else its text. */
+export const focusedName = (page: Page) =>
+  // A string: the test's tsconfig has no DOM types.
+  page.evaluate(
+    "document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? null",
+  ) as Promise<string | null>;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type Browser, countOf, focusedText, shows, startBrowser } from "./browser.js";
+import { type Browser, countOf, focusedName, shows, startBrowser } from "./browser.js";
 import { type DashboardLab, startDashboardLab } from "./dashboard-lab.js";
 
 // The newcomer's path through the dashboard, clicks and typing only, in a real Chromium against
@@ -11,6 +11,8 @@ import { type DashboardLab, startDashboardLab } from "./dashboard-lab.js";
 const { basic } = inject("registries");
 let lab: DashboardLab;
 let browser: Browser;
+let planUrl = "";
+let imageUrl = "";
 
 beforeAll(async () => {
   lab = await startDashboardLab(basic);
@@ -87,14 +89,20 @@ describe("the newcomer path", () => {
     await page.getByRole("heading", { name: "Service web" }).first().waitFor();
     await browser.screenshot("service");
 
-    // Pick v1.1.0 on the image page: the dialog names the service and server it changes.
+    // Pick v1.1.0 on the image page: the dialog names the service and server it changes. It
+    // takes the focus, Escape gives it back to the Deploy button, and the keyboard confirms.
     await page.getByRole("link", { name: "web", exact: true }).first().click();
     await page.getByRole("link", { name: "Deploy v1.1.0" }).click();
     const dialog = page.getByRole("dialog");
     await shows(dialog, "web on server local");
-    expect(await focusedText(page)).toBe("Deploy v1.1.0");
+    expect(await focusedName(page)).toBe("Deploy v1.1.0");
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    expect(await focusedName(page)).toBe("Deploy v1.1.0");
+    await page.keyboard.press("Enter");
+    await shows(dialog, "web on server local");
     await browser.screenshot("deploy-dialog");
-    await dialog.getByRole("button", { name: "Deploy v1.1.0" }).click();
+    await page.keyboard.press("Enter");
 
     // The plan page follows the plan live to success.
     await page.waitForURL(/\/plans\//);
@@ -104,6 +112,7 @@ describe("the newcomer path", () => {
     await countOf(page.locator("#plan-timeline svg rect"), 1);
     await shows(page.locator("#plan-timeline svg"), "success");
     await browser.screenshot("plan-success");
+    planUrl = page.url();
     expect(await lab.runningDigest()).toBe(lab.versions.v2.digest);
 
     // History on the image page.
@@ -112,6 +121,7 @@ describe("the newcomer path", () => {
     await shows(history.getByRole("row").nth(1), "v1.1.0");
     await shows(history.getByRole("row").nth(1), "success");
     await browser.screenshot("image");
+    imageUrl = page.url();
 
     // An unhealthy digest: deployed, its health check fails, and the service goes back.
     await lab.pushBad("v1.2.0");
@@ -126,4 +136,23 @@ describe("the newcomer path", () => {
     await shows(page.locator("#plan-timeline svg"), /failed|rolled back/);
     expect(await lab.runningDigest()).toBe(lab.versions.v2.digest);
   }, 240_000);
+
+  it("reads the image and plan pages with JavaScript off", async () => {
+    const noScript = await startBrowser({ javaScript: false });
+    try {
+      await noScript.context.addCookies(await browser.context.cookies(lab.bot.url));
+      await noScript.page.goto(imageUrl);
+      await shows(noScript.page.getByRole("table", { name: /Digests/ }), "v1.1.0");
+      await shows(noScript.page.getByRole("table", { name: /Deployment history/ }), "rolled back");
+      // Without the dialog script, Deploy opens the confirmation as a page.
+      await noScript.page.getByRole("link", { name: "Deploy v1.0.0" }).click();
+      await shows(noScript.page.locator("main"), "web on server local");
+      await noScript.page.goto(planUrl);
+      await shows(noScript.page.locator("#plan-summary"), "success");
+      await shows(noScript.page.locator("#plan-steps"), "healthy");
+      await noScript.screenshot("plan-no-script");
+    } finally {
+      await noScript.close();
+    }
+  });
 });
