@@ -54,7 +54,8 @@ const lookup = (deps: SessionDeps) => ({
 
 /**
  * Pages need a live session: without one a GET goes to the sign-in page (and comes back after),
- * anything else is sent there too. Pages are private and never cached.
+ * anything else is sent there too. Pages are private and never cached; Server-Timing says
+ * how long the page took after the session check.
  */
 export function requireSession(deps: SessionDeps): MiddlewareHandler<DashEnv> {
   return async (c, next) => {
@@ -67,8 +68,11 @@ export function requireSession(deps: SessionDeps): MiddlewareHandler<DashEnv> {
       return c.redirect(`/sign-in${next}`, 303);
     }
     c.set("session", { actor: session.actor, role: session.role, csrf: csrfToken(secret) });
+    const started = performance.now();
     await next();
     c.header("cache-control", "no-store");
+    // What the page cost the bot (reads and rendering), for the browser's tools and the benchmark.
+    c.header("server-timing", `page;dur=${(performance.now() - started).toFixed(2)}`);
   };
 }
 

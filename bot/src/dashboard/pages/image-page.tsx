@@ -20,6 +20,8 @@ export interface ImagePageProps {
   history: readonly HistoryEntry[];
   services: readonly Service[];
   serverNames: ReadonlyMap<string, string>;
+  /** manifest digest -> label, for the digests the services run. */
+  labels: ReadonlyMap<string, string>;
   session: SessionView;
   settings: FormState;
   notice?: { ok: boolean; text: Child } | undefined;
@@ -30,7 +32,6 @@ export function ImagePage(props: ImagePageProps) {
   const { image, session } = props;
   const base = `/images/${image.id}`;
   const deployed = props.digests.find((d) => d.id === image.deployedDigestId);
-  const labels = new Map(props.digests.map((d) => [d.manifestDigest, digestLabel(d, image.tagFilter)]));
   const registry = props.registries.find((r) => r.id === image.registryConnectionId);
   const admin = allowed(session, "PATCH", "/api/container-images/:id");
   return (
@@ -52,7 +53,7 @@ export function ImagePage(props: ImagePageProps) {
         <dd>
           {deployed ? (
             <>
-              <strong>{labels.get(deployed.manifestDigest)}</strong>{" "}
+              <strong>{digestLabel(deployed, image.tagFilter)}</strong>{" "}
               <ShortDigest digest={deployed.manifestDigest} />
             </>
           ) : (
@@ -96,7 +97,7 @@ export function ImagePage(props: ImagePageProps) {
       <LinkedServices
         services={props.services}
         serverNames={props.serverNames}
-        labels={labels}
+        labels={props.labels}
         environmentId={image.environmentId}
       />
       <h2>Digests</h2>

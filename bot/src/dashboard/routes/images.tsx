@@ -84,7 +84,13 @@ export function imageRoutes(ctx: DashboardContext) {
     const services = (await store.services.list({ containerImageId: id })).map((s) => serviceJson(s));
     const servers = await store.servers.list({ environmentId: image.environmentId });
     const serverNames = new Map(servers.map((s) => [s.id, s.name]));
-    const labels = new Map(digests.map((d) => [d.manifestDigest, digestLabel(d, image.tagFilter)]));
+    // The labels of the digests services run now (the rows name their own).
+    const running = new Set(services.map((s) => s.deployedDigest));
+    const labels = new Map(
+      digests
+        .filter((d) => running.has(d.manifestDigest))
+        .map((d) => [d.manifestDigest, digestLabel(d, image.tagFilter)]),
+    );
     return { image, digests, services, serverNames, labels };
   }
 

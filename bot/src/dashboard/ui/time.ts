@@ -1,4 +1,5 @@
-/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import { html } from "hono/html";
+
 /** When something happened, as people read it: "3 min ago", "in 2 h", "just now". */
 export function relativeTime(date: Date, now: Date = new Date()): string {
   const seconds = Math.round((now.getTime() - date.getTime()) / 1000);
@@ -21,13 +22,9 @@ export const exactTime = (date: Date) => `${date.toISOString().replace("T", " ")
 
 /** A time shown relative, with the exact time on hover and in `datetime`; "never" for none. */
 export function Time(props: { at: Date | string | null; never?: string }) {
-  if (props.at === null) return <span class="muted">{props.never ?? "never"}</span>;
+  if (props.at === null) return html`<span class="muted">${props.never ?? "never"}</span>`;
   const date = typeof props.at === "string" ? new Date(props.at) : props.at;
-  return (
-    <time datetime={date.toISOString()} title={exactTime(date)}>
-      {relativeTime(date)}
-    </time>
-  );
+  return html`<time datetime="${date.toISOString()}" title="${exactTime(date)}">${relativeTime(date)}</time>`;
 }
 
 /** A duration in ms as people read it: "850 ms", "12.4 s", "3 min 5 s". */

@@ -1,4 +1,5 @@
-/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import { html } from "hono/html";
+
 /**
  * A status as text with an icon beside it, never colour alone: the class only tints it.
  * Statuses this table does not know yet (a new plan or step status) still show, as text.
@@ -32,12 +33,9 @@ const TONES: Record<string, string> = {
   cancelled: "warn",
 };
 
+/** A status badge (an `html` template: long tables render it for every row, see ui/rows.ts). */
 export function Status(props: { status: string; label?: string }) {
   const tone = TONES[props.status] ?? "neutral";
-  return (
-    <span class={`status status-${tone}`} data-status={props.status}>
-      <span aria-hidden="true">{ICONS[props.status] ?? "•"}</span>{" "}
-      {props.label ?? props.status.replaceAll("_", " ")}
-    </span>
-  );
+  const label = props.label ?? props.status.replaceAll("_", " ");
+  return html`<span class="status status-${tone}" data-status="${props.status}"><span aria-hidden="true">${ICONS[props.status] ?? "•"}</span> ${label}</span>`;
 }
