@@ -135,6 +135,26 @@ describe("the newcomer path", () => {
     await browser.screenshot("plan-rolled-back");
     await shows(page.locator("#plan-timeline svg"), /failed|rolled back/);
     expect(await lab.runningDigest()).toBe(lab.versions.v2.digest);
+    await page.locator("#plan-summary").getByRole("link", { name: lab.imageName }).click();
+    await shows(
+      page
+        .getByRole("table", { name: /Deployment history/ })
+        .getByRole("row")
+        .nth(1),
+      "rolled back",
+    );
+    await browser.screenshot("image-after-rollback");
+
+    // The server's own actions: discover its containers, prune the images nothing uses.
+    await page.getByRole("link", { name: "Servers" }).click();
+    await page.getByRole("table", { name: "Servers" }).getByRole("link", { name: "local" }).click();
+    await page.getByRole("button", { name: "Discover containers" }).click();
+    await shows(page.locator("#server-notice"), "Discovered the server's containers.");
+    await shows(page.locator("#server-notice"), "Services created: none");
+    await page.getByLabel("Prune mode").selectOption("dangling");
+    page.once("dialog", (question) => void question.accept());
+    await page.getByRole("button", { name: "Prune images" }).click();
+    await shows(page.locator("#server-notice"), /Pruned \(dangling\): reclaimed \S+ \(\d+ bytes\)/);
   }, 240_000);
 
   it("reads the image and plan pages with JavaScript off", async () => {

@@ -92,7 +92,11 @@ export function RegistryPage(props: RegistryPageProps) {
         <>
           <section class="panel" aria-labelledby="rotate">
             <h2 id="rotate">Rotate credentials</h2>
-            <p class="muted">Stores the fields below as a new version and makes it the active one.</p>
+            <p class="muted">
+              Stores the fields below as a new version and makes it the active one: fill in every field the
+              registry needs (a username and its new password), as the new version replaces the active one
+              whole.
+            </p>
             <PostForm action={`${base}/credentials`} csrf={session.csrf}>
               <FormProblem
                 state={props.rotate}
