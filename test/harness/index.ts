@@ -37,9 +37,9 @@ export type { HealthcheckOptions, RunnableImage, RunnableImageOptions } from "./
 export { runnableImage } from "./runnable-image.js";
 export type { SeededRegistryImage, SeedRegistryImageOptions } from "./seed-image.js";
 export { seedRegistryImage } from "./seed-image.js";
-export { makeTempDir, removeTempDir } from "./temp-dir.js";
 export type { TcpRelay, TcpRelayOptions } from "./tcp-relay.js";
 export { startTcpRelay } from "./tcp-relay.js";
+export { makeTempDir, removeTempDir } from "./temp-dir.js";
 export type { TokenIssuer, TokenIssuerOptions, TokenRequestRecord } from "./token-issuer.js";
 export { startTokenIssuer } from "./token-issuer.js";
 export type { TokenScope } from "./token-scope.js";

@@ -25,7 +25,11 @@ export interface TcpRelayOptions {
  * const relay = await startTcpRelay(sshd.host, sshd.port, { batchMs: 50 });
  * const ssh = await SshConnection.connect({ ...target, host: "127.0.0.1", port: relay.port });
  */
-export async function startTcpRelay(host: string, port: number, options: TcpRelayOptions = {}): Promise<TcpRelay> {
+export async function startTcpRelay(
+  host: string,
+  port: number,
+  options: TcpRelayOptions = {},
+): Promise<TcpRelay> {
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);

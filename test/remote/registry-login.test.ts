@@ -14,7 +14,13 @@ import {
   pullImage,
   SshConnection,
 } from "@bridgeport/core";
-import { type RunnableImage, randomPassword, runnableImage, startTcpRelay, waitUntil } from "@bridgeport/test/harness";
+import {
+  type RunnableImage,
+  randomPassword,
+  runnableImage,
+  startTcpRelay,
+  waitUntil,
+} from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { digestReference, type RemoteLab, sshTargetOf, startRemoteLab } from "./remote-lab.js";
 import { filesContaining, scanProcessesFor } from "./secret-scan.js";
