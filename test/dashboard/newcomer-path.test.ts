@@ -82,7 +82,7 @@ describe("the newcomer path", () => {
     await page.getByRole("link", { name: "Services" }).click();
     await page.getByLabel("Name", { exact: true }).fill("web");
     await page.getByLabel("Container name").fill(lab.containerName);
-    await page.getByLabel("Kind").selectOption("docker");
+    await page.getByLabel("Health check kind").selectOption("docker");
     await page.getByLabel("Attempts").fill("20");
     await page.getByLabel("Interval (ms)").fill("500");
     await page.getByRole("button", { name: "Add Service" }).click();

@@ -1,4 +1,5 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import { SERVER_MODES } from "@bridgeport/core";
 import { Field, Select, TextArea } from "../ui/field.js";
 import type { FormState } from "../ui/form-state.js";
 import { FormProblem, PostForm } from "../ui/post-form.js";
@@ -16,6 +17,12 @@ export const SERVER_FIELDS = [
   "socketPath",
 ];
 
+/** What each connection mode is; a mode added later still shows, by its name. */
+const MODE_WORDS: Partial<Record<string, string>> = {
+  ssh: "ssh: a Docker host reached over SSH",
+  socket: "socket: the Docker engine on the bot's own machine",
+};
+
 /** Add Server: a Docker host over SSH, or this machine's Docker socket. */
 export function ServerForm(props: { action: string; csrf: string; state: FormState }) {
   const { state } = props;
@@ -27,10 +34,7 @@ export function ServerForm(props: { action: string; csrf: string; state: FormSta
         name="mode"
         label="Connection"
         state={state}
-        options={[
-          ["ssh", "ssh: a Docker host reached over SSH"],
-          ["socket", "socket: the Docker engine on the bot's own machine"],
-        ]}
+        options={SERVER_MODES.map((mode) => [mode, MODE_WORDS[mode] ?? mode] as const)}
       />
       <fieldset>
         <legend>SSH</legend>

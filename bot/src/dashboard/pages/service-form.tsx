@@ -1,4 +1,5 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import { SERVICE_KINDS } from "@bridgeport/core";
 import type { Image, Server } from "../api-types.js";
 import { Field, Select } from "../ui/field.js";
 import type { FormState } from "../ui/form-state.js";
@@ -9,6 +10,9 @@ export const SERVICE_FIELDS = [
   "name",
   "containerName",
   "containerImageId",
+  "kind",
+  "composeFile",
+  "composeService",
   "healthCheck",
   "healthCheck.kind",
   "healthCheck.url",
@@ -51,11 +55,24 @@ export function ServiceForm(props: {
         required
         hint="As docker ps shows it"
       />
+      <Select
+        name="kind"
+        label="Service kind"
+        state={state}
+        options={SERVICE_KINDS.map((k) => [k, k] as const)}
+      />
+      <Field
+        name="composeFile"
+        label="Compose file (compose)"
+        state={state}
+        placeholder="/srv/app/docker-compose.yml"
+      />
+      <Field name="composeService" label="Compose service (compose)" state={state} />
       <fieldset>
         <legend>Health check</legend>
         <Select
           name="healthCheck.kind"
-          label="Kind"
+          label="Health check kind"
           state={state}
           options={[
             ["", "none: the container must still run a second after it starts"],

@@ -30,6 +30,9 @@ const serviceBody = (form: FormFields) =>
     name: text(form, "name"),
     containerName: text(form, "containerName")?.trim(),
     containerImageId: text(form, "containerImageId"),
+    kind: text(form, "kind"),
+    composeFile: text(form, "composeFile")?.trim(),
+    composeService: text(form, "composeService")?.trim(),
     healthCheck: healthCheck(form),
   });
 
