@@ -96,14 +96,7 @@ export async function seedDashboardWorld(store: Store): Promise<DashboardWorld> 
       deployedDigest: `sha256:${"e".repeat(64)}`,
     });
   }
-  const planned = await requestDeploy(store, {
-    containerImageId: fleet.id,
-    imageDigestId: target?.id ?? "",
-    autoRollback: true,
-    trigger: "api",
-    triggeredBy: "bench",
-  });
-  if (planned.kind !== "planned") throw new Error(`the 20-service plan was refused: ${planned.message}`);
+  const planned = await deploy(store, fleet.id, target?.id);
   const started = Date.now() - 60_000;
   const { steps } = (await store.plans.getWithSteps(planned.planId)) ?? { steps: [] };
   for (const [i, step] of steps.entries()) {
@@ -140,16 +133,18 @@ export async function seedDashboardWorld(store: Store): Promise<DashboardWorld> 
   return {
     bigImageId: big.id,
     bigPlanId: planned.planId,
-    async newLivePlan() {
-      const result = await requestDeploy(store, {
-        containerImageId: live.id,
-        imageDigestId: liveDigest?.id ?? "",
-        autoRollback: true,
-        trigger: "api",
-        triggeredBy: "bench",
-      });
-      if (result.kind !== "planned") throw new Error(`the live plan was refused: ${result.message}`);
-      return result.planId;
-    },
+    newLivePlan: async () => (await deploy(store, live.id, liveDigest?.id)).planId,
   };
+}
+
+async function deploy(store: Store, containerImageId: string, imageDigestId: string | undefined) {
+  const result = await requestDeploy(store, {
+    containerImageId,
+    imageDigestId: imageDigestId ?? "",
+    autoRollback: true,
+    trigger: "api",
+    triggeredBy: "bench",
+  });
+  if (result.kind !== "planned") throw new Error(`the bench's deploy was refused: ${result.message}`);
+  return result;
 }

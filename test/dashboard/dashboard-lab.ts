@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { pullImage, socketDockerHost } from "@bridgeport/core";
+import { imageDigestOf, inspectContainer, pullImage, socketDockerHost } from "@bridgeport/core";
 import {
   freePort,
   type RegistryInfo,
@@ -73,29 +73,11 @@ export async function startDashboardLab(registry: RegistryInfo): Promise<Dashboa
     pushBad: (tag) =>
       runnableImage(registry, repository, tag, { version: "bad", port, healthcheck: "failing" }),
     async runningDigest() {
-      const { stdout } = await runCommand([
-        "docker",
-        "-H",
-        dockerd.dockerHost,
-        "inspect",
-        "--format",
-        "{{.Image}}",
-        containerName,
-      ]);
-      const { stdout: repoDigests } = await runCommand([
-        "docker",
-        "-H",
-        dockerd.dockerHost,
-        "image",
-        "inspect",
-        "--format",
-        "{{json .RepoDigests}}",
-        stdout.trim(),
-      ]);
-      const digests = JSON.parse(repoDigests) as string[];
-      return digests[0]?.split("@")[1] ?? "";
+      const container = await inspectContainer(engine.engine, containerName);
+      return container ? ((await imageDigestOf(engine.engine, container)).digest ?? "") : "";
     },
     async stop() {
+      await engine.close();
       await bot.stop();
       await dockerd.stop();
     },

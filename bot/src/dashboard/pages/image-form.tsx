@@ -1,10 +1,11 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import { ImageCreateInput } from "../../http/image-input.js";
 import type { Registry } from "../api-types.js";
 import { Checkbox, Field, Select } from "../ui/field.js";
 import type { FormState } from "../ui/form-state.js";
 import { FormProblem, PostForm } from "../ui/post-form.js";
 
-export const IMAGE_FIELDS = ["name", "imageName", "tagFilter", "registryConnectionId", "autoUpdate"];
+const IMAGE_FIELDS = Object.keys(ImageCreateInput.shape);
 
 /** Create Image (seed 001's fields), or an image's settings. */
 export function ImageForm(props: {

@@ -1,30 +1,14 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
-import { REGISTRY_TYPES } from "@bridgeport/core";
+import { REGISTRY_TYPES, registrySecretsSchema } from "@bridgeport/core";
+import { RegistryCreateInput } from "../../http/registry-input.js";
 import { Checkbox, Field, Select, TextArea } from "../ui/field.js";
 import type { FormState } from "../ui/form-state.js";
 import { FormProblem, PostForm } from "../ui/post-form.js";
 
 /** The secret fields: sent to the API, never shown again (not even back in a refused form). */
-export const REGISTRY_SECRETS = [
-  "username",
-  "password",
-  "token",
-  "accessKeyId",
-  "secretAccessKey",
-  "sessionToken",
-  "region",
-  "serviceAccountKey",
-] as const;
-const META = [
-  "name",
-  "type",
-  "registryUrl",
-  "repositoryPrefix",
-  "isDefault",
-  "refreshIntervalMinutes",
-  "autoLinkPattern",
-];
-export const REGISTRY_FIELDS = [...META, ...REGISTRY_SECRETS];
+export const REGISTRY_SECRETS = Object.keys(registrySecretsSchema.shape);
+/** Every field the API names in a refusal of this form. */
+export const REGISTRY_FIELDS = Object.keys(RegistryCreateInput.shape);
 
 /** The verdict of a Test Connection, swapped in place when tested in the background. */
 export function TestVerdict(props: { verdict?: { ok: boolean; error?: string | undefined } | undefined }) {

@@ -7,7 +7,7 @@ import { allowed, type SessionView } from "../session.js";
 import type { FormState } from "../ui/form-state.js";
 import { ActionButton, FormProblem, PostForm } from "../ui/post-form.js";
 import { Time } from "../ui/time.js";
-import { CredentialFields, RegistryForm } from "./registry-form.js";
+import { CredentialFields, REGISTRY_SECRETS, RegistryForm } from "./registry-form.js";
 
 type Version = z.infer<typeof CredentialVersionJson>;
 
@@ -98,11 +98,7 @@ export function RegistryPage(props: RegistryPageProps) {
               whole.
             </p>
             <PostForm action={`${base}/credentials`} csrf={session.csrf}>
-              <FormProblem
-                state={props.rotate}
-                id="rotate-problem"
-                fields={["username", "password", "token"]}
-              />
+              <FormProblem state={props.rotate} id="rotate-problem" fields={REGISTRY_SECRETS} />
               <CredentialFields state={props.rotate} />
               <button type="submit" class="primary">
                 Save as new version

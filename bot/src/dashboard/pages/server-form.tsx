@@ -1,21 +1,12 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { SERVER_MODES } from "@bridgeport/core";
+import { ServerCreateInput } from "../../http/server-input.js";
 import { Field, Select, TextArea } from "../ui/field.js";
 import type { FormState } from "../ui/form-state.js";
 import { FormProblem, PostForm } from "../ui/post-form.js";
 
-export const SERVER_FIELDS = [
-  "name",
-  "mode",
-  "host",
-  "port",
-  "username",
-  "auth.kind",
-  "auth.secret",
-  "auth",
-  "hostKeyFingerprint",
-  "socketPath",
-];
+/** The fields the API may name; the key or password is `auth.secret`. */
+const SERVER_FIELDS = [...Object.keys(ServerCreateInput.shape), "auth.kind", "auth.secret"];
 
 /** What each connection mode is; a mode added later still shows, by its name. */
 const MODE_WORDS: Partial<Record<string, string>> = {

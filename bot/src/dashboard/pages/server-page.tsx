@@ -2,11 +2,11 @@
 import type { Child } from "hono/jsx";
 import type { Server, Service } from "../api-types.js";
 import { allowed, type SessionView } from "../session.js";
-import { ShortDigest } from "../ui/digest.js";
 import { Empty } from "../ui/empty.js";
 import { Select } from "../ui/field.js";
 import { ActionButton, PostForm } from "../ui/post-form.js";
 import { serverAddress } from "./servers-page.js";
+import { ServiceTable } from "./service-table.js";
 
 /** What the last action on the server reported, shown above everything else. */
 export interface ServerNotice {
@@ -89,31 +89,7 @@ export function ServerPage(props: {
           <a href={`/environments/${server.environmentId}/services`}>add one</a> or discover its containers.
         </Empty>
       ) : (
-        <table>
-          <caption class="muted">Services</caption>
-          <thead>
-            <tr>
-              <th scope="col">Service</th>
-              <th scope="col">Container</th>
-              <th scope="col">Running</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.services.map((s) => (
-              <tr>
-                <td>
-                  <a href={`/services/${s.id}`}>{s.name}</a>
-                </td>
-                <td>
-                  <code>{s.containerName}</code>
-                </td>
-                <td>
-                  <ShortDigest digest={s.deployedDigest} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ServiceTable caption="Services" services={props.services} />
       )}
     </>
   );

@@ -5,7 +5,8 @@ import { Field, Select } from "../ui/field.js";
 import type { FormState } from "../ui/form-state.js";
 import { FormProblem, PostForm } from "../ui/post-form.js";
 
-export const SERVICE_FIELDS = [
+/** The fields of POST /api/servers/:serverId/services, and the server it goes to. */
+const SERVICE_FIELDS = [
   "serverId",
   "name",
   "containerName",

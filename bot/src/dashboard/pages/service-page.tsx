@@ -4,7 +4,7 @@ import { allowed, type SessionView } from "../session.js";
 import { ShortDigest } from "../ui/digest.js";
 import { Empty } from "../ui/empty.js";
 import { DigestTable, digestLabel } from "./digest-table.js";
-import { healthCheckText } from "./services-page.js";
+import { healthCheckText } from "./service-table.js";
 
 /**
  * A service, with its Deploy card (seed 001): the digest it runs, the newer digests of its

@@ -1,18 +1,10 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Image, Server, Service } from "../api-types.js";
 import { allowed, type SessionView } from "../session.js";
-import { ShortDigest } from "../ui/digest.js";
 import { Empty } from "../ui/empty.js";
 import type { FormState } from "../ui/form-state.js";
 import { ServiceForm } from "./service-form.js";
-
-/** A health check in a few words. */
-export function healthCheckText(check: Service["healthCheck"]): string {
-  if (!check) return "none";
-  if (check.kind === "http") return `http ${check.url}`;
-  if (check.kind === "tcp") return `tcp ${check.host}:${check.port}`;
-  return "docker HEALTHCHECK";
-}
+import { ServiceTable } from "./service-table.js";
 
 /** Services: containers on servers, each linked to the image it runs, and Add Service. */
 export function ServicesPage(props: {
@@ -37,39 +29,13 @@ export function ServicesPage(props: {
           already runs on a server.
         </Empty>
       ) : (
-        <table>
-          <caption class="muted">Services</caption>
-          <thead>
-            <tr>
-              <th scope="col">Service</th>
-              <th scope="col">Server</th>
-              <th scope="col">Image</th>
-              <th scope="col">Container</th>
-              <th scope="col">Running</th>
-              <th scope="col">Health check</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.services.map((s) => (
-              <tr>
-                <td>
-                  <a href={`/services/${s.id}`}>{s.name}</a>
-                </td>
-                <td>{serverName.get(s.serverId) ?? ""}</td>
-                <td>
-                  <a href={`/images/${s.containerImageId}`}>{imageName.get(s.containerImageId) ?? ""}</a>
-                </td>
-                <td>
-                  <code>{s.containerName}</code>
-                </td>
-                <td>
-                  <ShortDigest digest={s.deployedDigest} />
-                </td>
-                <td>{healthCheckText(s.healthCheck)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ServiceTable
+          caption="Services"
+          services={props.services}
+          serverNames={serverName}
+          imageNames={imageName}
+          healthChecks
+        />
       )}
       {allowed(props.session, "POST", "/api/servers/:serverId/services") && !missing ? (
         <section class="panel" aria-labelledby="add-service">
