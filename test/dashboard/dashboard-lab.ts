@@ -73,11 +73,17 @@ export async function startDashboardLab(registry: RegistryInfo): Promise<Dashboa
     pushBad: (tag) =>
       runnableImage(registry, repository, tag, { version: "bad", port, healthcheck: "failing" }),
     async runningDigest() {
-      const container = await inspectContainer(engine.engine, containerName);
-      return container ? ((await imageDigestOf(engine.engine, container)).digest ?? "") : "";
+      // A connection of its own each time: the bot's deploys close the engine clients of this
+      // socket when they finish.
+      const host = socketDockerHost("lab", dockerd.socketPath);
+      try {
+        const container = await inspectContainer(host.engine, containerName);
+        return container ? ((await imageDigestOf(host.engine, container)).digest ?? "") : "";
+      } finally {
+        await host.close();
+      }
     },
     async stop() {
-      await engine.close();
       await bot.stop();
       await dockerd.stop();
     },
