@@ -3,7 +3,7 @@ import { type Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { loadPlanDetail, type PlanDetail } from "../../http/plan-json.js";
 import { PlanEventLine } from "../pages/plan-event-line.js";
-import { PlanFragments, PlanPage } from "../pages/plan-page.js";
+import { isFinished, PlanFragments, PlanPage } from "../pages/plan-page.js";
 import { PlansPage } from "../pages/plans-page.js";
 import type { DashEnv } from "../session.js";
 import { sseMessages } from "../sse-messages.js";
@@ -64,10 +64,18 @@ export function planRoutes(ctx: DashboardContext) {
     return streamSSE(c, async (stream) => {
       const reader = body.getReader();
       stream.onAbort(() => void reader.cancel());
+      let last: PlanDetail | undefined;
+      const sendFragments = async (detail: PlanDetail | undefined) => {
+        if (!detail) return;
+        last = detail;
+        await stream.writeSSE({
+          event: "fragments",
+          data: JSON.stringify({ html: await fragmentsHtml(detail) }),
+        });
+      };
       for await (const message of sseMessages(reader)) {
         if (message.event === "state") {
-          const html = await fragmentsHtml(JSON.parse(message.data) as PlanDetail);
-          await stream.writeSSE({ event: "fragments", data: JSON.stringify({ html }) });
+          await sendFragments(JSON.parse(message.data) as PlanDetail);
           continue;
         }
         const event = JSON.parse(message.data) as Record<string, unknown>;
@@ -75,14 +83,11 @@ export function planRoutes(ctx: DashboardContext) {
           event: "line",
           data: String(await (<PlanEventLine event={event} at={new Date()} />)),
         });
-        const detail = await loadPlanDetail(store, planId);
-        if (detail)
-          await stream.writeSSE({
-            event: "fragments",
-            data: JSON.stringify({ html: await fragmentsHtml(detail) }),
-          });
+        await sendFragments(await loadPlanDetail(store, planId));
       }
-      if (!stream.aborted) await stream.writeSSE({ event: "end", data: "" });
+      // A stream that ran out before the plan did just closes: the browser reconnects.
+      if (!stream.aborted && last && isFinished(last.plan.status))
+        await stream.writeSSE({ event: "end", data: "" });
     });
   }
 }
