@@ -315,6 +315,11 @@ async function servePage(html: string): Promise<{ url: string; close(): Promise<
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // The browser keeps its connection open; close would wait for it.
+        server.closeAllConnections();
+      }),
   };
 }
