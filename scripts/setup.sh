@@ -11,7 +11,8 @@ for_tests=false
 debian_packages=(docker-registry apache2-utils skopeo openssh-server openssh-client docker.io docker-compose busybox-static openssl iproute2 curl jq)
 # The packaging tests: debootstrap builds the image's base from Debian's packages once per
 # machine, and systemd-analyze (package systemd) checks the unit.
-test_packages=(debootstrap systemd)
+# The dashboard tests drive Debian's chromium (through playwright-core, never a downloaded browser).
+test_packages=(debootstrap systemd chromium)
 
 # Installs the Debian packages of the list that are missing, in one apt run.
 install_missing() {

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { routePath } from "hono/route";
+import { dashboardRoutes } from "./dashboard/index.js";
 import type { BotDeps } from "./deps.js";
 import { gitHubAppRoutes } from "./github/webhook-route.js";
 import { type ApiEnv, bearerAuth } from "./http/auth.js";
@@ -45,6 +46,7 @@ export function createApp(deps: BotDeps) {
   app.route("/", healthRoutes(deps));
   app.route("/webhooks", webhookRoutes(deps));
   app.route("/github", gitHubAppRoutes(deps));
+  app.route("/", dashboardRoutes(deps, app));
   app.use("/api/*", bearerAuth(deps), boundedBodies());
   app.route("/", environmentRoutes(deps));
   app.route("/", registryRoutes(deps));

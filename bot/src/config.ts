@@ -19,6 +19,11 @@ const optionalSecret = z.string().min(16, "must be at least 16 characters").opti
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
+  /**
+   * `on` when a proxy in front of the bot terminates TLS: the dashboard then takes the scheme
+   * and host from X-Forwarded-Proto and X-Forwarded-Host (Secure cookies, the Origin check).
+   */
+  TRUST_PROXY: z.enum(["on", "off"]).default("off"),
   BRIDGEPORT_DATA_DIR: z.string().min(1).default(".data"),
   DATABASE_URL: z
     .string()

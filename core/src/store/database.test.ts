@@ -7,6 +7,7 @@ import { openDatabase } from "./database.js";
 const EXPECTED_TABLES = [
   "api_tokens",
   "container_images",
+  "dashboard_sessions",
   "deployment_history",
   "deployment_plans",
   "deployment_steps",

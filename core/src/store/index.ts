@@ -4,6 +4,7 @@ export * from "./ids.js";
 export type * from "./repositories/api-tokens.js";
 export { hashToken } from "./repositories/api-tokens.js";
 export type * from "./repositories/container-images.js";
+export type * from "./repositories/dashboard-sessions.js";
 export type * from "./repositories/deployment-history.js";
 export type * from "./repositories/deployment-plans.js";
 export type * from "./repositories/digests.js";

@@ -8,6 +8,10 @@ import {
 } from "./repositories/container-images.js";
 import type { RepositoryContext } from "./repositories/context.js";
 import {
+  createDashboardSessionRepository,
+  type DashboardSessionRepository,
+} from "./repositories/dashboard-sessions.js";
+import {
   createDeploymentHistoryRepository,
   type DeploymentHistoryRepository,
 } from "./repositories/deployment-history.js";
@@ -64,6 +68,7 @@ export interface Store {
   history: DeploymentHistoryRepository;
   locks: LockRepository;
   apiTokens: ApiTokenRepository;
+  dashboardSessions: DashboardSessionRepository;
   jobs: JobRepository;
   webhookDeliveries: WebhookDeliveryRepository;
   githubRepositories: GitHubRepositoryRepository;
@@ -108,6 +113,7 @@ export function createStore(database: Database, options: StoreOptions): Store {
     history: createDeploymentHistoryRepository(ctx),
     locks: createLockRepository(ctx),
     apiTokens: createApiTokenRepository(ctx),
+    dashboardSessions: createDashboardSessionRepository(ctx),
     jobs: createJobRepository(ctx),
     webhookDeliveries: createWebhookDeliveryRepository(ctx),
     githubRepositories: createGitHubRepositoryRepository(ctx),

@@ -1,5 +1,6 @@
 export * from "./api-tokens.js";
 export * from "./container-images.js";
+export * from "./dashboard-sessions.js";
 export * from "./deployment-history.js";
 export * from "./deployment-plans.js";
 export * from "./deployment-steps.js";
