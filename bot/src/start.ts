@@ -80,7 +80,16 @@ export async function startBot(
   const owner = `bot-${process.pid}`;
   const planLeaseMs = config.PLAN_LEASE_SECONDS * 1000;
   const plans = createPlanRunner(
-    { store, registries, loginCache, owner, leaseMs: planLeaseMs, log },
+    {
+      store,
+      registries,
+      loginCache,
+      owner,
+      leaseMs: planLeaseMs,
+      log,
+      // Where notification channels hook in; until then the bot's log says it.
+      onSignatureWarning: (warning) => log.warn({ ...warning }, "deployed without a trusted signature"),
+    },
     (event, seconds) => {
       if (event.type !== "plan") return;
       metrics.plans.inc({ status: event.status });

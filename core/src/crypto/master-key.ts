@@ -54,7 +54,10 @@ export async function loadMasterKey(options: LoadMasterKeyOptions): Promise<Mast
  * @example
  * envSetting({ BRIDGEPORT_MASTER_KEY: "" }, "BRIDGEPORT_MASTER_KEY"); // undefined
  */
-export function envSetting(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+export function envSetting(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+): string | undefined {
   const value = env[name];
   return value === undefined || value.trim() === "" ? undefined : value;
 }

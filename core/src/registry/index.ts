@@ -13,6 +13,7 @@ export * from "./providers/provider.js";
 export * from "./providers/sigv4.js";
 export * from "./reference.js";
 export * from "./registry-host.js";
+export * from "./signature-tags.js";
 export * from "./snapshot.js";
 export * from "./token-cache.js";
 export * from "./transport.js";

@@ -31,6 +31,11 @@ import {
 import { createServerRepository, type ServerRepository } from "./repositories/servers.js";
 import { createServiceRepository, type ServiceRepository } from "./repositories/services.js";
 import {
+  createSignatureVerificationRepository,
+  type SignatureVerificationRepository,
+} from "./repositories/signature-verifications.js";
+import { createSigningKeyRepository, type SigningKeyRepository } from "./repositories/signing-keys.js";
+import {
   createWebhookDeliveryRepository,
   type WebhookDeliveryRepository,
 } from "./repositories/webhook-deliveries.js";
@@ -54,6 +59,8 @@ export interface Store {
   jobs: JobRepository;
   webhookDeliveries: WebhookDeliveryRepository;
   githubRepositories: GitHubRepositoryRepository;
+  signingKeys: SigningKeyRepository;
+  signatureVerifications: SignatureVerificationRepository;
 }
 
 export interface StoreOptions {
@@ -95,5 +102,7 @@ export function createStore(database: Database, options: StoreOptions): Store {
     jobs: createJobRepository(ctx),
     webhookDeliveries: createWebhookDeliveryRepository(ctx),
     githubRepositories: createGitHubRepositoryRepository(ctx),
+    signingKeys: createSigningKeyRepository(ctx),
+    signatureVerifications: createSignatureVerificationRepository(ctx),
   };
 }
