@@ -1,7 +1,7 @@
 import { type Bundle, bundleFromJSON } from "@sigstore/bundle";
 import { toSignedEntity, toTrustMaterial, Verifier } from "@sigstore/verify";
 import { z } from "zod";
-import { type Finding, wellFormedFor } from "./findings.js";
+import { type Finding, wellFormed } from "./findings.js";
 import type { TrustedKey } from "./trusted-keys.js";
 
 /** Media types of Sigstore bundles (any version) and of the in-toto statement cosign signs. */
@@ -78,7 +78,7 @@ export function verifyBundle(
   const signer = keys.find((k) => verifies(offline, k));
   if (!signer) {
     const sig = envelope.signatures[0]?.sig;
-    if (!sig || !wellFormedFor(sig, keys)) {
+    if (!sig || !wellFormed(sig)) {
       return finding("corrupt", `the signature in ${where} is corrupt (not an ECDSA or Ed25519 signature)`);
     }
     return finding("untrusted", `${where} is signed only by keys this environment does not trust`);

@@ -1,7 +1,7 @@
 import { verify } from "node:crypto";
 import { z } from "zod";
 import type { ImageManifest } from "../registry/index.js";
-import { type Finding, strictBase64, wellFormedFor } from "./findings.js";
+import { type Finding, strictBase64, wellFormed } from "./findings.js";
 import type { TrustedKey } from "./trusted-keys.js";
 
 /** cosign's layout (specs/SIGNATURE_SPEC.md, pkg/oci/static): what a `.sig` manifest layer holds. */
@@ -69,7 +69,7 @@ export function verifySimpleSigning(
       );
     }
     const signature = strictBase64(annotation);
-    if (!signature || !wellFormedFor(signature, keys)) {
+    if (!signature || !wellFormed(signature)) {
       return finding(
         "corrupt",
         `the signature in ${tag} is corrupt (not a base64 ECDSA or Ed25519 signature)`,
