@@ -14,7 +14,6 @@ import {
   type HostProvider,
   MemoryLoginCache,
   openDatabase,
-  parsePublicKey,
   type RequestEvent,
   requestDeploy,
   sigTagOf,
@@ -28,6 +27,7 @@ import {
   pushSigstoreBundle,
   startRegistry,
 } from "@bridgeport/test/harness";
+import { trustKey } from "../test/signatures/signature-lab.js";
 import type { BenchResult } from "./run.js";
 
 // 1,000 signed digests in one repository on a local htpasswd registry: 800 with cosign's classic
@@ -71,16 +71,7 @@ export default async function verifyBench(): Promise<BenchResult> {
       registryConnectionId: connection.id,
       signaturePolicy: "enforce",
     });
-    const parsed = parsePublicKey(key.publicKeyPem);
-    if (!parsed.ok) throw new Error(parsed.problem);
-    await store.signingKeys.add({
-      environmentId: environment.id,
-      name: "ci",
-      algorithm: parsed.algorithm,
-      publicKeyPem: parsed.pem,
-      fingerprint: parsed.fingerprint,
-      createdBy: "bench",
-    });
+    await trustKey(store, environment.id, "ci", key);
     // The sync a bot has done before anything deploys: its tag listing is where checks look.
     await syncImage({ store, registries, now: () => new Date(), maxTags: DIGESTS }, image);
 

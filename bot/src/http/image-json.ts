@@ -4,9 +4,7 @@ import {
   HISTORY_STATUSES,
   type ImageDigest,
   PUSHED_AT_SOURCES,
-  SIGNATURE_KINDS,
   SIGNATURE_POLICIES,
-  SIGNATURE_STATUSES,
   type SignatureVerification,
   signatureResultSchema,
 } from "@bridgeport/core";
@@ -77,16 +75,7 @@ export const DigestJson = z
       }),
     ),
     /** The last signature check against the environment's current keys; null when none was made. */
-    signature: z
-      .object({
-        status: z.enum(SIGNATURE_STATUSES),
-        keyId: z.string().nullable(),
-        keyName: z.string().nullable(),
-        kind: z.enum(SIGNATURE_KINDS).nullable(),
-        reason: z.string().nullable(),
-        checkedAt: z.string(),
-      })
-      .nullable(),
+    signature: signatureResultSchema.omit({ policy: true }).nullable(),
   })
   .openapi("ImageDigest");
 

@@ -117,7 +117,8 @@ function verifies(bundle: Bundle, key: TrustedKey): boolean {
   }
 }
 
-function parseJson(bytes: Buffer): unknown {
+/** JSON from registry bytes; undefined when it is none (the schema then says what is wrong). */
+export function parseJson(bytes: Buffer): unknown {
   try {
     return JSON.parse(bytes.toString("utf8"));
   } catch {

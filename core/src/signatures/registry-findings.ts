@@ -6,7 +6,7 @@ import {
   RegistryError,
   type SignatureTagIndex,
 } from "../registry/index.js";
-import { SIGSTORE, verifyBundle } from "./bundle.js";
+import { parseJson, SIGSTORE, verifyBundle } from "./bundle.js";
 import type { Finding } from "./findings.js";
 import { signatureLayers, verifySimpleSigning } from "./simple-signing.js";
 import type { TrustedKey } from "./trusted-keys.js";
@@ -158,11 +158,3 @@ const corrupt = (kind: Finding["kind"], detail: string): Finding => ({
   key: null,
   detail,
 });
-
-function parseJson(bytes: Buffer): unknown {
-  try {
-    return JSON.parse(bytes.toString("utf8"));
-  } catch {
-    return undefined;
-  }
-}
