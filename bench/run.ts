@@ -20,6 +20,7 @@ const BENCHMARKS = [
   "webhook-ingest",
   "notify",
   "dashboard",
+  "verify",
 ] as const;
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -24,6 +24,7 @@ import { registryCredentialRoutes } from "./routes/registry-credentials.js";
 import { serverActionRoutes } from "./routes/server-actions.js";
 import { serverRoutes } from "./routes/servers.js";
 import { serviceRoutes } from "./routes/services.js";
+import { signingKeyRoutes } from "./routes/signing-keys.js";
 import { webhookDeliveryRoutes } from "./routes/webhook-deliveries.js";
 import { webhookRoutes } from "./webhooks/index.js";
 
@@ -65,6 +66,7 @@ export function createApp(deps: BotDeps) {
   app.route("/", jobRoutes(deps));
   app.route("/", webhookDeliveryRoutes(deps));
   app.route("/", notificationChannelRoutes(deps));
+  app.route("/", signingKeyRoutes(deps));
   app.doc31("/api/openapi.json", { openapi: "3.1.0", info: { title: "Bridgeport API", version: "1" } });
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   return app;

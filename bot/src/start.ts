@@ -116,7 +116,16 @@ export async function startBot(
     log,
   });
   const plans = createPlanRunner(
-    { store, registries, loginCache, owner, leaseMs: planLeaseMs, log, notifier },
+    {
+      store,
+      registries,
+      loginCache,
+      owner,
+      leaseMs: planLeaseMs,
+      log,
+      notifier,
+      onSignatureWarning: (warning) => log.warn({ ...warning }, "deployed without a trusted signature"),
+    },
     (event, seconds) => {
       if (event.type !== "plan") return;
       metrics.plans.inc({ status: event.status });

@@ -4,5 +4,6 @@ export * from "./images/index.js";
 export * from "./notify/index.js";
 export * from "./registry/index.js";
 export * from "./remote/index.js";
+export * from "./signatures/index.js";
 export * from "./store/index.js";
 export * from "./tags/index.js";

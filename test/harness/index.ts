@@ -4,8 +4,8 @@
 export type { AuthChallenge } from "./auth-challenge.js";
 export { parseAuthChallenge } from "./auth-challenge.js";
 export { mapWithConcurrency } from "./concurrency.js";
-export type { CosignKind } from "./cosign-fixtures.js";
-export { cosignKinds, cosignTag, pushCosignSignature } from "./cosign-fixtures.js";
+export type { CosignKind, CosignSignatureOptions } from "./cosign-fixtures.js";
+export { cosignKinds, cosignLayout, cosignTag, pushCosignSignature, signPayload } from "./cosign-fixtures.js";
 export { sha256Digest } from "./digest.js";
 export type { FaultProxy, FaultProxyOptions, ProxiedRequest } from "./fault-proxy.js";
 export { startFaultProxy } from "./fault-proxy.js";
@@ -56,6 +56,10 @@ export type { HealthcheckOptions, RunnableImage, RunnableImageOptions } from "./
 export { runnableImage } from "./runnable-image.js";
 export type { SeededRegistryImage, SeedRegistryImageOptions } from "./seed-image.js";
 export { seedRegistryImage } from "./seed-image.js";
+export type { SigningKeyPair } from "./signing-keys.js";
+export { generateSigningKey } from "./signing-keys.js";
+export type { BundleOptions, SubjectManifest } from "./sigstore-fixtures.js";
+export { pushSigstoreBundle, sigstoreLayout } from "./sigstore-fixtures.js";
 export type { TcpRelay, TcpRelayOptions } from "./tcp-relay.js";
 export { startTcpRelay } from "./tcp-relay.js";
 export { makeTempDir, removeTempDir } from "./temp-dir.js";

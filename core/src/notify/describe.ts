@@ -188,10 +188,12 @@ function planParts(kind: keyof typeof PLAN_WORDS, planId: string, ctx: MessageCo
       : kind === "plan_rolled_back"
         ? `The deploy failed and the changed services are back on their previous digest. ${reason || (result.error ?? "")}`.trim()
         : `${result.error ?? "The deploy failed"}${result.rollbackOutcome ? ` (rollback: ${result.rollbackOutcome})` : ""}. ${reason}`.trim();
+  // A plan that deployed without a trusted signature (policy `warn`) says so in its message.
+  const warned = result.warnings.length > 0;
   return {
-    tone: words.tone,
+    tone: warned && words.tone === "good" ? "warning" : words.tone,
     title: `${words.verb} ${what} ${kind === "plan_succeeded" ? "to" : "in"} ${ctx.environment}`,
-    summary,
+    summary: warned ? `${summary} ${result.warnings.join(" ")}` : summary,
     fields: [...head, ...serviceFields(result.services, serviceOutcome)],
     links,
   };

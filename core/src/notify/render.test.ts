@@ -53,6 +53,8 @@ function planDetail(
       tag: "v2.4.0",
       error: status === "success" ? null : "one or more services failed to deploy",
       rollbackOutcome: null,
+      signature: null,
+      warnings: [],
       services,
     },
   };
@@ -67,6 +69,19 @@ const service = (name: string, status: "success" | "rolled_back", error: string 
   health: status === "success" ? ("healthy" as const) : ("unhealthy" as const),
   durationMs: 4200,
   error,
+});
+
+describe("a plan that deployed without a trusted signature", () => {
+  it("says so in its message, as a warning", () => {
+    const detail = planDetail("success", [service("api", "success")]);
+    detail.result.warnings = ["deployed without a trusted signature: no signature by a trusted key"];
+    const message = describeEvent(
+      { kind: "plan_succeeded", ...env, planId: "plan_1" },
+      ctx({ plan: detail }),
+    );
+    expect(message.tone).toBe("warning");
+    expect(message.summary).toContain("deployed without a trusted signature");
+  });
 });
 
 describe("messages", () => {

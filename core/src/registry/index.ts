@@ -15,6 +15,7 @@ export * from "./providers/sigv4.js";
 export * from "./reference.js";
 export * from "./registry-host.js";
 export { parseRetryAfter } from "./retry-policy.js";
+export * from "./signature-tags.js";
 export * from "./snapshot.js";
 export * from "./token-cache.js";
 export * from "./transport.js";

@@ -26,6 +26,9 @@ const EXPECTED_TABLES = [
   "servers",
   "service_dependencies",
   "services",
+  "signature_verifications",
+  "signing_key_events",
+  "signing_keys",
   "webhook_deliveries",
 ];
 

@@ -21,8 +21,10 @@ export type * from "./repositories/registry-logins.js";
 export type * from "./repositories/registry-sync-health.js";
 export type * from "./repositories/servers.js";
 export type * from "./repositories/services.js";
+export type * from "./repositories/signature-verifications.js";
+export type * from "./repositories/signing-keys.js";
 export type * from "./repositories/webhook-deliveries.js";
-export type { HealthCheckDefinition, HistoryService } from "./schema/index.js";
+export type { HealthCheckDefinition, HistoryService, SignatureCheck } from "./schema/index.js";
 export * as storeSchema from "./schema/index.js";
 export {
   DELIVERY_STATUSES,

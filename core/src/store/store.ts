@@ -47,6 +47,11 @@ import {
 import { createServerRepository, type ServerRepository } from "./repositories/servers.js";
 import { createServiceRepository, type ServiceRepository } from "./repositories/services.js";
 import {
+  createSignatureVerificationRepository,
+  type SignatureVerificationRepository,
+} from "./repositories/signature-verifications.js";
+import { createSigningKeyRepository, type SigningKeyRepository } from "./repositories/signing-keys.js";
+import {
   createWebhookDeliveryRepository,
   type WebhookDeliveryRepository,
 } from "./repositories/webhook-deliveries.js";
@@ -75,6 +80,8 @@ export interface Store {
   notificationChannels: NotificationChannelRepository;
   notificationDeliveries: NotificationDeliveryRepository;
   registrySyncHealth: RegistrySyncHealthRepository;
+  signingKeys: SigningKeyRepository;
+  signatureVerifications: SignatureVerificationRepository;
 }
 
 export interface StoreOptions {
@@ -120,5 +127,7 @@ export function createStore(database: Database, options: StoreOptions): Store {
     notificationChannels: createNotificationChannelRepository(ctx),
     notificationDeliveries: createNotificationDeliveryRepository(ctx),
     registrySyncHealth: createRegistrySyncHealthRepository(ctx),
+    signingKeys: createSigningKeyRepository(ctx),
+    signatureVerifications: createSignatureVerificationRepository(ctx),
   };
 }

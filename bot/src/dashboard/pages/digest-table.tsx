@@ -27,6 +27,15 @@ export interface DigestTableProps {
 export const digestLabel = (digest: Digest, tagFilter: string) =>
   getDisplayTag(digest.tags, tagFilter) || digest.manifestDigest.slice(0, 19);
 
+/** A digest's signature check in words: signed by which key, or why it is not trusted. */
+function signatureCell(d: Digest) {
+  const check = d.signature;
+  if (check === null) return html`<span class="muted">not checked</span>`;
+  if (check.status === "verified")
+    return html`<span>✓ signed by ${check.keyName ?? check.keyId ?? "a trusted key"}</span>`;
+  return html`<span>✗ ${check.status}</span>${check.reason ? html`<div class="muted">${check.reason}</div>` : ""}`;
+}
+
 /**
  * One digest's row. An `html` template rather than JSX: the table may hold a thousand rows,
  * and Hono's JSX builds a node tree per element first (measured here: about 50 ms for 1,000
@@ -44,7 +53,7 @@ function digestRow(d: Digest, props: DigestTableProps, scope: string) {
     platforms.length > 0 ? html`<div class="muted">${platforms.join(", ")}</div>` : ""
   }</td><td>${d.size === null ? html`<span class="muted">unknown</span>` : humanSize(d.size)}</td><td>${Time({ at: d.pushedAt })}<div class="muted">${
     PUSHED_AT_SOURCE[d.pushedAtSource]
-  }</div></td><td>${
+  }</div></td><td>${signatureCell(d)}</td><td>${
     props.canDeploy
       ? html`<a class="button" href="/images/${props.imageId}/deploy?digest=${d.id}${scope}" data-dialog aria-label="Deploy ${label}">Deploy</a>`
       : ""
@@ -63,6 +72,7 @@ export function DigestTable(props: DigestTableProps) {
           <th scope="col">Digest</th>
           <th scope="col">Size</th>
           <th scope="col">Pushed</th>
+          <th scope="col">Signature</th>
           <th scope="col">
             <span class="visually-hidden">Deploy</span>
           </th>

@@ -1,5 +1,5 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
-import { getDisplayTag } from "@bridgeport/core";
+import { currentChecks, getDisplayTag } from "@bridgeport/core";
 import { type Context, Hono } from "hono";
 import { digestJson, historyJson, imageJson } from "../../http/image-json.js";
 import type { TagDetail } from "../../http/registry-connection.js";
@@ -80,7 +80,10 @@ export function imageRoutes(ctx: DashboardContext) {
     const stored = await store.images.get(id);
     if (!stored) return undefined;
     const image = imageJson(stored);
-    const digests = (await store.digests.listForImage(id)).map(digestJson);
+    const checks = await currentChecks(store, stored);
+    const digests = (await store.digests.listForImage(id)).map((d) =>
+      digestJson(d, checks.get(d.manifestDigest)),
+    );
     const services = (await store.services.list({ containerImageId: id })).map((s) => serviceJson(s));
     const servers = await store.servers.list({ environmentId: image.environmentId });
     const serverNames = new Map(servers.map((s) => [s.id, s.name]));

@@ -1,4 +1,5 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import { currentChecks } from "@bridgeport/core";
 import { type Context, Hono } from "hono";
 import { digestJson, imageJson } from "../../http/image-json.js";
 import { serverJson, serviceJson } from "../../http/server-json.js";
@@ -87,7 +88,10 @@ export function serviceRoutes(ctx: DashboardContext) {
       if (!service) return notFoundPage(c, deps, "Service");
       const server = await store.servers.get(service.serverId);
       const image = await store.images.get(service.containerImageId);
-      const digests = image ? (await store.digests.listForImage(image.id)).map(digestJson) : [];
+      const checks = image ? await currentChecks(store, image) : new Map();
+      const digests = image
+        ? (await store.digests.listForImage(image.id)).map((d) => digestJson(d, checks.get(d.manifestDigest)))
+        : [];
       return page(c, deps, {
         title: `Service ${service.name}`,
         place: { environmentId: server?.environmentId, section: "services" },

@@ -19,5 +19,7 @@ export * from "./server-registry-logins.js";
 export * from "./servers.js";
 export * from "./service-dependencies.js";
 export * from "./services.js";
+export * from "./signature-verifications.js";
+export * from "./signing-keys.js";
 export * from "./values.js";
 export * from "./webhook-deliveries.js";
