@@ -18,6 +18,9 @@ const BENCHMARKS = [
   "digest-store",
   "deploy-fanout",
   "webhook-ingest",
+  "notify",
+  "dashboard",
+  "verify",
   "swarm-deploy",
 ] as const;
 

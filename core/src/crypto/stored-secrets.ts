@@ -1,7 +1,7 @@
 import { getTableName, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../store/database.js";
-import { registryCredentials, servers } from "../store/schema/index.js";
+import { notificationChannels, registryCredentials, servers } from "../store/schema/index.js";
 import type { SecretLocation } from "./cipher.js";
 
 /**
@@ -20,6 +20,7 @@ export function secretLocation(column: SQLiteColumn, rowId: string): SecretLocat
 const ENCRYPTED_COLUMNS = [
   { rowId: registryCredentials.id, secret: registryCredentials.ciphertext },
   { rowId: servers.id, secret: servers.secretCiphertext },
+  { rowId: notificationChannels.id, secret: notificationChannels.secretCiphertext },
 ] as const;
 
 export interface StoredSecret {

@@ -1,5 +1,6 @@
 import type { RegistryDeps } from "../registry/index.js";
 import type { LoginCache } from "../remote/index.js";
+import { refuseUnsigned, type SignatureWarning, signatureGate } from "../signatures/plan-gate.js";
 import type { DeploymentPlan, DeploymentStep, Store } from "../store/index.js";
 import { executeStep, type StepResult, type StepRun } from "./execute-step.js";
 import type { HostProvider } from "./host-provider.js";
@@ -27,6 +28,8 @@ export interface ExecuteDeps {
   now?: () => Date;
   /** Settle time for services without any health check. */
   settleMs?: number;
+  /** Told when a plan deploys under the `warn` signature policy without a trusted signature. */
+  onSignatureWarning?: (warning: SignatureWarning) => void;
 }
 
 /**
@@ -45,9 +48,13 @@ export async function executePlan(planId: string, deps: ExecuteDeps): Promise<vo
     const now = deps.now ?? (() => new Date());
     const started = now();
     await deps.store.plans.update(planId, { status: "running", startedAt: started });
-    const record = { ...loaded.plan, startedAt: started };
-    const run = await prepareRun(deps, record, loaded.steps, now);
-    run.progress.started({ tag: run.plan.tag, trigger: record.trigger, services: loaded.steps.length });
+    const run = await prepareRun(deps, loaded.plan, loaded.steps, now);
+    const { progress } = run;
+    progress.started({ tag: run.plan.tag, trigger: loaded.plan.trigger, services: loaded.steps.length });
+    // Before any server is touched (targets reach their servers only when a step runs).
+    const gate = await signatureGate(deps, { ...loaded.plan, startedAt: started });
+    const record = { ...gate.record, startedAt: started };
+    if (gate.refused) return await refuseUnsigned({ store: deps.store, progress, now }, record, gate.refused);
     const results: StepResult[] = [];
     for (const level of run.plan.levels) {
       const outcomes = await runLevel(run, level);

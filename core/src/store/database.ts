@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "@libsql/client";
@@ -39,8 +39,13 @@ const BACKSTOP_CHECKPOINT_PAGES = 10_000;
 
 export const DEFAULT_DATABASE_URL = "file:.data/bridgeport.db";
 
-// Resolved from this module, not the working directory, so every entry point finds them.
-const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
+// Resolved from this module, not the working directory, so every entry point finds them:
+// core/drizzle from the sources, or drizzle/ beside the release bundle that inlines this module
+// (bot/build.ts).
+const bundledMigrations = new URL("./drizzle", import.meta.url);
+const MIGRATIONS_FOLDER = fileURLToPath(
+  existsSync(bundledMigrations) ? bundledMigrations : new URL("../../drizzle", import.meta.url),
+);
 
 /**
  * Opens (creating if needed) the SQLite database and brings its schema up to date.

@@ -6,6 +6,7 @@ import {
   environments,
   type PruneImagesMode,
   registryConnections,
+  type SignaturePolicy,
   servers,
 } from "../schema/index.js";
 import { found, onDuplicate, pick, type RepositoryContext, read, write } from "./context.js";
@@ -16,6 +17,7 @@ export interface NewEnvironment {
   name: string;
   autoPruneImages?: boolean;
   pruneImagesMode?: PruneImagesMode;
+  signaturePolicy?: SignaturePolicy;
 }
 export type EnvironmentPatch = Partial<NewEnvironment>;
 
@@ -79,4 +81,4 @@ export function createEnvironmentRepository(ctx: RepositoryContext): Environment
   };
 }
 
-const FIELDS = ["name", "autoPruneImages", "pruneImagesMode"] as const;
+const FIELDS = ["name", "autoPruneImages", "pruneImagesMode", "signaturePolicy"] as const;

@@ -1,3 +1,11 @@
+-- Swarm managers (servers.mode 'swarm', reached by socket_path or host and username) and Swarm
+-- services (services.kind 'swarm-service'). No column is added: only CHECK constraints change,
+-- which SQLite cannot ALTER, so both tables are rebuilt with the same columns. That is safe only
+-- with foreign keys off for the whole file: dropping `services` with them on would cascade into
+-- service_dependencies, dropping `servers` into server_registry_logins. The store's migrator
+-- (libsql's migrate) turns them off around its transaction, where the PRAGMAs below are no-ops;
+-- for a runner applying the statements one by one, they stay off until both tables are rebuilt
+-- (drizzle-kit turned them back on between the two).
 PRAGMA foreign_keys=OFF;--> statement-breakpoint
 CREATE TABLE `__new_servers` (
 	`id` text PRIMARY KEY NOT NULL,
@@ -27,7 +35,6 @@ CREATE TABLE `__new_servers` (
 INSERT INTO `__new_servers`("id", "environment_id", "name", "mode", "host", "port", "username", "auth_kind", "secret_ciphertext", "host_key_fingerprint", "socket_path", "docker_socket_path", "platform", "created_at", "updated_at") SELECT "id", "environment_id", "name", "mode", "host", "port", "username", "auth_kind", "secret_ciphertext", "host_key_fingerprint", "socket_path", "docker_socket_path", "platform", "created_at", "updated_at" FROM `servers`;--> statement-breakpoint
 DROP TABLE `servers`;--> statement-breakpoint
 ALTER TABLE `__new_servers` RENAME TO `servers`;--> statement-breakpoint
-PRAGMA foreign_keys=ON;--> statement-breakpoint
 CREATE UNIQUE INDEX `servers_environment_name_unique` ON `servers` (`environment_id`,`name`);--> statement-breakpoint
 CREATE TABLE `__new_services` (
 	`id` text PRIMARY KEY NOT NULL,
@@ -50,5 +57,6 @@ CREATE TABLE `__new_services` (
 INSERT INTO `__new_services`("id", "server_id", "container_image_id", "name", "container_name", "kind", "compose_file", "compose_service", "health_check", "deployed_digest", "created_at", "updated_at") SELECT "id", "server_id", "container_image_id", "name", "container_name", "kind", "compose_file", "compose_service", "health_check", "deployed_digest", "created_at", "updated_at" FROM `services`;--> statement-breakpoint
 DROP TABLE `services`;--> statement-breakpoint
 ALTER TABLE `__new_services` RENAME TO `services`;--> statement-breakpoint
+PRAGMA foreign_keys=ON;--> statement-breakpoint
 CREATE INDEX `services_image_idx` ON `services` (`container_image_id`);--> statement-breakpoint
 CREATE UNIQUE INDEX `services_server_container_unique` ON `services` (`server_id`,`container_name`);
