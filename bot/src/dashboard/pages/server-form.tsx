@@ -12,6 +12,7 @@ const SERVER_FIELDS = [...Object.keys(ServerCreateInput.shape), "auth.kind", "au
 const MODE_WORDS: Partial<Record<string, string>> = {
   ssh: "ssh: a Docker host reached over SSH",
   socket: "socket: the Docker engine on the bot's own machine",
+  swarm: "swarm: a Swarm manager, through the socket below",
 };
 
 /** Add Server: a Docker host over SSH, or this machine's Docker socket. */

@@ -5,7 +5,7 @@ import { allowed, type SessionView } from "../session.js";
 import { Empty } from "../ui/empty.js";
 import { Select } from "../ui/field.js";
 import { ActionButton, PostForm } from "../ui/post-form.js";
-import { serverAddress } from "./servers-page.js";
+import { connectionText, overSsh, serverAddress } from "./servers-page.js";
 import { ServiceTable } from "./service-table.js";
 
 /** What the last action on the server reported, shown above everything else. */
@@ -29,7 +29,7 @@ export function ServerPage(props: {
     <>
       <h1>Server {server.name}</h1>
       <p class="lead">
-        {server.mode} · <code>{serverAddress(server)}</code>
+        {connectionText(server)} · <code>{serverAddress(server)}</code>
       </p>
       <div id="server-notice" role="status">
         {props.notice ? (
@@ -51,7 +51,7 @@ export function ServerPage(props: {
       </div>
       <dl class="facts panel">
         <dt>Host key</dt>
-        <dd>{server.mode === "ssh" ? (server.hostKeyFingerprint ?? "not pinned") : "not used (socket)"}</dd>
+        <dd>{overSsh(server) ? (server.hostKeyFingerprint ?? "not pinned") : "not used (socket)"}</dd>
         <dt>Credentials</dt>
         <dd>{server.hasSecret ? `a ${server.authKind ?? "secret"} is stored` : "none"}</dd>
         <dt>Platform</dt>

@@ -1,13 +1,21 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import { reachedBySocket } from "@bridgeport/core";
 import type { Server } from "../api-types.js";
 import { allowed, type SessionView } from "../session.js";
 import { Empty } from "../ui/empty.js";
 import type { FormState } from "../ui/form-state.js";
 import { ServerForm } from "./server-form.js";
 
+/** Whether the bot reaches the server over SSH (so its host key matters). */
+export const overSsh = (s: Server) => !reachedBySocket(s);
+
 /** Where a server is, in one line: `user@host:port` or its socket. */
 export const serverAddress = (s: Server) =>
-  s.mode === "ssh" ? `${s.username ?? ""}@${s.host ?? ""}:${s.port}` : (s.socketPath ?? s.dockerSocketPath);
+  overSsh(s) ? `${s.username ?? ""}@${s.host ?? ""}:${s.port}` : (s.socketPath ?? s.dockerSocketPath);
+
+/** The connection in a word or two: the mode, and for a Swarm manager how it is reached. */
+export const connectionText = (s: Server) =>
+  s.mode === "swarm" ? `swarm manager (${overSsh(s) ? "ssh" : "socket"})` : s.mode;
 
 /** Servers: the Docker hosts services run on, and Add Server. */
 export function ServersPage(props: {
@@ -20,7 +28,10 @@ export function ServersPage(props: {
   return (
     <>
       <h1>Servers</h1>
-      <p class="lead">Docker hosts, over SSH or a local socket. A deploy replaces containers on them.</p>
+      <p class="lead">
+        Docker hosts and Swarm managers, over SSH or a local socket. A deploy replaces containers on them, or
+        updates Swarm services.
+      </p>
       {props.servers.length === 0 ? (
         <Empty>No servers yet: add one below, then add a service running on it.</Empty>
       ) : (
@@ -41,11 +52,11 @@ export function ServersPage(props: {
                 <td>
                   <a href={`/servers/${s.id}`}>{s.name}</a>
                 </td>
-                <td>{s.mode}</td>
+                <td>{connectionText(s)}</td>
                 <td>
                   <code>{serverAddress(s)}</code>
                 </td>
-                <td>{s.mode === "ssh" ? (s.hostKeyFingerprint ? "pinned" : "⚠ not pinned") : "—"}</td>
+                <td>{overSsh(s) ? (s.hostKeyFingerprint ? "pinned" : "⚠ not pinned") : "—"}</td>
                 <td>{props.serviceCounts.get(s.id) ?? 0}</td>
               </tr>
             ))}

@@ -10,6 +10,13 @@ export function healthCheckText(check: Service["healthCheck"]): string {
   return "docker HEALTHCHECK";
 }
 
+/** What a service's name on its server names. */
+export const KIND_WORDS: Record<Service["kind"], string> = {
+  container: "container",
+  compose: "compose service",
+  "swarm-service": "Swarm service",
+};
+
 /** Services as the image, server and services pages list them; a column shows when its data is given. */
 export function ServiceTable(props: {
   caption: string;
@@ -29,7 +36,7 @@ export function ServiceTable(props: {
           <th scope="col">Service</th>
           {serverNames ? <th scope="col">Server</th> : ""}
           {imageNames ? <th scope="col">Image</th> : ""}
-          <th scope="col">Container</th>
+          <th scope="col">Runs as</th>
           <th scope="col">Running</th>
           {props.healthChecks ? <th scope="col">Health check</th> : ""}
         </tr>
@@ -51,7 +58,7 @@ export function ServiceTable(props: {
               ""
             )}
             <td>
-              <code>{s.containerName}</code>
+              <code>{s.containerName}</code> <span class="muted">{KIND_WORDS[s.kind]}</span>
             </td>
             <td>
               {s.deployedDigest ? (
