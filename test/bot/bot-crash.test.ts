@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   createCipher,
   createRegistryDeps,
@@ -21,18 +20,17 @@ import {
   retag,
   runnableImage,
   startFaultProxy,
-  startProcess,
   startRegistry,
   waitUntil,
 } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DeployLab, startDeployLab } from "../deploy/deploy-lab.js";
+import { startBotChild } from "./bot-child.js";
 
 // The acceptance test of the durable queue: the real bot (bot/src/server.ts) runs as a child
 // process and is SIGKILLed with sync jobs running and queued and a deploy plan mid-flight, then
 // started again on the same data dir. Every job, notification and plan must come out resolved,
 // once. Short leases (JOB_LEASE_SECONDS, PLAN_LEASE_SECONDS) make the takeover quick.
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const secret = randomBytes(24).toString("hex");
 const adminToken = randomBytes(24).toString("hex");
 const masterKey = randomBytes(32).toString("hex");
@@ -48,33 +46,14 @@ let lab: DeployLab;
 
 const botUrl = () => `http://127.0.0.1:${port}`;
 
-/** The bot as `npm start` runs it; every setting (secrets included) through the environment. */
-async function startBotChild(): Promise<ManagedProcess> {
-  const bot = startProcess({
-    name: "bot",
-    argv: [process.execPath, "--import", "tsx", join(root, "bot/src/server.ts")],
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      BRIDGEPORT_DATA_DIR: dataDir,
-      BRIDGEPORT_ADMIN_TOKEN: adminToken,
-      BRIDGEPORT_MASTER_KEY: masterKey,
-      WEBHOOK_DISTRIBUTION_SECRET: secret,
-      JOB_LEASE_SECONDS: "2",
-      PLAN_LEASE_SECONDS: "2",
-      LOG_LEVEL: "warn",
-    },
+const startBot = () =>
+  startBotChild({
+    port,
+    dataDir,
+    adminToken,
+    masterKey,
+    env: { WEBHOOK_DISTRIBUTION_SECRET: secret, JOB_LEASE_SECONDS: "2", PLAN_LEASE_SECONDS: "2" },
   });
-  await waitUntil(async () => (await fetch(`${botUrl()}/readyz`)).status === 200, {
-    what: "the bot to be ready",
-    timeoutMs: 30_000,
-    intervalMs: 100,
-    process: bot,
-  });
-  return bot;
-}
 
 const api = (path: string, init: RequestInit = {}) =>
   fetch(`${botUrl()}${path}`, {
@@ -129,7 +108,7 @@ beforeAll(async () => {
   proxy = await startFaultProxy(registry.url);
   dataDir = await mkdtemp(join(tmpdir(), "bridgeport-crash-"));
   port = await freePort();
-  child = await startBotChild();
+  child = await startBot();
   // The test reads (and, before the crash, seeds) the bot's own database file.
   database = await openDatabase({ url: `file:${join(dataDir, "bridgeport.db")}` });
   store = createStore(database, { cipher: createCipher(Buffer.from(masterKey, "hex")) });
@@ -211,7 +190,7 @@ describe("a bot SIGKILLed with work in flight", () => {
     expect(await jobsIn("running")).toHaveLength(2);
     expect(await jobsIn("queued")).toHaveLength(1);
 
-    child = await startBotChild();
+    child = await startBot();
     await waitUntil(
       async () =>
         (await jobsIn("running")).length === 0 &&

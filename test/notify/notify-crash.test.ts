@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   type ContainerImage,
   createCipher,
@@ -19,11 +18,11 @@ import {
   pushOciImage,
   type RunningRegistry,
   seedRegistryImage,
-  startProcess,
   startRegistry,
   waitUntil,
 } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startBotChild } from "../bot/bot-child.js";
 import { type HttpReceiver, startSignedWebhookReceiver } from "./receivers/index.js";
 
 // The real bot (bot/src/server.ts) as a child process, SIGKILLed while one notification is on
@@ -31,7 +30,6 @@ import { type HttpReceiver, startSignedWebhookReceiver } from "./receivers/index
 // started again on the same data dir. Every message must be acknowledged exactly once per
 // channel, and the one cut off mid-send comes again under the same delivery id, so a receiver
 // that saw it can tell.
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const webhookSecret = randomBytes(24).toString("hex");
 const adminToken = randomBytes(24).toString("hex");
 const masterKey = randomBytes(32).toString("hex");
@@ -56,31 +54,14 @@ const api = (path: string, body?: unknown) =>
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 
-async function startBotChild(): Promise<ManagedProcess> {
-  const bot = startProcess({
-    name: "bot",
-    argv: [process.execPath, "--import", "tsx", join(root, "bot/src/server.ts")],
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      BRIDGEPORT_DATA_DIR: dataDir,
-      BRIDGEPORT_ADMIN_TOKEN: adminToken,
-      BRIDGEPORT_MASTER_KEY: masterKey,
-      WEBHOOK_DISTRIBUTION_SECRET: webhookSecret,
-      JOB_LEASE_SECONDS: "2",
-      LOG_LEVEL: "warn",
-    },
+const startBot = () =>
+  startBotChild({
+    port,
+    dataDir,
+    adminToken,
+    masterKey,
+    env: { WEBHOOK_DISTRIBUTION_SECRET: webhookSecret, JOB_LEASE_SECONDS: "2" },
   });
-  await waitUntil(async () => (await fetch(`${botUrl()}/readyz`)).status === 200, {
-    what: "the bot to be ready",
-    timeoutMs: 30_000,
-    intervalMs: 100,
-    process: bot,
-  });
-  return bot;
-}
 
 /** A signed distribution notification for one pushed tag, as the registry sends it. */
 async function announce(image: ContainerImage, tag: string, digest: string) {
@@ -113,7 +94,7 @@ beforeAll(async () => {
   registry = await startRegistry({ auth: "htpasswd" });
   dataDir = await mkdtemp(join(tmpdir(), "bridgeport-notify-crash-"));
   port = await freePort();
-  child = await startBotChild();
+  child = await startBot();
   database = await openDatabase({ url: `file:${join(dataDir, "bridgeport.db")}` });
   store = createStore(database, { cipher: createCipher(Buffer.from(masterKey, "hex")) });
   steady = await startSignedWebhookReceiver(signingSecret);
@@ -204,7 +185,7 @@ describe("a bot SIGKILLed with notifications queued", () => {
     expect(await child.exited).toMatchObject({ signal: "SIGKILL" });
     expect((await deliveries()).sort()).toEqual(["delivered", "queued", "queued", "sending"]);
 
-    child = await startBotChild();
+    child = await startBot();
     await waitUntil(async () => (await deliveries()).every((s) => s === "delivered"), {
       what: "every message delivered after the restart",
       timeoutMs: 60_000,

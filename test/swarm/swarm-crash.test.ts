@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   type ContainerImage,
   createCipher,
@@ -13,15 +12,15 @@ import {
   type Service,
   type Store,
 } from "@bridgeport/core";
-import { freePort, type ManagedProcess, startProcess, waitUntil } from "@bridgeport/test/harness";
+import { freePort, type ManagedProcess, waitUntil } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startBotChild } from "../bot/bot-child.js";
 import { addLabService, type SwarmLab, seedLabImage, startSwarmLab } from "./swarm-lab.js";
 
 // The real bot (bot/src/server.ts) as a child process, SIGKILLed while Swarm rolls a digest out,
 // then started again on the same data dir: the interrupted plan must be resolved from what the
 // Swarm service really did (its UpdateStatus, spec and tasks), not from the step log.
 const { basic } = inject("registries");
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const adminToken = randomBytes(24).toString("hex");
 const masterKey = randomBytes(32).toString("hex");
 let lab: SwarmLab;
@@ -34,37 +33,22 @@ let image: ContainerImage;
 let service: Service;
 let digestId: (digest: string) => Promise<string>;
 
-async function startBotChild(): Promise<ManagedProcess> {
-  const child = startProcess({
-    name: "bot",
-    argv: [process.execPath, "--import", "tsx", join(root, "bot/src/server.ts")],
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      BRIDGEPORT_DATA_DIR: dataDir,
-      BRIDGEPORT_ADMIN_TOKEN: adminToken,
-      BRIDGEPORT_MASTER_KEY: masterKey,
-      PLAN_LEASE_SECONDS: "2",
-      LOG_LEVEL: "warn",
-    },
+// The first recovery pass runs before the bot is ready, and may wait out a rollout.
+const startBot = () =>
+  startBotChild({
+    port,
+    dataDir,
+    adminToken,
+    masterKey,
+    env: { PLAN_LEASE_SECONDS: "2" },
+    readyTimeoutMs: 120_000,
   });
-  // The first recovery pass runs before the bot is ready, and may wait out a rollout.
-  await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, {
-    what: "the bot to be ready",
-    timeoutMs: 120_000,
-    intervalMs: 200,
-    process: child,
-  });
-  return child;
-}
 
 beforeAll(async () => {
   lab = await startSwarmLab(basic, { workers: 0 });
   dataDir = await mkdtemp(join(tmpdir(), "bridgeport-swarm-crash-"));
   port = await freePort();
-  bot = await startBotChild();
+  bot = await startBot();
   database = await openDatabase({ url: `file:${join(dataDir, "bridgeport.db")}` });
   store = createStore(database, { cipher: createCipher(Buffer.from(masterKey, "hex")) });
   ({ image, digestId } = await seedLabImage(
@@ -105,7 +89,7 @@ async function deployAndKill(digest: string): Promise<string> {
   await bot.exited;
   expect((await store.plans.get(planId))?.status).toBe("running");
   expect((await store.plans.getWithSteps(planId))?.steps[0]?.status).toBe("running");
-  bot = await startBotChild();
+  bot = await startBot();
   await waitUntil(async () => (await store.plans.listUnfinished()).length === 0, {
     what: "the interrupted plan to be resolved",
     timeoutMs: 120_000,
