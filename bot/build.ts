@@ -10,6 +10,8 @@ import { build } from "esbuild";
 //   server.mjs, rotate-master-key.mjs  the bundled entry points
 //   wal-checkpointer.worker.mjs        the checkpoint thread, which server.mjs finds beside itself
 //   drizzle/                           the migrations, found the same way (core/src/store/database.ts)
+//   assets/                            the dashboard's script and style sheet, found the same way
+//                                      (bot/src/dashboard/assets.ts)
 //   node_modules/                      libsql and its native binary for this platform, the one
 //                                      dependency a bundle cannot hold
 // ssh2's optional native crypto and cpu-features are left out: ssh2 falls back to Node's crypto.
@@ -56,6 +58,7 @@ export async function buildRelease(outDir: string): Promise<void> {
     },
   });
   await cp(join(root, "core/drizzle"), join(outDir, "drizzle"), { recursive: true });
+  await cp(join(root, "bot/src/dashboard/assets"), join(outDir, "assets"), { recursive: true });
   // libsql, the native binding @libsql/client loads, is the one package a bundle cannot hold.
   const libsqlClient = await installedPackage("@libsql/client", join(root, "core"));
   await copyWithDependencies("libsql", libsqlClient, outDir, new Map());

@@ -31,6 +31,7 @@ afterAll(async () => {
 describe("the release directory", () => {
   it("holds the bundles, the migrations and libsql's native code, and nothing else", async () => {
     expect((await readdir(release)).sort()).toEqual([
+      "assets",
       "drizzle",
       "node_modules",
       "rotate-master-key.mjs",
@@ -86,6 +87,11 @@ describe("the release directory", () => {
     const token = (await readFile(join(dataDir, "bootstrap-token"), "utf8")).trim();
     const res = await fetch(`${url}/api/environments`, { headers: { authorization: `Bearer ${token}` } });
     expect(await res.json()).toEqual({ environments: [] });
+    // The dashboard's sign-in page links its script, which the release serves from assets/.
+    const page = await (await fetch(`${url}/`, { redirect: "follow" })).text();
+    const script = page.match(/src="(\/assets\/dashboard\.[0-9a-f]+\.js)"/)?.[1];
+    expect(script).toBeDefined();
+    expect((await fetch(`${url}${script}`)).status).toBe(200);
     expect(await bot.stop()).toEqual({ code: 0, signal: null });
     // The checkpoint thread was found beside the bundle: a missing one logs this at start-up.
     expect(bot.output()).not.toContain("checkpoint failed");
