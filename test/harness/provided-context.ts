@@ -1,3 +1,4 @@
+import type { PostgresCluster } from "./postgres.js";
 import type { RegistryInfo } from "./registry.js";
 
 /** The registries the global set-up starts once for the whole integration run. */
@@ -11,6 +12,8 @@ export interface ProvidedRegistries {
 declare module "vitest" {
   export interface ProvidedContext {
     registries: ProvidedRegistries;
+    /** The `*-pg` projects' PostgreSQL cluster (postgres-global-setup.ts). */
+    postgres: PostgresCluster;
     // Other components (sshd, dockerd hosts) add their connection info here.
   }
 }

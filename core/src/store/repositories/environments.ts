@@ -1,16 +1,11 @@
 import { asc, count, eq, sql } from "drizzle-orm";
 import { ConflictError } from "../errors.js";
 import { newId } from "../ids.js";
-import {
-  containerImages,
-  environments,
-  type PruneImagesMode,
-  registryConnections,
-  servers,
-} from "../schema/index.js";
+import type { PruneImagesMode } from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { found, onDuplicate, pick, type RepositoryContext, read, write } from "./context.js";
 
-export type Environment = typeof environments.$inferSelect;
+export type Environment = StoreTables["environments"]["$inferSelect"];
 
 export interface NewEnvironment {
   name: string;
@@ -33,7 +28,13 @@ export interface EnvironmentRepository {
 const ENTITY = "Environment";
 const DUPLICATE = "An environment with this name already exists";
 
+/**
+ * Across processes (PostgreSQL): create and update rely on the unique names; delete locks the
+ * environment row before counting what it holds (a registry, image or server inserted meanwhile
+ * waits for the delete, whose foreign key then refuses it).
+ */
 export function createEnvironmentRepository(ctx: RepositoryContext): EnvironmentRepository {
+  const { environments, registryConnections, containerImages, servers } = ctx.tables;
   return {
     create: (input) =>
       write(ctx, async (tx) => {
@@ -60,6 +61,7 @@ export function createEnvironmentRepository(ctx: RepositoryContext): Environment
       }),
     delete: (id) =>
       write(ctx, async (tx) => {
+        await ctx.dialect.lockForUpdate(tx, environments.id, id);
         const counts = await Promise.all(
           [registryConnections, containerImages, servers].map(async (table) => {
             const [row] = await tx.select({ n: count() }).from(table).where(eq(table.environmentId, id));

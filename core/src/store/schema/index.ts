@@ -15,5 +15,6 @@ export * from "./server-registry-logins.js";
 export * from "./servers.js";
 export * from "./service-dependencies.js";
 export * from "./services.js";
+export * from "./tables.js";
 export * from "./values.js";
 export * from "./webhook-deliveries.js";

@@ -1,0 +1,42 @@
+import { apiTokens } from "./api-tokens.js";
+import { containerImages } from "./container-images.js";
+import { deploymentHistory } from "./deployment-history.js";
+import { deploymentPlans } from "./deployment-plans.js";
+import { deploymentSteps } from "./deployment-steps.js";
+import { environments } from "./environments.js";
+import { githubRepositories } from "./github-repositories.js";
+import { imageDigestPlatforms } from "./image-digest-platforms.js";
+import { imageDigests } from "./image-digests.js";
+import { jobs } from "./jobs.js";
+import { locks } from "./locks.js";
+import { registryConnections } from "./registry-connections.js";
+import { registryCredentials } from "./registry-credentials.js";
+import { serverRegistryLogins } from "./server-registry-logins.js";
+import { servers } from "./servers.js";
+import { serviceDependencies } from "./service-dependencies.js";
+import { services } from "./services.js";
+import { webhookDeliveries } from "./webhook-deliveries.js";
+
+/** The PostgreSQL tables under the names of ../schema/tables.ts (see there). */
+export const pgStoreTables = {
+  environments,
+  apiTokens,
+  githubRepositories,
+  jobs,
+  webhookDeliveries,
+  registryConnections,
+  registryCredentials,
+  servers,
+  containerImages,
+  imageDigests,
+  imageDigestPlatforms,
+  serverRegistryLogins,
+  services,
+  serviceDependencies,
+  deploymentPlans,
+  deploymentSteps,
+  deploymentHistory,
+  locks,
+};
+
+export type PgStoreTables = typeof pgStoreTables;
