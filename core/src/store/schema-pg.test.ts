@@ -2,13 +2,15 @@ import { Column, getTableColumns, getTableName, is, SQL, StringChunk, type Table
 import { getTableConfig as pgTableConfig } from "drizzle-orm/pg-core";
 import { getTableConfig as sqliteTableConfig } from "drizzle-orm/sqlite-core";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { type PgStoreTables, pgStoreTables } from "./schema-pg/tables.js";
 import { type StoreTables, storeTables } from "./schema/tables.js";
+import { type PgStoreTables, pgStoreTables } from "./schema-pg/tables.js";
 
 // The two table definitions must not drift: the repositories are typed against the SQLite one
 // and run unchanged on the PostgreSQL one (pg/shared-types.ts).
 type Rows<T> = {
-  [K in keyof T]: T[K] extends { $inferSelect: infer S; $inferInsert: infer I } ? { select: S; insert: I } : never;
+  [K in keyof T]: T[K] extends { $inferSelect: infer S; $inferInsert: infer I }
+    ? { select: S; insert: I }
+    : never;
 };
 
 type TableKey = keyof StoreTables;

@@ -78,6 +78,17 @@ export async function openPostgresTestDatabase(): Promise<Database> {
   return database;
 }
 
+/**
+ * The environment that puts a bot started by a test on the test engine: nothing for libsql
+ * (the bot makes its own file in its data dir), or the test file's PostgreSQL database,
+ * emptied, as DATABASE_URL.
+ */
+export async function testDatabaseEnv(): Promise<{ DATABASE_URL?: string }> {
+  if (TEST_ENGINE === "libsql") return {};
+  await (await openTestDatabase()).close();
+  return { DATABASE_URL: testPostgresUrl() };
+}
+
 /** Closes every PostgreSQL test database opened here (closing twice is harmless): the per-file set-up's teardown. */
 export async function closeTestDatabases(): Promise<void> {
   await Promise.all([...open].map((database) => database.close()));
