@@ -30,7 +30,7 @@ export async function startBotLab(env: Record<string, string> = {}): Promise<Bot
     BRIDGEPORT_DATA_DIR: dataDir,
     BRIDGEPORT_ADMIN_TOKEN: token,
     LOG_LEVEL: "warn",
-    ...(await testDatabaseEnv()),
+    ...(env.DATABASE_URL === undefined ? await testDatabaseEnv() : {}),
     ...env,
   };
   const logs: string[] = [];

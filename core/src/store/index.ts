@@ -1,3 +1,4 @@
+export { type CopiedTable, copyDatabase, firstNonEmptyTable } from "./copy-database.js";
 export * from "./database.js";
 export type { Engine, StoreDialect } from "./dialect.js";
 export { ENGINES } from "./dialect.js";
