@@ -60,9 +60,15 @@ export async function copyDatabase(
       for (let at = 0; at < rows.length; at += BATCH) await insertRows(tx, table, rows.slice(at, at + BATCH));
       if (key === "imageDigests") await pointImagesAtDigests(tx, target.tables, images);
       const [counted] = await tx.select({ n: count() }).from(table);
-      const copied: CopiedTable = { table: getTableName(table), copied: rows.length, counted: counted?.n ?? 0 };
+      const copied: CopiedTable = {
+        table: getTableName(table),
+        copied: rows.length,
+        counted: counted?.n ?? 0,
+      };
       if (copied.counted !== copied.copied) {
-        throw new Error(`${copied.table}: copied ${copied.copied} row(s) but the target holds ${copied.counted}`);
+        throw new Error(
+          `${copied.table}: copied ${copied.copied} row(s) but the target holds ${copied.counted}`,
+        );
       }
       done.push(copied);
       onTable(copied);
