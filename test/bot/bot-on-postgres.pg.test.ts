@@ -18,6 +18,8 @@ import {
   waitUntil,
 } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { rotateMasterKeyCommand } from "../../bot/src/commands/rotate-master-key.js";
+import { holdDatabase } from "../../bot/src/database-lock.js";
 import { openPostgresTestDatabase, testDatabaseEnv } from "../../core/src/store/test-fixtures.js";
 import { type DeployLab, startDeployLab } from "../deploy/deploy-lab.js";
 import type { Json } from "./api-helpers.js";
@@ -34,6 +36,7 @@ const token = randomBytes(24).toString("hex");
 const webhookSecret = randomBytes(20).toString("hex");
 
 let dataDir: string;
+let databaseUrl: string;
 let bot: ManagedProcess;
 let url: string;
 let store: Store;
@@ -56,31 +59,9 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "bridgeport-bot-on-pg-"));
   const { DATABASE_URL } = await testDatabaseEnv();
   if (!DATABASE_URL) throw new Error("this file runs in the integration-pg project");
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  bot = startProcess({
-    name: "bot on PostgreSQL",
-    argv: [process.execPath, "--import", "tsx", join(root, "bot/src/server.ts")],
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      BRIDGEPORT_DATA_DIR: dataDir,
-      DATABASE_URL,
-      DATABASE_POOL_SIZE: "4",
-      BRIDGEPORT_MASTER_KEY: masterKey.toString("hex"),
-      BRIDGEPORT_ADMIN_TOKEN: token,
-      WEBHOOK_DISTRIBUTION_SECRET: webhookSecret,
-      LOG_LEVEL: "warn",
-    },
-  });
-  await waitUntil(async () => (await fetch(`${url}/readyz`)).status === 200, {
-    what: "the bot on PostgreSQL to be ready",
-    timeoutMs: 60_000,
-    intervalMs: 100,
-    process: bot,
-  });
+  databaseUrl = DATABASE_URL;
+  ({ bot, url } = await startBotProcess("bot on PostgreSQL"));
+  await ready(bot, url);
   // Another process's store on the same database, as a second replica has it.
   store = createStore(await openPostgresTestDatabase(), { cipher: createCipher(masterKey) });
   registries = createRegistryDeps({ baseDelayMs: 20, maxDelayMs: 100, timeoutMs: 5_000, maxAttempts: 2 });
@@ -92,6 +73,56 @@ afterAll(async () => {
   await registries?.transport.close();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
+
+const started: ManagedProcess[] = [];
+afterAll(async () => {
+  for (const child of started) await child.stop();
+});
+
+async function startBotProcess(
+  name: string,
+  env: Record<string, string> = {},
+): Promise<{ bot: ManagedProcess; url: string }> {
+  const port = await freePort();
+  const child = startProcess({
+    name,
+    argv: [process.execPath, "--import", "tsx", join(root, "bot/src/server.ts")],
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      BRIDGEPORT_DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_SIZE: "4",
+      BRIDGEPORT_MASTER_KEY: masterKey.toString("hex"),
+      BRIDGEPORT_ADMIN_TOKEN: token,
+      WEBHOOK_DISTRIBUTION_SECRET: webhookSecret,
+      LOG_LEVEL: "warn",
+      ...env,
+    },
+  });
+  started.push(child);
+  return { bot: child, url: `http://127.0.0.1:${port}` };
+}
+
+const ready = (child: ManagedProcess, at: string) =>
+  waitUntil(async () => (await fetch(`${at}/readyz`)).status === 200, {
+    what: `${child.name} to be ready`,
+    timeoutMs: 60_000,
+    intervalMs: 100,
+    process: child,
+  });
+
+const exitOf = async (child: ManagedProcess) => {
+  const exit = await waitUntil(() => child.exitStatus() ?? undefined, {
+    what: `${child.name} to exit`,
+    timeoutMs: 60_000,
+  });
+  // Its last words may still be on their way through the pipe.
+  await waitUntil(() => child.output().trim(), { what: `${child.name}'s output`, timeoutMs: 5_000 });
+  return exit;
+};
 
 describe("the whole bot on PostgreSQL", () => {
   it("migrated the database and serves the API over what another process wrote to it", async () => {
@@ -175,7 +206,59 @@ describe("the whole bot on PostgreSQL", () => {
     expect((await store.images.get(lab.image.id))?.deployedDigestId).toBe(digestId);
   });
 
-  it("stops cleanly on SIGTERM", async () => {
+  it("runs beside a second bot on the same database: replicas share it, unlike a libsql file", async () => {
+    const second = await startBotProcess("second bot on PostgreSQL");
+    await ready(second.bot, second.url);
+    const res = await fetch(`${second.url}/api/environments`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(((await res.json()) as Json).environments).toHaveLength(2);
+    expect(await second.bot.stop({ graceMs: 15_000 })).toMatchObject({ code: 0 });
+  });
+
+  it("keeps the master key rotation out while a bot runs, and the bots out while it rotates", async () => {
+    const lines: string[] = [];
+    const env = {
+      BRIDGEPORT_DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      BRIDGEPORT_MASTER_KEY: masterKey.toString("hex"),
+    };
+    const rotate = () =>
+      rotateMasterKeyCommand({
+        env: { ...env, BRIDGEPORT_NEW_MASTER_KEY: randomBytes(32).toString("hex") },
+        log: (l) => lines.push(l),
+      });
+    await expect(rotate()).rejects.toThrow(
+      /^A Bridgeport bot uses the PostgreSQL database postgres:\/\/bp@127\.0\.0\.1:\d+\/\S+: stop every bot \(each replica\) before rotating the master key$/,
+    );
+    expect(lines).toEqual([]);
+
     expect(await bot.stop({ graceMs: 15_000 })).toMatchObject({ code: 0 });
+    // What the rotation holds while it works: a bot starting meanwhile is refused, saying why.
+    const held = await holdDatabase(databaseUrl, { kind: "maintenance", doing: "testing" });
+    try {
+      const refused = (await startBotProcess("bot during maintenance")).bot;
+      expect((await exitOf(refused)).code).toBe(2);
+      expect(refused.output().trim()).toMatch(
+        /^Maintenance that needs every bot stopped \(the master key rotation or migrate-to-postgres\) is working on postgres:\/\/bp@127\.0\.0\.1:\d+\/\S+: start the bot once it has finished$/,
+      );
+    } finally {
+      await held.release();
+    }
+    await rotate();
+    expect(lines.join("\n")).toContain("Re-encrypted 2 secret(s)");
+  });
+
+  it("names an unreachable database without its password, and does not start", async () => {
+    const closed = await freePort();
+    const child = (
+      await startBotProcess("bot on an unreachable database", {
+        DATABASE_URL: `postgres://bot:very-secret-password@127.0.0.1:${closed}/bridgeport`,
+      })
+    ).bot;
+    expect((await exitOf(child)).code).toBe(2);
+    expect(child.output().trim()).toBe(
+      `Cannot reach the PostgreSQL database postgres://bot@127.0.0.1:${closed}/bridgeport: connect ECONNREFUSED 127.0.0.1:${closed}`,
+    );
   });
 });
