@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(docker-registry apache2-utils skopeo openssh-server openssh-client docker.io docker-compose busybox-static openssl iproute2 curl jq)
+# postgresql: the server binaries the tests start their own throwaway cluster from (on a free
+# port, as nobody). Where a service manager runs, Debian's postinst also creates and starts a
+# system cluster on 5432; nothing here uses it.
+debian_packages=(docker-registry apache2-utils skopeo openssh-server openssh-client docker.io docker-compose busybox-static openssl iproute2 curl jq postgresql)
 
 missing=()
 for pkg in "${debian_packages[@]}"; do
