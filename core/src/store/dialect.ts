@@ -47,6 +47,12 @@ export interface DeliveryGroupWritten {
  */
 export interface StoreDialect {
   readonly engine: Engine;
+  /**
+   * Runs `task` once every store call made before it has finished (libsql's one connection),
+   * or at once (PostgreSQL). The webhook group commit takes its group when its turn comes, so
+   * on libsql everything that arrived while other work held the connection shares one commit.
+   */
+  exclusive<T>(task: () => Promise<T>): Promise<T>;
   /** Runs a read (no transaction). */
   read<T>(task: (db: BridgeportDb) => Promise<T>): Promise<T>;
   /** Runs `task` in one write transaction. */
@@ -68,7 +74,8 @@ export interface StoreDialect {
   /**
    * The webhook group commit's three statements in one transaction: insert the deliveries
    * (a (source, key) already stored is skipped: the dedupe), the new ones' jobs (a job whose
-   * coalesce key is queued is joined, not inserted), and each new delivery's job ids.
+   * coalesce key is queued is joined, not inserted), and each new delivery's job ids. Called
+   * inside `exclusive`, as is `findDelivery`.
    */
   ingestDeliveries(deliveries: DeliveryTuple[], jobs: JobTuple[], at: Date): Promise<DeliveryGroupWritten>;
   /** The stored delivery with this key, with its job ids. */

@@ -27,6 +27,7 @@ export function createPostgresDialect(pool: pg.Pool, db: PgStoreDb): StoreDialec
 
   return {
     engine: "postgres",
+    exclusive: (task) => task(),
     read: (task) => task(shared),
     write: (task) => retryOnDeadlock(() => db.transaction((tx) => task(asSharedTx(tx)))),
     lockForUpdate: async (tx, idColumn, id) => {

@@ -41,20 +41,31 @@ interface Planned extends Waiting {
  * Group commit for webhook deliveries: every delivery that arrives while the event loop is
  * busy is written in the same transaction, and in the same three statements, so under load
  * one commit serves many requests instead of each paying for its own. A lone delivery waits
- * one loop turn. The statements are the dialect's (dialect.ts); on PostgreSQL the delivery key's
- * unique index deduplicates across replicas too.
+ * one loop turn. One group is written at a time, and it is taken when its turn comes (on
+ * libsql, after the store calls before it), so it holds everything that arrived meanwhile. The
+ * statements are the dialect's (dialect.ts); on PostgreSQL the delivery key's unique index
+ * deduplicates across replicas too.
  */
 export function deliveryGroupCommit(
   ctx: RepositoryContext,
 ): (input: DeliveryIngest) => Promise<IngestedDelivery> {
   let waiting: Waiting[] = [];
+  let previous: Promise<void> = Promise.resolve();
 
   const flush = async () => {
     const group = waiting;
     waiting = [];
     if (group.length === 0) return;
     const now = ctx.now();
-    const planned = group.map((w) => plan(w, now));
+    const planned: Planned[] = [];
+    for (const w of group) {
+      try {
+        planned.push(plan(w, now));
+      } catch (error) {
+        w.reject(error);
+      }
+    }
+    if (planned.length === 0) return;
     let written: DeliveryGroupWritten | undefined;
     try {
       written = await writeGroup(ctx, planned, now);
@@ -70,10 +81,15 @@ export function deliveryGroupCommit(
     }
   };
 
+  // flush settles every promise it took; the catch only keeps the chain going should it throw.
+  const schedule = () => {
+    previous = previous.then(() => ctx.dialect.exclusive(flush)).catch(() => undefined);
+  };
+
   return (input) =>
     new Promise((resolve, reject) => {
       waiting.push({ input, resolve, reject });
-      if (waiting.length === 1) setImmediate(() => void flush());
+      if (waiting.length === 1) setImmediate(schedule);
     });
 }
 

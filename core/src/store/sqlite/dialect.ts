@@ -31,40 +31,38 @@ export function createSqliteDialect(client: Client, db: BridgeportDb): StoreDial
 
   return {
     engine: "libsql",
+    exclusive,
     read: (task) => exclusive(() => task(db)),
     write,
     lockForUpdate: async () => undefined,
     claimJobs: (request, now) => write((tx) => claimJobs(tx, request, now)),
     acquireLocks: (rows, now) => write((tx) => acquireLocks(tx, rows, now)),
 
-    ingestDeliveries: (deliveries, jobs, at) =>
-      exclusive(async () => {
-        const ms = at.getTime();
-        const statements: InStatement[] = [
-          { sql: INSERT_DELIVERIES, args: [ms, JSON.stringify(deliveries)] },
-        ];
-        if (jobs.length > 0) {
-          const jobsJson = JSON.stringify(jobs);
-          const newIds = JSON.stringify([...new Set(jobs.map((job) => job[8]))]);
-          statements.push(
-            { sql: INSERT_JOBS, args: [ms, jobsJson] },
-            { sql: SET_JOB_IDS, args: [newIds, jobsJson] },
-          );
-        }
-        const [inserted, , linked] = await client.batch(statements, "write");
-        return {
-          created: new Set(inserted?.rows.map((row) => String(row.id))),
-          jobIds: new Map(
-            linked?.rows.map((row) => [String(row.id), JSON.parse(String(row.job_ids)) as string[]]),
-          ),
-        };
-      }),
+    // Inside `exclusive` (the group commit's turn): plain statements on the connection.
+    ingestDeliveries: async (deliveries, jobs, at) => {
+      const ms = at.getTime();
+      const statements: InStatement[] = [{ sql: INSERT_DELIVERIES, args: [ms, JSON.stringify(deliveries)] }];
+      if (jobs.length > 0) {
+        const jobsJson = JSON.stringify(jobs);
+        const newIds = JSON.stringify([...new Set(jobs.map((job) => job[8]))]);
+        statements.push(
+          { sql: INSERT_JOBS, args: [ms, jobsJson] },
+          { sql: SET_JOB_IDS, args: [newIds, jobsJson] },
+        );
+      }
+      const [inserted, , linked] = await client.batch(statements, "write");
+      return {
+        created: new Set(inserted?.rows.map((row) => String(row.id))),
+        jobIds: new Map(
+          linked?.rows.map((row) => [String(row.id), JSON.parse(String(row.job_ids)) as string[]]),
+        ),
+      };
+    },
 
-    findDelivery: (source, deliveryKey) =>
-      exclusive(async () => {
-        const [row] = (await client.execute({ sql: SELECT_DELIVERY, args: [source, deliveryKey] })).rows;
-        return row && { id: String(row.id), jobIds: JSON.parse(String(row.job_ids)) as string[] };
-      }),
+    findDelivery: async (source, deliveryKey) => {
+      const [row] = (await client.execute({ sql: SELECT_DELIVERY, args: [source, deliveryKey] })).rows;
+      return row && { id: String(row.id), jobIds: JSON.parse(String(row.job_ids)) as string[] };
+    },
 
     upsertDigests: (containerImageId, digests, platforms, now) =>
       exclusive(async () => {
