@@ -1,6 +1,3 @@
-import { access } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import {
   copyDatabase,
   databaseFilePath,
@@ -12,14 +9,12 @@ import {
 } from "@bridgeport/core";
 import { ConfigError } from "../config.js";
 import { holdDatabase } from "../database-lock.js";
+import { botDatabase, type CommandOptions, exists, runAsScript } from "./command.js";
 
 /** Where the copy goes; the embedded database comes from where the bot finds it. */
 export const TARGET_DATABASE_URL_ENV = "TARGET_DATABASE_URL";
 
-export interface MigrateCommandOptions {
-  env: Readonly<Record<string, string | undefined>>;
-  log: (line: string) => void;
-}
+export type MigrateCommandOptions = CommandOptions;
 
 /**
  * `pnpm migrate-to-postgres`, with the bot stopped: copies the embedded libsql database (the
@@ -31,8 +26,7 @@ export interface MigrateCommandOptions {
  * table's count in the target. The embedded file is left as it was.
  */
 export async function migrateToPostgresCommand({ env, log }: MigrateCommandOptions): Promise<void> {
-  const dataDir = resolve(env.BRIDGEPORT_DATA_DIR ?? ".data");
-  const sourceUrl = env.DATABASE_URL ?? `file:${join(dataDir, "bridgeport.db")}`;
+  const { url: sourceUrl } = botDatabase(env);
   const targetUrl = env[TARGET_DATABASE_URL_ENV];
   const sourceFile = databaseFilePath(sourceUrl);
   if (sourceFile === undefined) {
@@ -105,21 +99,4 @@ async function copy(
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-const invokedDirectly =
-  process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (invokedDirectly) {
-  try {
-    await migrateToPostgresCommand({ env: process.env, log: (line) => console.log(line) });
-  } catch (error) {
-    // ConfigError and the store's errors carry no secret; print only their messages.
-    console.error(`migrate-to-postgres: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  }
-}
+await runAsScript(import.meta.url, "migrate-to-postgres", migrateToPostgresCommand);

@@ -1,6 +1,5 @@
-import { access, rename } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { rename } from "node:fs/promises";
+import { join } from "node:path";
 import {
   CryptoError,
   createCipher,
@@ -17,6 +16,7 @@ import {
   rotateMasterKey,
 } from "@bridgeport/core";
 import { holdDatabase } from "../database-lock.js";
+import { botDatabase, type CommandOptions, exists, runAsScript } from "./command.js";
 
 /**
  * `pnpm rotate-master-key`, with the bot stopped (it refuses while a bot holds the database,
@@ -30,14 +30,10 @@ import { holdDatabase } from "../database-lock.js";
 export const NEW_MASTER_KEY_ENV = "BRIDGEPORT_NEW_MASTER_KEY";
 const NEW_KEY_FILE = `${MASTER_KEY_FILE}.new`;
 
-export interface RotateCommandOptions {
-  env: Readonly<Record<string, string | undefined>>;
-  log: (line: string) => void;
-}
+export type RotateCommandOptions = CommandOptions;
 
 export async function rotateMasterKeyCommand({ env, log }: RotateCommandOptions): Promise<void> {
-  const dataDir = resolve(env.BRIDGEPORT_DATA_DIR ?? ".data");
-  const url = env.DATABASE_URL ?? `file:${join(dataDir, "bridgeport.db")}`;
+  const { dataDir, url } = botDatabase(env);
   const keyFile = join(dataDir, MASTER_KEY_FILE);
 
   const fromEnv = env[MASTER_KEY_ENV];
@@ -106,21 +102,4 @@ async function rotate(
   if (newFromEnv === undefined) log(`Once ${MASTER_KEY_ENV} is set, remove ${newKeyFile}.`);
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-const invokedDirectly =
-  process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (invokedDirectly) {
-  try {
-    await rotateMasterKeyCommand({ env: process.env, log: (line) => console.log(line) });
-  } catch (error) {
-    // CryptoError, ConfigError and the store's errors carry no secret; print only their messages.
-    console.error(`rotate-master-key: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  }
-}
+await runAsScript(import.meta.url, "rotate-master-key", rotateMasterKeyCommand);

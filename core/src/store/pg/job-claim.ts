@@ -1,5 +1,5 @@
-import { and, asc, eq, gte, inArray, lte, notInArray, or, sql } from "drizzle-orm";
-import type { ClaimRequest, Job } from "../repositories/jobs.js";
+import { and, asc, eq, gte, inArray, lte, notInArray, or } from "drizzle-orm";
+import { type ClaimRequest, claimedBy, expiredOnLastAttempt, type Job } from "../repositories/jobs.js";
 import { jobs } from "../schema-pg/jobs.js";
 import type { PgStoreDb } from "./shared-types.js";
 
@@ -24,13 +24,7 @@ export function claimJobs(db: PgStoreDb, request: ClaimRequest, now: Date): Prom
       if (dead.length > 0)
         await tx
           .update(jobs)
-          .set({
-            status: "failed",
-            lockedBy: null,
-            lockedUntil: null,
-            updatedAt: now,
-            lastError: sql`coalesce(${jobs.lastError}, 'lease expired on the last attempt')`,
-          })
+          .set(expiredOnLastAttempt(now, jobs.lastError))
           .where(
             inArray(
               jobs.id,
@@ -54,13 +48,7 @@ export function claimJobs(db: PgStoreDb, request: ClaimRequest, now: Date): Prom
     if (picked.length === 0) return [];
     const claimed = await tx
       .update(jobs)
-      .set({
-        status: "running",
-        lockedBy: request.owner,
-        lockedUntil: new Date(now.getTime() + request.leaseMs),
-        attempts: sql`${jobs.attempts} + 1`,
-        updatedAt: now,
-      })
+      .set(claimedBy(request, now, jobs.attempts))
       .where(
         inArray(
           jobs.id,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, type SQLWrapper, sql } from "drizzle-orm";
 import { newId } from "../ids.js";
 import type { JobStatus } from "../schema/index.js";
 import type { StoreTables } from "../schema/tables.js";
@@ -96,6 +96,28 @@ export function newJobRow(input: NewJob, now: Date): StoreTables["jobs"]["$infer
     runAt: input.runAt ?? now,
     createdAt: now,
     updatedAt: now,
+  };
+}
+
+/** What a claim writes into each job it takes (both engines' claims: ../sqlite, ../pg). */
+export function claimedBy(request: ClaimRequest, now: Date, attempts: SQLWrapper) {
+  return {
+    status: "running" as const,
+    lockedBy: request.owner,
+    lockedUntil: new Date(now.getTime() + request.leaseMs),
+    attempts: sql`${attempts} + 1`,
+    updatedAt: now,
+  };
+}
+
+/** What a claim writes into a job whose lease ran out on its last attempt: it is not run again. */
+export function expiredOnLastAttempt(now: Date, lastError: SQLWrapper) {
+  return {
+    status: "failed" as const,
+    lockedBy: null,
+    lockedUntil: null,
+    updatedAt: now,
+    lastError: sql`coalesce(${lastError}, 'lease expired on the last attempt')`,
   };
 }
 

@@ -1,5 +1,6 @@
-import { type SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { check, type PgColumn, timestamp as pgTimestamp } from "drizzle-orm/pg-core";
+import { literalList } from "../schema/columns.js";
 
 /**
  * A point in time with millisecond precision, read back as a Date: what the SQLite schema's
@@ -17,15 +18,12 @@ export function timestamps() {
   };
 }
 
-/** CHECK (column IN (...)) for a closed value list (the values are constants from values.ts). */
+/** CHECK (column IN (...)) for a closed value list. */
 export function oneOf(name: string, column: PgColumn, values: readonly string[]) {
-  const list = values.map((v) => `'${v.replaceAll("'", "''")}'`).join(", ");
-  return check(name, sql`${column} IN (${sql.raw(list)})`);
+  return check(name, sql`${column} IN (${literalList(values)})`);
 }
 
 /** CHECK for an optional column: NULL or one of the values. */
 export function nullOrOneOf(name: string, column: PgColumn, values: readonly string[]) {
-  const list = values.map((v) => `'${v.replaceAll("'", "''")}'`).join(", ");
-  const condition: SQL = sql`${column} IS NULL OR ${column} IN (${sql.raw(list)})`;
-  return check(name, condition);
+  return check(name, sql`${column} IS NULL OR ${column} IN (${literalList(values)})`);
 }

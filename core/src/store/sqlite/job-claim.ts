@@ -1,5 +1,5 @@
-import { and, asc, eq, gte, inArray, lte, notInArray, or, sql } from "drizzle-orm";
-import type { ClaimRequest, Job } from "../repositories/jobs.js";
+import { and, asc, eq, gte, inArray, lte, notInArray, or } from "drizzle-orm";
+import { type ClaimRequest, claimedBy, expiredOnLastAttempt, type Job } from "../repositories/jobs.js";
 import { jobs } from "../schema/index.js";
 import type { SqliteTx } from "./dialect.js";
 
@@ -15,13 +15,7 @@ export async function claimJobs(tx: SqliteTx, request: ClaimRequest, now: Date):
   if (takeOver)
     await tx
       .update(jobs)
-      .set({
-        status: "failed",
-        lockedBy: null,
-        lockedUntil: null,
-        updatedAt: now,
-        lastError: sql`coalesce(${jobs.lastError}, 'lease expired on the last attempt')`,
-      })
+      .set(expiredOnLastAttempt(now, jobs.lastError))
       .where(and(expired, gte(jobs.attempts, jobs.maxAttempts)));
   const ofKind = and(
     request.kinds ? inArray(jobs.kind, [...request.kinds]) : undefined,
@@ -41,13 +35,7 @@ export async function claimJobs(tx: SqliteTx, request: ClaimRequest, now: Date):
   if (candidates.length === 0) return [];
   return tx
     .update(jobs)
-    .set({
-      status: "running",
-      lockedBy: request.owner,
-      lockedUntil: new Date(now.getTime() + request.leaseMs),
-      attempts: sql`${jobs.attempts} + 1`,
-      updatedAt: now,
-    })
+    .set(claimedBy(request, now, jobs.attempts))
     .where(
       and(
         inArray(
