@@ -44345,6 +44345,17 @@ var STEP_STATUSES = [
   "unchanged"
 ];
 var STEP_HEALTH = ["healthy", "unhealthy"];
+var SIGNATURE_POLICIES = ["off", "warn", "enforce"];
+var SIGNATURE_STATUSES = [
+  "verified",
+  "unsigned",
+  "untrusted",
+  "mismatch",
+  "corrupt",
+  "malformed",
+  "error"
+];
+var SIGNATURE_KINDS = ["cosign", "bundle"];
 
 // core/src/deploy/plan-result.ts
 var SERVICE_HEALTH = STEP_HEALTH;
@@ -44361,6 +44372,16 @@ var serviceResultSchema = external_exports.object({
   durationMs: external_exports.number().int().nullable(),
   error: external_exports.string().nullable()
 });
+var signatureResultSchema = external_exports.object({
+  policy: external_exports.enum(SIGNATURE_POLICIES),
+  status: external_exports.enum(SIGNATURE_STATUSES),
+  keyId: external_exports.string().nullable(),
+  keyName: external_exports.string().nullable(),
+  kind: external_exports.enum(SIGNATURE_KINDS).nullable(),
+  /** Why it is not verified ("no signature by a trusted key for sha256:..."); null when verified. */
+  reason: external_exports.string().nullable(),
+  checkedAt: external_exports.string()
+});
 var planResultSchema = external_exports.object({
   planId: external_exports.string(),
   status: external_exports.enum(PLAN_STATUSES),
@@ -44372,7 +44393,12 @@ var planResultSchema = external_exports.object({
   tag: external_exports.string().nullable(),
   error: external_exports.string().nullable(),
   rollbackOutcome: external_exports.string().nullable(),
-  services: external_exports.array(serviceResultSchema)
+  services: external_exports.array(serviceResultSchema),
+  // Defaults keep answers from bots older than the signature policy readable.
+  /** Null when the signature policy is off (nothing was checked). */
+  signature: signatureResultSchema.nullable().default(null),
+  /** What a successful plan still wants people to know (deployed under `warn` without a trusted signature). */
+  warnings: external_exports.array(external_exports.string()).default([])
 });
 var planEventSchema = external_exports.discriminatedUnion("type", [
   external_exports.object({
@@ -44736,6 +44762,13 @@ function renderPlanReport(result, options = {}) {
   const lines = [`### ${headline}: ${target} to ${escapeCell(result.environment)}`, "", `Bridgeport ${plan}`];
   if (result.error) lines.push("", `**Error:** ${escapeCell(result.error)}`);
   if (result.rollbackOutcome) lines.push("", `**Rollback:** ${escapeCell(result.rollbackOutcome)}`);
+  for (const warning2 of result.warnings ?? []) lines.push("", `**Warning:** ${escapeCell(warning2)}`);
+  if (result.signature?.status === "verified") {
+    lines.push(
+      "",
+      `Signed by key ${escapeCell(result.signature.keyName ?? "?")} (${result.signature.kind ?? "?"})`
+    );
+  }
   lines.push("", renderServiceTable(result.services));
   return `${lines.join("\n")}
 `;

@@ -28,6 +28,8 @@ const snapshot = (
     tag: null,
     error: null,
     rollbackOutcome: null,
+    signature: null,
+    warnings: [],
     services,
   },
 });

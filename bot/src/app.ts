@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { routePath } from "hono/route";
+import { dashboardRoutes } from "./dashboard/index.js";
 import type { BotDeps } from "./deps.js";
 import { gitHubAppRoutes } from "./github/webhook-route.js";
 import { type ApiEnv, bearerAuth } from "./http/auth.js";
@@ -16,12 +17,14 @@ import { environmentRoutes } from "./routes/environments.js";
 import { gitHubRepositoryRoutes } from "./routes/github-repositories.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
+import { notificationChannelRoutes } from "./routes/notification-channels.js";
 import { registryRoutes } from "./routes/registries.js";
 import { registryActionRoutes } from "./routes/registry-actions.js";
 import { registryCredentialRoutes } from "./routes/registry-credentials.js";
 import { serverActionRoutes } from "./routes/server-actions.js";
 import { serverRoutes } from "./routes/servers.js";
 import { serviceRoutes } from "./routes/services.js";
+import { signingKeyRoutes } from "./routes/signing-keys.js";
 import { webhookDeliveryRoutes } from "./routes/webhook-deliveries.js";
 import { webhookRoutes } from "./webhooks/index.js";
 
@@ -44,6 +47,7 @@ export function createApp(deps: BotDeps) {
   app.route("/", healthRoutes(deps));
   app.route("/webhooks", webhookRoutes(deps));
   app.route("/github", gitHubAppRoutes(deps));
+  app.route("/", dashboardRoutes(deps, app));
   app.use("/api/*", bearerAuth(deps), boundedBodies());
   app.route("/", environmentRoutes(deps));
   app.route("/", registryRoutes(deps));
@@ -61,6 +65,8 @@ export function createApp(deps: BotDeps) {
   app.route("/", gitHubRepositoryRoutes(deps));
   app.route("/", jobRoutes(deps));
   app.route("/", webhookDeliveryRoutes(deps));
+  app.route("/", notificationChannelRoutes(deps));
+  app.route("/", signingKeyRoutes(deps));
   app.doc31("/api/openapi.json", { openapi: "3.1.0", info: { title: "Bridgeport API", version: "1" } });
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   return app;

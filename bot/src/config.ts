@@ -30,6 +30,11 @@ function isDatabaseUrl(url: string): boolean {
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
+  /**
+   * `on` when a proxy in front of the bot terminates TLS: the dashboard then takes the scheme
+   * and host from X-Forwarded-Proto and X-Forwarded-Host (Secure cookies, the Origin check).
+   */
+  TRUST_PROXY: z.enum(["on", "off"]).default("off"),
   BRIDGEPORT_DATA_DIR: z.string().min(1).default(".data"),
   DATABASE_URL: z
     .string()
@@ -64,6 +69,15 @@ export const configSchema = z.object({
     .max(3_650, "JOB_RETENTION_DAYS must be at most 3650")
     .default(14),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Where people open the dashboard: notifications link to its plans and images. */
+  BRIDGEPORT_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: "must be the dashboard's base URL, http:// or https://" })
+    .refine(
+      (url) => !url.includes("?") && !url.includes("#"),
+      "must be a base URL, without ?query or #fragment",
+    )
+    .transform((url) => url.replace(/\/+$/, ""))
+    .optional(),
   /** Shared secret for distribution notifications (Harbor, GitLab, self-hosted): the Authorization header value. */
   WEBHOOK_DISTRIBUTION_SECRET: optionalSecret,
   /** Docker Hub has no signing: its webhook URL carries this token. */

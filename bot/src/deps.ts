@@ -4,6 +4,8 @@ import type { GitHubAppSetup } from "./github/github-app.js";
 import type { PlanRunner } from "./jobs/plan-runner.js";
 import type { Logger } from "./log.js";
 import type { Metrics } from "./metrics.js";
+import type { Notifier } from "./notify/notifier.js";
+import type { ChannelSender } from "./notify/send-to-channel.js";
 
 /** Everything the HTTP app needs, passed in (tests build it against temp databases). */
 export interface BotDeps {
@@ -16,6 +18,8 @@ export interface BotDeps {
   metrics: Metrics;
   /** Runs deployment plans in the background and streams their events. */
   plans: PlanRunner;
+  /** Notifications: queue events (`notifier`), and send one message now (`send`, the channel test). */
+  notify: { notifier: Notifier; send: ChannelSender };
   /** The durable job queue's runner: receivers wake it after queueing (absent in app-only tests). */
   jobs?: { wake(kind?: string): void };
   /** The Probot app, or which variables it still needs (absent in app-only tests). */

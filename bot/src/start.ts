@@ -1,4 +1,5 @@
 import { mkdir } from "node:fs/promises";
+import { rootCertificates } from "node:tls";
 import {
   createCipher,
   createRegistryDeps,
@@ -14,6 +15,7 @@ import {
   upgradeStoredSecrets,
 } from "@bridgeport/core";
 import type { ServerType } from "@hono/node-server";
+import { Agent } from "undici";
 import { createApp } from "./app.js";
 import { offerBootstrapToken, type Terminal } from "./bootstrap-token.js";
 import { type BotConfig, ConfigError } from "./config.js";
@@ -25,11 +27,15 @@ import { listen } from "./http/listen.js";
 import { createJobRunner, type JobRunner } from "./jobs/job-runner.js";
 import { startPlanRecovery } from "./jobs/plan-recovery.js";
 import { createPlanRunner } from "./jobs/plan-runner.js";
-import { purgeFinishedWork } from "./jobs/retention.js";
+import { purgeFinishedWork, RETENTION_BATCH } from "./jobs/retention.js";
 import { enqueueDueSyncs } from "./jobs/scheduler.js";
 import { SYNC_IMAGE, syncImageHandler } from "./jobs/sync-image-job.js";
 import type { Logger } from "./log.js";
 import { createMetrics } from "./metrics.js";
+import { createNotifier } from "./notify/notifier.js";
+import { NOTIFY_JOB, notifyHandler } from "./notify/notify-job.js";
+import { defaultNotifyPolicy, type NotifyPolicy } from "./notify/notify-policy.js";
+import { channelSender } from "./notify/send-to-channel.js";
 
 export interface RunningBot {
   url: string;
@@ -43,6 +49,14 @@ export interface RunningBot {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** What a start may change besides the configuration (tests: shorter waits, a private CA). */
+export interface StartOptions {
+  notify?: Partial<NotifyPolicy> & {
+    /** CAs (PEM) trusted for notification receivers besides the system's and NODE_EXTRA_CA_CERTS. */
+    extraCa?: string[];
+  };
+}
+
 /**
  * Starts the whole bot in this process: the database's lock, master key, database (migrations
  * applied), HTTP server, bootstrap token, recovery of plans a crash left behind, and the
@@ -55,6 +69,7 @@ export async function startBot(
   log: Logger,
   env: Env,
   terminal: Terminal = process.stderr,
+  options: StartOptions = {},
 ): Promise<RunningBot> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const lock = await holdDatabase(config.databaseUrl, { kind: "bot" }, (message) =>
@@ -82,8 +97,38 @@ export async function startBot(
   const loginCache = new MemoryLoginCache();
   const owner = `bot-${process.pid}`;
   const planLeaseMs = config.PLAN_LEASE_SECONDS * 1000;
+  const { extraCa = [], ...tuning } = options.notify ?? {};
+  const notifyPolicy: NotifyPolicy = { ...defaultNotifyPolicy, ...tuning };
+  // Its own connections: a receiver that never answers holds none of the registries'.
+  const notifyDispatcher = new Agent({
+    connect: {
+      timeout: notifyPolicy.timeoutMs,
+      ...(extraCa.length > 0 ? { ca: [...rootCertificates, ...extraCa] } : {}),
+    },
+  });
+  const send = channelSender({
+    dispatcher: notifyDispatcher,
+    timeoutMs: notifyPolicy.timeoutMs,
+    extraCa,
+    now: () => new Date(),
+  });
+  const notifier = createNotifier({
+    store,
+    foldWindowMs: notifyPolicy.foldWindowMs,
+    wake: (kind) => jobs.wake(kind),
+    log,
+  });
   const plans = createPlanRunner(
-    { store, registries, loginCache, owner, leaseMs: planLeaseMs, log },
+    {
+      store,
+      registries,
+      loginCache,
+      owner,
+      leaseMs: planLeaseMs,
+      log,
+      notifier,
+      onSignatureWarning: (warning) => log.warn({ ...warning }, "deployed without a trusted signature"),
+    },
     (event, seconds) => {
       if (event.type !== "plan") return;
       metrics.plans.inc({ status: event.status });
@@ -99,7 +144,14 @@ export async function startBot(
     owner,
     leaseMs: config.JOB_LEASE_SECONDS * 1000,
     handlers: {
-      [SYNC_IMAGE]: syncImageHandler({ store, syncer, plans, metrics }),
+      [SYNC_IMAGE]: syncImageHandler({ store, syncer, plans, metrics, notifier }),
+      [NOTIFY_JOB]: notifyHandler({
+        store,
+        send,
+        policy: notifyPolicy,
+        publicUrl: config.BRIDGEPORT_PUBLIC_URL ?? null,
+        log,
+      }),
       ...(github.configured
         ? {
             [GITHUB_COMMAND]: gitHubCommandHandler({
@@ -108,6 +160,7 @@ export async function startBot(
               syncer,
               registries,
               log,
+              notifier,
               octokitFor: github.app.octokitFor,
             }),
           }
@@ -126,6 +179,7 @@ export async function startBot(
     plans,
     jobs,
     github,
+    notify: { notifier, send },
     ready: () => ready,
   };
 
@@ -134,6 +188,7 @@ export async function startBot(
   const { server, url } = await listen(app.fetch, { port: config.PORT, host: config.HOST }).catch(
     async (error: unknown) => {
       await registries.transport.close();
+      await notifyDispatcher.close();
       await database.close();
       await lock.release();
       throw error;
@@ -145,13 +200,22 @@ export async function startBot(
   const recovery = startPlanRecovery({
     recover: () => recoverPlans({ store, hosts, registries, loginCache, owner, leaseMs: planLeaseMs }),
     retryMs: planLeaseMs,
-    onReport: (report) => log.warn({ plan: report }, "resolved a plan left by an earlier run"),
+    onReport: (report) => {
+      log.warn({ plan: report }, "resolved a plan left by an earlier run");
+      // Recovery runs plans without the runner's events: their end is told from the stored status.
+      void store.plans
+        .get(report.planId)
+        .then((plan) => plan && notifier.planStatus(plan.id, plan.status))
+        .catch((error: unknown) => log.error({ err: String(error) }, "reading a recovered plan failed"));
+    },
     onError: (error) => log.error({ err: String(error) }, "plan recovery failed"),
     onGiveUp: (busy) => log.error({ plans: busy }, "plans still leased elsewhere; left unresolved"),
   });
   await recovery.firstPass;
 
-  // Jobs a crash left running are taken over once their lease runs out.
+  // Messages a crash left unsent get a sender again; jobs a crash left running are taken
+  // over once their lease runs out.
+  await store.notificationDeliveries.scheduleAll();
   jobs.start();
   let ticking: Promise<unknown> | null = null;
   const tick = () => {
@@ -160,6 +224,9 @@ export async function startBot(
       .then(async (report) => {
         if (report.queued > 0) jobs.wake(SYNC_IMAGE);
         const purged = await purgeFinishedWork(store, now, config.JOB_RETENTION_DAYS);
+        const retained = new Date(now.getTime() - config.JOB_RETENTION_DAYS * 86_400_000);
+        const notifications = await store.notificationDeliveries.purgeFinished(retained, RETENTION_BATCH);
+        if (notifications > 0) log.info({ notifications }, "old notification deliveries deleted");
         log.info({ scheduler: report, purged }, "scheduler pass");
       })
       .catch((error: unknown) => log.error({ err: String(error) }, "scheduler pass failed"))
@@ -188,6 +255,7 @@ export async function startBot(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await hosts.close();
       await registries.transport.close();
+      await notifyDispatcher.close();
       await database.close();
       await lock.release();
     },

@@ -23,9 +23,26 @@ CREATE TABLE "container_images" (
 	"latest_tag" text,
 	"update_reason" text,
 	"auto_update" boolean DEFAULT false NOT NULL,
+	"signature_policy" text,
 	"created_at" timestamp (3) with time zone NOT NULL,
 	"updated_at" timestamp (3) with time zone NOT NULL,
-	CONSTRAINT "container_images_environment_image_name_unique" UNIQUE("environment_id","image_name")
+	CONSTRAINT "container_images_environment_image_name_unique" UNIQUE("environment_id","image_name"),
+	CONSTRAINT "container_images_signature_policy_check" CHECK ("container_images"."signature_policy" IS NULL OR "container_images"."signature_policy" IN ('off', 'warn', 'enforce'))
+);
+--> statement-breakpoint
+CREATE TABLE "dashboard_sessions" (
+	"id" text PRIMARY KEY NOT NULL,
+	"secret_hash" text NOT NULL,
+	"api_token_id" text,
+	"admin_token_mac" text,
+	"actor" text NOT NULL,
+	"role" text NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"last_seen_at" timestamp (3) with time zone NOT NULL,
+	"expires_at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "dashboard_sessions_secret_hash_unique" UNIQUE("secret_hash"),
+	CONSTRAINT "dashboard_sessions_role_check" CHECK ("dashboard_sessions"."role" IN ('read', 'deploy', 'admin')),
+	CONSTRAINT "dashboard_sessions_token_check" CHECK (("dashboard_sessions"."api_token_id" IS NULL) <> ("dashboard_sessions"."admin_token_mac" IS NULL))
 );
 --> statement-breakpoint
 CREATE TABLE "deployment_history" (
@@ -40,6 +57,7 @@ CREATE TABLE "deployment_history" (
 	"deployment_count" integer NOT NULL,
 	"total_duration_ms" bigint NOT NULL,
 	"services" jsonb NOT NULL,
+	"signature" jsonb,
 	CONSTRAINT "deployment_history_status_check" CHECK ("deployment_history"."status" IN ('success', 'failed', 'rolled_back'))
 );
 --> statement-breakpoint
@@ -60,6 +78,7 @@ CREATE TABLE "deployment_plans" (
 	"plan" jsonb NOT NULL,
 	"error" text,
 	"rollback_outcome" text,
+	"signature" jsonb,
 	"lease_owner" text,
 	"lease_expires_at" timestamp (3) with time zone,
 	"created_at" timestamp (3) with time zone NOT NULL,
@@ -96,10 +115,12 @@ CREATE TABLE "environments" (
 	"name" text NOT NULL,
 	"auto_prune_images" boolean DEFAULT false NOT NULL,
 	"prune_images_mode" text DEFAULT 'dangling' NOT NULL,
+	"signature_policy" text DEFAULT 'off' NOT NULL,
 	"created_at" timestamp (3) with time zone NOT NULL,
 	"updated_at" timestamp (3) with time zone NOT NULL,
 	CONSTRAINT "environments_name_unique" UNIQUE("name"),
-	CONSTRAINT "environments_prune_images_mode_check" CHECK ("environments"."prune_images_mode" IN ('dangling', 'all'))
+	CONSTRAINT "environments_prune_images_mode_check" CHECK ("environments"."prune_images_mode" IN ('dangling', 'all')),
+	CONSTRAINT "environments_signature_policy_check" CHECK ("environments"."signature_policy" IN ('off', 'warn', 'enforce'))
 );
 --> statement-breakpoint
 CREATE TABLE "github_repositories" (
@@ -167,6 +188,45 @@ CREATE TABLE "locks" (
 	"expires_at" timestamp (3) with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "notification_channels" (
+	"id" text PRIMARY KEY NOT NULL,
+	"environment_id" text NOT NULL,
+	"name" text NOT NULL,
+	"kind" text NOT NULL,
+	"events" jsonb NOT NULL,
+	"enabled" boolean DEFAULT true NOT NULL,
+	"target" jsonb NOT NULL,
+	"secret_ciphertext" text NOT NULL,
+	"secret_fields" jsonb NOT NULL,
+	"failing_since" timestamp (3) with time zone,
+	"failing_reported_at" timestamp (3) with time zone,
+	"last_error" text,
+	"last_delivered_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "notification_channels_environment_name_unique" UNIQUE("environment_id","name"),
+	CONSTRAINT "notification_channels_kind_check" CHECK ("notification_channels"."kind" IN ('slack', 'discord', 'webhook', 'email'))
+);
+--> statement-breakpoint
+CREATE TABLE "notification_deliveries" (
+	"id" text PRIMARY KEY NOT NULL,
+	"channel_id" text NOT NULL,
+	"event" text NOT NULL,
+	"fold_key" text NOT NULL,
+	"payload" jsonb NOT NULL,
+	"folded" integer DEFAULT 0 NOT NULL,
+	"status" text NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"due_at" timestamp (3) with time zone NOT NULL,
+	"locked_by" text,
+	"last_error" text,
+	"response_status" integer,
+	"delivered_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "notification_deliveries_status_check" CHECK ("notification_deliveries"."status" IN ('queued', 'sending', 'delivered', 'failed'))
+);
+--> statement-breakpoint
 CREATE TABLE "registry_connections" (
 	"id" text PRIMARY KEY NOT NULL,
 	"environment_id" text NOT NULL,
@@ -196,6 +256,14 @@ CREATE TABLE "registry_credentials" (
 	"secret_fields" jsonb NOT NULL,
 	"created_at" timestamp (3) with time zone NOT NULL,
 	CONSTRAINT "registry_credentials_version_unique" UNIQUE("registry_connection_id","version")
+);
+--> statement-breakpoint
+CREATE TABLE "registry_sync_health" (
+	"registry_connection_id" text PRIMARY KEY NOT NULL,
+	"consecutive_failures" integer NOT NULL,
+	"last_error" text,
+	"reported_at" timestamp (3) with time zone,
+	"updated_at" timestamp (3) with time zone NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "server_registry_logins" (
@@ -254,6 +322,47 @@ CREATE TABLE "services" (
 	CONSTRAINT "services_kind_check" CHECK ("services"."kind" IN ('container', 'compose'))
 );
 --> statement-breakpoint
+CREATE TABLE "signature_verifications" (
+	"container_image_id" text NOT NULL,
+	"manifest_digest" text NOT NULL,
+	"key_set" text NOT NULL,
+	"status" text NOT NULL,
+	"key_id" text,
+	"key_name" text,
+	"kind" text,
+	"reason" text,
+	"checked_at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "signature_verifications_pk" PRIMARY KEY("container_image_id","manifest_digest"),
+	CONSTRAINT "signature_verifications_status_check" CHECK ("signature_verifications"."status" IN ('verified', 'unsigned', 'untrusted', 'mismatch', 'corrupt', 'malformed', 'error')),
+	CONSTRAINT "signature_verifications_kind_check" CHECK ("signature_verifications"."kind" IS NULL OR "signature_verifications"."kind" IN ('cosign', 'bundle'))
+);
+--> statement-breakpoint
+CREATE TABLE "signing_key_events" (
+	"id" text PRIMARY KEY NOT NULL,
+	"environment_id" text NOT NULL,
+	"key_id" text NOT NULL,
+	"key_name" text NOT NULL,
+	"fingerprint" text NOT NULL,
+	"action" text NOT NULL,
+	"actor" text NOT NULL,
+	"at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "signing_key_events_action_check" CHECK ("signing_key_events"."action" IN ('added', 'removed'))
+);
+--> statement-breakpoint
+CREATE TABLE "signing_keys" (
+	"id" text PRIMARY KEY NOT NULL,
+	"environment_id" text NOT NULL,
+	"name" text NOT NULL,
+	"algorithm" text NOT NULL,
+	"public_key_pem" text NOT NULL,
+	"fingerprint" text NOT NULL,
+	"created_by" text NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "signing_keys_environment_fingerprint_unique" UNIQUE("environment_id","fingerprint"),
+	CONSTRAINT "signing_keys_environment_name_unique" UNIQUE("environment_id","name"),
+	CONSTRAINT "signing_keys_algorithm_check" CHECK ("signing_keys"."algorithm" IN ('ecdsa-p256', 'ed25519'))
+);
+--> statement-breakpoint
 CREATE TABLE "webhook_deliveries" (
 	"id" text PRIMARY KEY NOT NULL,
 	"source" text NOT NULL,
@@ -270,6 +379,7 @@ ALTER TABLE "container_images" ADD CONSTRAINT "container_images_environment_id_e
 ALTER TABLE "container_images" ADD CONSTRAINT "container_images_registry_connection_id_registry_connections_id_fk" FOREIGN KEY ("registry_connection_id") REFERENCES "public"."registry_connections"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "container_images" ADD CONSTRAINT "container_images_deployed_digest_id_image_digests_id_fk" FOREIGN KEY ("deployed_digest_id") REFERENCES "public"."image_digests"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "container_images" ADD CONSTRAINT "container_images_latest_digest_id_image_digests_id_fk" FOREIGN KEY ("latest_digest_id") REFERENCES "public"."image_digests"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "dashboard_sessions" ADD CONSTRAINT "dashboard_sessions_api_token_id_api_tokens_id_fk" FOREIGN KEY ("api_token_id") REFERENCES "public"."api_tokens"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "deployment_history" ADD CONSTRAINT "deployment_history_container_image_id_container_images_id_fk" FOREIGN KEY ("container_image_id") REFERENCES "public"."container_images"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "deployment_history" ADD CONSTRAINT "deployment_history_plan_id_deployment_plans_id_fk" FOREIGN KEY ("plan_id") REFERENCES "public"."deployment_plans"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "deployment_plans" ADD CONSTRAINT "deployment_plans_environment_id_environments_id_fk" FOREIGN KEY ("environment_id") REFERENCES "public"."environments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -279,8 +389,11 @@ ALTER TABLE "deployment_steps" ADD CONSTRAINT "deployment_steps_plan_id_deployme
 ALTER TABLE "image_digest_platforms" ADD CONSTRAINT "image_digest_platforms_image_digest_id_image_digests_id_fk" FOREIGN KEY ("image_digest_id") REFERENCES "public"."image_digests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "image_digests" ADD CONSTRAINT "image_digests_container_image_id_container_images_id_fk" FOREIGN KEY ("container_image_id") REFERENCES "public"."container_images"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "locks" ADD CONSTRAINT "locks_plan_id_deployment_plans_id_fk" FOREIGN KEY ("plan_id") REFERENCES "public"."deployment_plans"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "notification_channels" ADD CONSTRAINT "notification_channels_environment_id_environments_id_fk" FOREIGN KEY ("environment_id") REFERENCES "public"."environments"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "notification_deliveries" ADD CONSTRAINT "notification_deliveries_channel_id_notification_channels_id_fk" FOREIGN KEY ("channel_id") REFERENCES "public"."notification_channels"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "registry_connections" ADD CONSTRAINT "registry_connections_environment_id_environments_id_fk" FOREIGN KEY ("environment_id") REFERENCES "public"."environments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "registry_credentials" ADD CONSTRAINT "registry_credentials_registry_connection_id_registry_connections_id_fk" FOREIGN KEY ("registry_connection_id") REFERENCES "public"."registry_connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "registry_sync_health" ADD CONSTRAINT "registry_sync_health_registry_connection_id_registry_connections_id_fk" FOREIGN KEY ("registry_connection_id") REFERENCES "public"."registry_connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "server_registry_logins" ADD CONSTRAINT "server_registry_logins_server_id_servers_id_fk" FOREIGN KEY ("server_id") REFERENCES "public"."servers"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "server_registry_logins" ADD CONSTRAINT "server_registry_logins_registry_connection_id_registry_connections_id_fk" FOREIGN KEY ("registry_connection_id") REFERENCES "public"."registry_connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "servers" ADD CONSTRAINT "servers_environment_id_environments_id_fk" FOREIGN KEY ("environment_id") REFERENCES "public"."environments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -288,8 +401,13 @@ ALTER TABLE "service_dependencies" ADD CONSTRAINT "service_dependencies_service_
 ALTER TABLE "service_dependencies" ADD CONSTRAINT "service_dependencies_depends_on_service_id_services_id_fk" FOREIGN KEY ("depends_on_service_id") REFERENCES "public"."services"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "services" ADD CONSTRAINT "services_server_id_servers_id_fk" FOREIGN KEY ("server_id") REFERENCES "public"."servers"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "services" ADD CONSTRAINT "services_container_image_id_container_images_id_fk" FOREIGN KEY ("container_image_id") REFERENCES "public"."container_images"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "signature_verifications" ADD CONSTRAINT "signature_verifications_container_image_id_container_images_id_fk" FOREIGN KEY ("container_image_id") REFERENCES "public"."container_images"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "signing_key_events" ADD CONSTRAINT "signing_key_events_environment_id_environments_id_fk" FOREIGN KEY ("environment_id") REFERENCES "public"."environments"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "signing_keys" ADD CONSTRAINT "signing_keys_environment_id_environments_id_fk" FOREIGN KEY ("environment_id") REFERENCES "public"."environments"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "api_tokens_created_idx" ON "api_tokens" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "container_images_registry_idx" ON "container_images" USING btree ("registry_connection_id");--> statement-breakpoint
+CREATE INDEX "dashboard_sessions_token_idx" ON "dashboard_sessions" USING btree ("api_token_id");--> statement-breakpoint
+CREATE INDEX "dashboard_sessions_expires_idx" ON "dashboard_sessions" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "deployment_history_image_deployed_idx" ON "deployment_history" USING btree ("container_image_id","deployed_at" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "deployment_plans_image_created_idx" ON "deployment_plans" USING btree ("container_image_id","created_at" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "deployment_plans_status_idx" ON "deployment_plans" USING btree ("status");--> statement-breakpoint
@@ -300,8 +418,13 @@ CREATE INDEX "jobs_status_run_at_idx" ON "jobs" USING btree ("status","run_at");
 CREATE INDEX "jobs_status_kind_run_at_idx" ON "jobs" USING btree ("status","kind","run_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "jobs_queued_coalesce_key_idx" ON "jobs" USING btree ("coalesce_key") WHERE "jobs"."status" = 'queued';--> statement-breakpoint
 CREATE INDEX "jobs_coalesce_key_status_idx" ON "jobs" USING btree ("coalesce_key","status") WHERE "jobs"."coalesce_key" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "notification_deliveries_unfinished_idx" ON "notification_deliveries" USING btree ("channel_id","created_at","id") WHERE "notification_deliveries"."status" IN ('queued', 'sending');--> statement-breakpoint
+CREATE INDEX "notification_deliveries_fold_idx" ON "notification_deliveries" USING btree ("fold_key","status");--> statement-breakpoint
+CREATE INDEX "notification_deliveries_channel_idx" ON "notification_deliveries" USING btree ("channel_id","created_at");--> statement-breakpoint
+CREATE INDEX "notification_deliveries_updated_idx" ON "notification_deliveries" USING btree ("updated_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "registry_connections_one_default" ON "registry_connections" USING btree ("environment_id") WHERE "registry_connections"."is_default";--> statement-breakpoint
 CREATE INDEX "service_dependencies_depends_on_idx" ON "service_dependencies" USING btree ("depends_on_service_id");--> statement-breakpoint
 CREATE INDEX "services_image_idx" ON "services" USING btree ("container_image_id");--> statement-breakpoint
+CREATE INDEX "signing_key_events_environment_at_idx" ON "signing_key_events" USING btree ("environment_id","at" DESC NULLS FIRST);--> statement-breakpoint
 CREATE UNIQUE INDEX "webhook_deliveries_source_key_idx" ON "webhook_deliveries" USING btree ("source","delivery_key");--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_received_idx" ON "webhook_deliveries" USING btree ("received_at");

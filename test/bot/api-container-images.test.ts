@@ -511,6 +511,7 @@ describe("deploy API", () => {
         "id",
         "planId",
         "services",
+        "signature",
         "status",
         "tag",
         "totalDurationMs",

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../bot/src/config.js";
 import { createLogger } from "../../bot/src/log.js";
-import { type RunningBot, startBot } from "../../bot/src/start.js";
+import { type RunningBot, type StartOptions, startBot } from "../../bot/src/start.js";
 import { testDatabaseEnv } from "../../core/src/store/test-fixtures.js";
 
 /**
@@ -22,7 +22,10 @@ export interface BotLab {
   stop(): Promise<void>;
 }
 
-export async function startBotLab(env: Record<string, string> = {}): Promise<BotLab> {
+export async function startBotLab(
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<BotLab> {
   const dataDir = await mkdtemp(join(tmpdir(), "bridgeport-bot-"));
   const token = randomBytes(24).toString("hex");
   const full = {
@@ -40,7 +43,13 @@ export async function startBotLab(env: Record<string, string> = {}): Promise<Bot
       process.stdout.write(line);
     },
   };
-  const bot = await startBot(loadConfig(full), createLogger(full.LOG_LEVEL, sink), full);
+  const bot = await startBot(
+    loadConfig(full),
+    createLogger(full.LOG_LEVEL, sink),
+    full,
+    process.stderr,
+    options,
+  );
   return {
     bot,
     url: bot.url,

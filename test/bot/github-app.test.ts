@@ -204,7 +204,7 @@ describe("GitHub app commands", () => {
   ])("%j gets a usage reply: %s", async (body, problem) => {
     const { commentId, text } = await ask(body);
     expect(text).toContain(problem);
-    expect(text).toContain("`/deploy sha256:<64 hex> [to <environment>]`");
+    expect(text).toContain("`/deploy sha256:<64 hex> [to <environment>] [--force]`");
     await settled(commentId);
     expect(await lab.bot.bot.deps.store.plans.list({})).toHaveLength(0);
   });

@@ -6,7 +6,12 @@ import { fileURLToPath } from "node:url";
 import { createCipher, createStore, openLibsqlDatabase, type Store } from "@bridgeport/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lockDatabase } from "../../bot/src/database-lock.js";
-import { countRows, openTestDatabase, testPostgresUrl } from "../../core/src/store/test-fixtures.js";
+import {
+  countRows,
+  openTestDatabase,
+  STORE_TABLE_NAMES,
+  testPostgresUrl,
+} from "../../core/src/store/test-fixtures.js";
 import { startProcess, waitUntil } from "../harness/index.js";
 import { type BotLab, startBotLab } from "./bot-lab.js";
 
@@ -41,7 +46,11 @@ async function withSource<T>(task: (store: Store) => Promise<T>): Promise<T> {
 
 /** A store with a row in every table: what a real installation has after a while. */
 async function populate(store: Store) {
-  const environment = await store.environments.create({ name: "production", autoPruneImages: true });
+  const environment = await store.environments.create({
+    name: "production",
+    autoPruneImages: true,
+    signaturePolicy: "warn",
+  });
   await store.environments.create({ name: "staging" });
   const registry = await store.registries.create({
     environmentId: environment.id,
@@ -61,6 +70,7 @@ async function populate(store: Store) {
     registryConnectionId: registry.id,
     autoUpdate: true,
     tagFilter: "v*.*.*",
+    signaturePolicy: "enforce",
   });
   await store.digests.upsertMany(image.id, [
     {
@@ -172,7 +182,20 @@ async function populate(store: Store) {
     durationMs: 1234,
   });
   await store.plans.appendStepLog(steps[0]?.id ?? "", "pulled\nstarted\n");
-  await store.plans.update(plan.id, { status: "success", finishedAt: new Date("2026-03-02T12:00:00.000Z") });
+  const signature = {
+    policy: "enforce" as const,
+    status: "verified" as const,
+    keyId: "key-1",
+    keyName: "release",
+    kind: "cosign" as const,
+    reason: null,
+    checkedAt: "2026-03-02T11:59:00.000Z",
+  };
+  await store.plans.update(plan.id, {
+    status: "success",
+    finishedAt: new Date("2026-03-02T12:00:00.000Z"),
+    signature,
+  });
   await store.locks.acquire({ scopes: ["environment:production"], holder: "octocat", reason: "/lock" });
   await store.history.record({
     containerImageId: image.id,
@@ -184,6 +207,7 @@ async function populate(store: Store) {
     deployedBy: "octocat",
     totalDurationMs: 98_765,
     services: [{ id: api.id, name: "api", serverName: "web-1" }],
+    signature,
   });
   // Due long after the test: the bot started on the copy must not run them and change the data.
   const later = new Date("2036-01-01T00:00:00.000Z");
@@ -208,7 +232,87 @@ async function populate(store: Store) {
     defaultEnvironment: "staging",
     environments: ["staging", "production"],
   });
-  return { environment, registry, image, server, plan, token: token.value };
+  const dashboard = await store.dashboardSessions.create({
+    token: { kind: "stored", apiTokenId: token.token.id },
+    actor: "ci",
+    role: "deploy",
+    maxAgeMs: 100 * 365 * 24 * 3_600_000,
+  });
+  await store.registrySyncHealth.record(registry.id, { ok: false, error: "registry unreachable" }, 3);
+  const channel = await store.notificationChannels.create({
+    environmentId: environment.id,
+    name: "ops",
+    kind: "webhook",
+    events: ["update_available", "plan_failed"],
+    target: { kind: "webhook", host: "hooks.example.test" },
+    secrets: { url: "https://hooks.example.test/channel-secret-path", secret: "channel-signing-secret" },
+  });
+  await store.notificationChannels.create({
+    environmentId: environment.id,
+    name: "mail",
+    kind: "email",
+    events: ["plan_failed"],
+    enabled: false,
+    target: {
+      kind: "email",
+      host: "smtp.example.test",
+      port: 587,
+      security: "starttls",
+      username: "bot",
+      from: "bot@example.test",
+      to: ["ops@example.test"],
+      caCertificate: null,
+    },
+    secrets: { password: "smtp-password" },
+  });
+  await store.notificationDeliveries.recordTest(channel.id, "ntest_1", {
+    kind: "failed",
+    error: "HTTP 500",
+    status: 500,
+  });
+  await store.notificationDeliveries.record(
+    {
+      kind: "update_available",
+      environmentId: environment.id,
+      imageId: image.id,
+      name: "api",
+      image: image.imageName,
+      tag: "v1.1.0",
+      digest: newer?.manifestDigest ?? "",
+      autoDeploy: true,
+    },
+    { foldWindowMs: 100 * 365 * 24 * 3_600_000 },
+  );
+  const key = await store.signingKeys.add({
+    environmentId: environment.id,
+    name: "release",
+    algorithm: "ecdsa-p256",
+    publicKeyPem:
+      "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n",
+    fingerprint: "f".repeat(64),
+    createdBy: "octocat",
+  });
+  await store.signatureVerifications.save({
+    containerImageId: image.id,
+    manifestDigest: newer?.manifestDigest ?? "",
+    keySet: "keyset-1",
+    status: "verified",
+    keyId: key.id,
+    keyName: key.name,
+    kind: "cosign",
+    reason: null,
+    checkedAt: new Date("2026-03-02T11:59:00.000Z"),
+  });
+  return {
+    environment,
+    registry,
+    image,
+    server,
+    plan,
+    token: token.value,
+    dashboardSecret: dashboard.secret,
+    tokenId: token.token.id,
+  };
 }
 
 /** Everything the store can say, with every secret decrypted: equal on both sides after the copy. */
@@ -217,8 +321,10 @@ async function everything(store: Store) {
   const images = await store.images.list();
   const servers = await store.servers.list();
   const plans = await store.plans.list();
+  const environments = await store.environments.list();
+  const channels = await store.notificationChannels.list();
   return {
-    environments: await store.environments.list(),
+    environments,
     registries,
     credentials: await Promise.all(
       registries.map(async (r) => ({
@@ -240,6 +346,12 @@ async function everything(store: Store) {
     deliveries: await store.webhookDeliveries.list(),
     tokens: await store.apiTokens.list(),
     github: await store.githubRepositories.list(),
+    channels,
+    channelSecrets: await Promise.all(channels.map((c) => store.notificationChannels.getSecrets(c.id))),
+    notifications: await Promise.all(channels.map((c) => store.notificationDeliveries.list(c.id))),
+    signingKeys: await Promise.all(environments.map((e) => store.signingKeys.list(e.id))),
+    signingKeyEvents: await Promise.all(environments.map((e) => store.signingKeys.events(e.id))),
+    signatures: await Promise.all(images.map((i) => store.signatureVerifications.listForImage(i.id))),
   };
 }
 
@@ -292,14 +404,27 @@ describe("pnpm migrate-to-postgres", () => {
       ["servers", 2],
       ["services", 2],
       ["deployment_steps", 2],
-      ["jobs", 2],
+      ["jobs", 3],
+      ["notification_deliveries", 2],
+      ["signing_key_events", 1],
       ["locks", 1],
     ] as const) {
       expect(output).toContain(`  ${table}: ${rows} row(s)`);
       expect(output).toContain(`  ${table}: ${rows}\n`);
     }
+    // Every table of the store is copied, and every one has rows here (the populated source).
+    for (const table of STORE_TABLE_NAMES) {
+      expect(output).toMatch(new RegExp(`  ${table}: [1-9]\\d* row\\(s\\)`));
+    }
     expect(output).toContain("in one transaction");
-    expect(output).not.toContain("password-version");
+    for (const secret of [
+      "password-version",
+      "channel-secret-path",
+      "channel-signing-secret",
+      "smtp-password",
+    ]) {
+      expect(output).not.toContain(secret);
+    }
   });
 
   it("leaves a bot on PostgreSQL, with the same key, reading the same data and decrypting every secret", async () => {
@@ -315,6 +440,24 @@ describe("pnpm migrate-to-postgres", () => {
       secrets: { username: "deploy", password: "password-version-2" },
     });
     expect(after.digests[0]?.[1]).toMatchObject({ size: 3_000_000_000, platforms: [{}, {}] });
+    expect(after.channelSecrets).toContainEqual({
+      url: "https://hooks.example.test/channel-secret-path",
+      secret: "channel-signing-secret",
+    });
+    expect(
+      after.notifications
+        .flat()
+        .map((d) => d.status)
+        .sort(),
+    ).toEqual(["failed", "queued"]);
+    expect(after.signatures[0]).toHaveLength(1);
+    // A dashboard sign-in made before the move is still signed in (only its secret's hash was copied).
+    expect(
+      await lab.bot.deps.store.dashboardSessions.find(seeded.dashboardSecret, {
+        idleMs: 100 * 365 * 24 * 3_600_000,
+        adminToken: undefined,
+      }),
+    ).toMatchObject({ actor: "ci", role: "deploy", apiTokenId: seeded.tokenId });
     // A token made before the move still signs in, with its role.
     const res = await fetch(`${lab.url}/api/environments`, {
       headers: { authorization: `Bearer ${seeded.token}` },

@@ -35,3 +35,38 @@ export function substituteOnce(script: string, from: string, to: string): string
   if (count !== 1) throw new Error(`expected "${from}" once in the walkthrough, found it ${count} times`);
   return script.replace(from, () => to);
 }
+
+/** Where the walkthrough's steps point on a test machine instead of the README's fixed addresses. */
+export interface WalkthroughTargets {
+  botPort: number;
+  registryPort: number;
+  appPort: number;
+  /** The Docker engine the steps' server and `docker` commands use. */
+  dockerSocket: string;
+}
+
+/**
+ * Every step block in order, as one script, with only what a reader substitutes replaced: the
+ * addresses, which must be free ports and a private engine here.
+ */
+export function walkthroughSteps(blocks: readonly WalkthroughBlock[], to: WalkthroughTargets): string {
+  let script = blocks
+    .filter((block) => block.kind === "step")
+    .map((block) => block.code)
+    .join("\n");
+  script = substituteOnce(script, "B=http://127.0.0.1:3000", `B=http://127.0.0.1:${to.botPort}`);
+  script = substituteOnce(script, "REGISTRY=127.0.0.1:5001", `REGISTRY=127.0.0.1:${to.registryPort}`);
+  script = substituteOnce(script, "DOCKER_SOCKET=/var/run/docker.sock", `DOCKER_SOCKET=${to.dockerSocket}`);
+  return substituteOnce(script, "APP_PORT=8080", `APP_PORT=${to.appPort}`);
+}
+
+/** The shell variables (and function) the steps leave that the clean-up block and tests need. */
+const STATE_VARS = "REGISTRY_PID WORK REGISTRY DOCKER_HOST B ENV REG IMG SRV SVC PLAN";
+
+/**
+ * A bash `trap` that saves the steps' state to `file` however they end, for the clean-up block
+ * (`source file` first) and for a test's assertions.
+ */
+export function saveWalkthroughState(file: string): string {
+  return `trap '{ declare -p ${STATE_VARS}; declare -f api; } > "${file}" 2>/dev/null' EXIT`;
+}

@@ -12,7 +12,13 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Dockerd, startDockerd } from "../harness/dockerd.js";
 import { dockerApi } from "../harness/host-docker-api.js";
-import { substituteOnce, type WalkthroughBlock, walkthroughBlocks } from "./readme-walkthrough-blocks.js";
+import {
+  saveWalkthroughState,
+  substituteOnce,
+  type WalkthroughBlock,
+  walkthroughBlocks,
+  walkthroughSteps,
+} from "./readme-walkthrough-blocks.js";
 
 // README.md's "First deploy, step by step", run the way a reader runs it: the bot block in one
 // bash (terminal 1), every step block in order in another (terminal 2), then the clean-up. Only
@@ -22,7 +28,6 @@ import { substituteOnce, type WalkthroughBlock, walkthroughBlocks } from "./read
 // may walk through twice: both happen here, on one data dir.
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 // Shell variables the steps leave behind: the clean-up block needs some, the assertions others.
-const STATE_VARS = "REGISTRY_PID WORK REGISTRY DOCKER_HOST B ENV REG IMG SRV SVC PLAN";
 const LISTENING = '"msg":"bridgeport listening"';
 
 let dir: string;
@@ -84,7 +89,7 @@ describe("the README walkthrough", () => {
 interface Walked {
   /** What terminal 2 printed on stdout, line by line. */
   lines: string[];
-  /** The shell variables the steps left (STATE_VARS). */
+  /** The shell variables the steps left (saveWalkthroughState). */
   state: Record<string, string>;
 }
 
@@ -92,20 +97,16 @@ interface Walked {
 async function walkThrough(): Promise<Walked> {
   try {
     const token = await startReadersBot();
-    const steps = blocks.filter((b) => b.kind === "step").map((b) => b.code);
-    let script = steps.join("\n");
-    script = substituteOnce(script, "B=http://127.0.0.1:3000", `B=http://127.0.0.1:${ports.bot}`);
-    script = substituteOnce(script, "REGISTRY=127.0.0.1:5001", `REGISTRY=127.0.0.1:${ports.registry}`);
-    script = substituteOnce(
-      script,
-      "DOCKER_SOCKET=/var/run/docker.sock",
-      `DOCKER_SOCKET=${dockerd.socketPath}`,
-    );
-    script = substituteOnce(script, "APP_PORT=8080", `APP_PORT=${ports.app}`);
+    const script = walkthroughSteps(blocks, {
+      botPort: ports.bot,
+      registryPort: ports.registry,
+      appPort: ports.app,
+      dockerSocket: dockerd.socketPath,
+    });
     // Whatever happens, the variables (and the api helper) are saved for the assertions, the
     // clean-up and afterAll.
     const stateFile = join(dir, "state.sh");
-    const saveState = `trap '{ declare -p ${STATE_VARS}; declare -f api; } > "${stateFile}" 2>/dev/null' EXIT`;
+    const saveState = saveWalkthroughState(stateFile);
     const out = await runBash("terminal 2", `set -euo pipefail\n${saveState}\n${script}`, 75_000);
     const lines = out.trimEnd().split("\n");
     const state = await readState();

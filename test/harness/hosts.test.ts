@@ -11,6 +11,7 @@ import { readSshBanner } from "./host-ssh-banner.js";
 import { connectToSshd, SSH_AUTH_METHODS, sshExec, sshRun } from "./host-ssh-client.js";
 import { fingerprintOfPublicKey } from "./host-ssh-keys.js";
 import { ensureLinuxUser, type LinuxUser } from "./linux-user.js";
+import { waitUntil } from "./process.js";
 import { type Sshd, startSshd } from "./sshd.js";
 import { makeTempDir, removeTempDir } from "./temp-dir.js";
 
@@ -184,7 +185,12 @@ describe("stop", () => {
         `docker run -d --network host bridgeport-busybox:test sleep ${marker}`,
       );
       expect(run).toMatchObject({ code: 0 });
-      expect(await commandLinesContaining(`sleep${"\0"}${marker}`)).toHaveLength(1);
+      // `docker run -d` returns once the container is started, which can be a moment before its
+      // process has exec'd `sleep` (seen on a loaded machine): wait for it to show.
+      await waitUntil(async () => (await commandLinesContaining(`sleep${"\0"}${marker}`)).length === 1, {
+        what: "the container's sleep process",
+        timeoutMs: 10_000,
+      });
 
       await Promise.all([server.stop(), server.stop()]);
       await engine.stop();

@@ -4,8 +4,8 @@
 export type { AuthChallenge } from "./auth-challenge.js";
 export { parseAuthChallenge } from "./auth-challenge.js";
 export { mapWithConcurrency } from "./concurrency.js";
-export type { CosignKind } from "./cosign-fixtures.js";
-export { cosignKinds, cosignTag, pushCosignSignature } from "./cosign-fixtures.js";
+export type { CosignKind, CosignSignatureOptions } from "./cosign-fixtures.js";
+export { cosignKinds, cosignLayout, cosignTag, pushCosignSignature, signPayload } from "./cosign-fixtures.js";
 export { sha256Digest } from "./digest.js";
 export type { FaultProxy, FaultProxyOptions, ProxiedRequest } from "./fault-proxy.js";
 export { startFaultProxy } from "./fault-proxy.js";
@@ -18,6 +18,25 @@ export type { ImageOptions, OciImageOptions, PushedImage } from "./image-fixture
 export { deleteManifest, pushDockerV2Image, pushOciImage, retag } from "./image-fixtures.js";
 export type { IndexOptions, PushedIndex, PushedIndexChild } from "./index-fixtures.js";
 export { pushDockerManifestList, pushOciIndex } from "./index-fixtures.js";
+export type { KubeletStandIn } from "./kubelet.js";
+export { startKubelet } from "./kubelet.js";
+export type { ImageDeclaration, ImageVerdict } from "./kubelet-images.js";
+export { imageVerdicts } from "./kubelet-images.js";
+export type { KubernetesInfo, RunningKubernetes, StartKubernetesOptions } from "./kubernetes.js";
+export { startKubernetes } from "./kubernetes.js";
+export type {
+  KubeClient,
+  KubeMethod,
+  KubeRequestOptions,
+  KubeResponse,
+  KubernetesEndpoint,
+} from "./kubernetes-api.js";
+export { kubeClient, statusMessage } from "./kubernetes-api.js";
+export type { KubernetesCluster } from "./kubernetes-cluster.js";
+export { connectKubernetes } from "./kubernetes-cluster.js";
+export type { NamespacedAccess, PolicyRule } from "./kubernetes-identities.js";
+export type { KubernetesOnDemand } from "./kubernetes-on-demand.js";
+export { useKubernetes } from "./kubernetes-on-demand.js";
 export type { ManyTagsOptions } from "./many-tags.js";
 export { pushManyTags } from "./many-tags.js";
 export { manifestAccept, mediaTypes } from "./media-types.js";
@@ -39,6 +58,10 @@ export type { HealthcheckOptions, RunnableImage, RunnableImageOptions } from "./
 export { runnableImage } from "./runnable-image.js";
 export type { SeededRegistryImage, SeedRegistryImageOptions } from "./seed-image.js";
 export { seedRegistryImage } from "./seed-image.js";
+export type { SigningKeyPair } from "./signing-keys.js";
+export { generateSigningKey } from "./signing-keys.js";
+export type { BundleOptions, SubjectManifest } from "./sigstore-fixtures.js";
+export { pushSigstoreBundle, sigstoreLayout } from "./sigstore-fixtures.js";
 export type { TcpRelay, TcpRelayOptions } from "./tcp-relay.js";
 export { startTcpRelay } from "./tcp-relay.js";
 export { makeTempDir, removeTempDir } from "./temp-dir.js";

@@ -1,3 +1,4 @@
+import type { KubernetesOnDemand } from "./kubernetes-on-demand.js";
 import type { PostgresCluster } from "./postgres.js";
 import type { RegistryInfo } from "./registry.js";
 
@@ -14,6 +15,8 @@ declare module "vitest" {
     registries: ProvidedRegistries;
     /** The `*-pg` projects' PostgreSQL cluster (postgres-global-setup.ts). */
     postgres: PostgresCluster;
+    /** Pass to `useKubernetes`: the run's one control plane, started when a file first asks. */
+    kubernetes: KubernetesOnDemand;
     // Other components (sshd, dockerd hosts) add their connection info here.
   }
 }

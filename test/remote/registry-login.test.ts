@@ -62,7 +62,7 @@ describe("SSH mode: docker login, then docker pull by digest", () => {
   });
 
   it("logs in and pulls without the password ever reaching a process's argv or environment", async () => {
-    const scan = scanProcessesFor(lab.registry.password);
+    const scan = scanProcessesFor(lab.registry.password, { witness: "--password-stdin" });
     let outcome: string;
     try {
       outcome = await ensureRegistryLogin(
@@ -74,7 +74,9 @@ describe("SSH mode: docker login, then docker pull by digest", () => {
     } finally {
       const report = await scan.stop();
       expect(report.sightings).toEqual([]);
-      expect(report.rounds).toBeGreaterThan(3);
+      // The scan read the machine's command lines while docker login ran: a round count would
+      // say nothing on a loaded machine, where two rounds can span the whole login.
+      expect(report.witnessed).toBeGreaterThan(0);
     }
     expect(outcome).toBe("logged-in");
     const pulled = await inspectImage(lab.socketHost.engine, reference);

@@ -4,23 +4,35 @@ import { join } from "node:path";
 /**
  * Reads every process's command line (and environment, where readable) over and over until
  * stopped, counting sightings of a secret: a password that reaches any argv on the machine,
- * even for a millisecond, has a good chance to be seen. Bounded by `maxRounds`.
+ * even for a millisecond, has a good chance to be seen. Bounded by `maxRounds`. `witness` is
+ * text in the argv of the process under watch (e.g. `--password-stdin`): seeing it proves the
+ * scan was reading while that process ran, however slow a loaded machine made each round.
  */
-export function scanProcessesFor(secret: string, maxRounds = 100_000): { stop(): Promise<ScanReport> } {
+export function scanProcessesFor(
+  secret: string,
+  options: { witness?: string; maxRounds?: number } = {},
+): { stop(): Promise<ScanReport> } {
+  const maxRounds = options.maxRounds ?? 100_000;
   let stopped = false;
-  const report: ScanReport = { rounds: 0, processesSeen: 0, sightings: [] };
+  const report: ScanReport = { rounds: 0, processesSeen: 0, sightings: [], witnessed: 0 };
   const running = (async () => {
     while (!stopped && report.rounds < maxRounds) {
       report.rounds++;
-      for (const entry of await readdir("/proc")) {
-        if (!/^\d+$/.test(entry)) continue;
-        report.processesSeen++;
-        for (const file of ["cmdline", "environ"]) {
-          const text = await readFile(`/proc/${entry}/${file}`, "latin1").catch(() => "");
-          if (text.includes(secret))
-            report.sightings.push(`${entry}/${file}: ${text.replaceAll("\0", " ").slice(0, 80)}`);
-        }
-      }
+      // All of a round's reads at once: read one by one, a round over a busy machine's
+      // processes took longer than a whole docker login.
+      const pids = (await readdir("/proc")).filter((entry) => /^\d+$/.test(entry));
+      report.processesSeen += pids.length;
+      await Promise.all(
+        pids.flatMap((pid) =>
+          (["cmdline", "environ"] as const).map(async (file) => {
+            const text = await readFile(`/proc/${pid}/${file}`, "latin1").catch(() => "");
+            if (text.includes(secret))
+              report.sightings.push(`${pid}/${file}: ${text.replaceAll("\0", " ").slice(0, 80)}`);
+            if (file === "cmdline" && options.witness !== undefined && text.includes(options.witness))
+              report.witnessed++;
+          }),
+        ),
+      );
       await new Promise((resolve) => setImmediate(resolve));
     }
   })();
@@ -37,6 +49,8 @@ export interface ScanReport {
   rounds: number;
   processesSeen: number;
   sightings: string[];
+  /** How many times the `witness` text was seen in a command line. */
+  witnessed: number;
 }
 
 /** Paths of files under `dir` whose bytes contain any of `needles` (files over 64 MiB are skipped). */

@@ -1,6 +1,7 @@
 import { access } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { envSetting } from "@bridgeport/core";
 
 /** What a maintenance command (`pnpm rotate-master-key`, ...) is given: the environment and a line printer. */
 export interface CommandOptions {
@@ -8,10 +9,13 @@ export interface CommandOptions {
   log: (line: string) => void;
 }
 
-/** The data directory and database a command works on: the ones the bot would use with this environment. */
+/**
+ * The data directory and database a command works on: the ones the bot would use with this
+ * environment (an empty variable means unset, as in config.ts).
+ */
 export function botDatabase(env: CommandOptions["env"]): { dataDir: string; url: string } {
-  const dataDir = resolve(env.BRIDGEPORT_DATA_DIR ?? ".data");
-  return { dataDir, url: env.DATABASE_URL ?? `file:${join(dataDir, "bridgeport.db")}` };
+  const dataDir = resolve(envSetting(env, "BRIDGEPORT_DATA_DIR") ?? ".data");
+  return { dataDir, url: envSetting(env, "DATABASE_URL") ?? `file:${join(dataDir, "bridgeport.db")}` };
 }
 
 export async function exists(path: string): Promise<boolean> {

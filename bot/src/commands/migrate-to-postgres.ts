@@ -2,6 +2,7 @@ import {
   copyDatabase,
   databaseFilePath,
   describeDatabaseUrl,
+  envSetting,
   firstNonEmptyTable,
   isPostgresUrl,
   openDatabase,
@@ -27,7 +28,7 @@ export type MigrateCommandOptions = CommandOptions;
  */
 export async function migrateToPostgresCommand({ env, log }: MigrateCommandOptions): Promise<void> {
   const { url: sourceUrl } = botDatabase(env);
-  const targetUrl = env[TARGET_DATABASE_URL_ENV];
+  const targetUrl = envSetting(env, TARGET_DATABASE_URL_ENV);
   const sourceFile = databaseFilePath(sourceUrl);
   if (sourceFile === undefined) {
     throw new ConfigError(

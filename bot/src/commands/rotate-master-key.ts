@@ -6,6 +6,7 @@ import {
   createMasterKeyFile,
   databaseFilePath,
   describeDatabaseUrl,
+  envSetting,
   isPostgresUrl,
   MASTER_KEY_ENV,
   MASTER_KEY_FILE,
@@ -36,7 +37,7 @@ export async function rotateMasterKeyCommand({ env, log }: RotateCommandOptions)
   const { dataDir, url } = botDatabase(env);
   const keyFile = join(dataDir, MASTER_KEY_FILE);
 
-  const fromEnv = env[MASTER_KEY_ENV];
+  const fromEnv = envSetting(env, MASTER_KEY_ENV);
   const oldKey =
     fromEnv !== undefined ? parseMasterKey(fromEnv, MASTER_KEY_ENV) : await readMasterKeyFile(keyFile);
   if (!oldKey) throw new CryptoError(`No current master key: set ${MASTER_KEY_ENV} or provide ${keyFile}`);
@@ -65,7 +66,7 @@ async function rotate(
   current: { dataDir: string; url: string; keyFile: string; oldKey: Buffer; oldFromEnv: boolean },
 ): Promise<void> {
   const { dataDir, url, keyFile, oldKey, oldFromEnv } = current;
-  const newFromEnv = env[NEW_MASTER_KEY_ENV];
+  const newFromEnv = envSetting(env, NEW_MASTER_KEY_ENV);
   const newKeyFile = join(dataDir, NEW_KEY_FILE);
   const newKey =
     newFromEnv !== undefined

@@ -1,6 +1,7 @@
 import type { ImageSyncer, RegistryDeps, Store } from "@bridgeport/core";
 import type { PlanRunner } from "../jobs/plan-runner.js";
 import type { Logger } from "../log.js";
+import type { Notifier } from "../notify/notifier.js";
 import type { CommandSite, Conversation, GitHubClient } from "./conversation.js";
 import type { RepositoryPermission } from "./permission.js";
 import type { RepoDeployConfig } from "./repo-config.js";
@@ -12,6 +13,8 @@ export interface CommandDeps {
   syncer: ImageSyncer;
   registries: RegistryDeps;
   log: Logger;
+  /** Told when a command locks or unlocks an environment. */
+  notifier?: Pick<Notifier, "notify">;
   /** How often a followed plan's status is read. Default 500 ms. */
   pollMs?: number;
 }

@@ -21,6 +21,13 @@ export async function lockCommand(deps: CommandDeps, ctx: CommandContext, reason
       `🔒 ${environment.name} is already locked by ${escapeText(holder)}${why ? `: ${escapeText(why)}` : ""}.`,
     );
   }
+  await deps.notifier?.notify({
+    kind: "lock_changed",
+    environmentId: environment.id,
+    locked: true,
+    holder: ctx.login,
+    reason,
+  });
   await ctx.talk.reply(
     `🔒 ${environment.name} is locked by ${ctx.login}${reason ? `: ${escapeText(reason)}` : ""}. Deploys there are refused until \`/unlock\`.`,
   );
@@ -40,6 +47,13 @@ export async function unlockCommand(deps: CommandDeps, ctx: CommandContext) {
     );
   }
   await deps.store.locks.release([scope], lock.holder);
+  await deps.notifier?.notify({
+    kind: "lock_changed",
+    environmentId: environment.id,
+    locked: false,
+    holder: lock.holder,
+    reason: lock.reason,
+  });
   await ctx.talk.reply(
     `🔓 ${environment.name} is unlocked${lock.holder === ctx.login ? "" : ` (it was locked by ${escapeText(lock.holder)})`}.`,
   );

@@ -1,4 +1,4 @@
-import { PRUNE_IMAGES_MODES } from "@bridgeport/core";
+import { PRUNE_IMAGES_MODES, SIGNATURE_POLICIES } from "@bridgeport/core";
 import { z } from "@hono/zod-openapi";
 import { nameText } from "./text-input.js";
 
@@ -16,5 +16,7 @@ export const EnvironmentInput = z
     name: environmentName,
     autoPruneImages: z.boolean().optional(),
     pruneImagesMode: z.enum(PRUNE_IMAGES_MODES).optional(),
+    /** The default for the environment's images (an image's own policy wins): off, warn or enforce. */
+    signaturePolicy: z.enum(SIGNATURE_POLICIES).optional(),
   })
   .strict();

@@ -1,4 +1,4 @@
-import { type Environment, PRUNE_IMAGES_MODES } from "@bridgeport/core";
+import { type Environment, PRUNE_IMAGES_MODES, SIGNATURE_POLICIES } from "@bridgeport/core";
 import { z } from "@hono/zod-openapi";
 import { iso } from "./openapi-router.js";
 
@@ -8,6 +8,7 @@ export const EnvironmentJson = z
     name: z.string(),
     autoPruneImages: z.boolean(),
     pruneImagesMode: z.enum(PRUNE_IMAGES_MODES),
+    signaturePolicy: z.enum(SIGNATURE_POLICIES),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -19,6 +20,7 @@ export function environmentJson(env: Environment): z.infer<typeof EnvironmentJso
     name: env.name,
     autoPruneImages: env.autoPruneImages,
     pruneImagesMode: env.pruneImagesMode,
+    signaturePolicy: env.signaturePolicy,
     createdAt: iso(env.createdAt),
     updatedAt: iso(env.updatedAt),
   };

@@ -1,4 +1,4 @@
-import { imageNameProblem, parseTagFilter } from "@bridgeport/core";
+import { imageNameProblem, parseTagFilter, SIGNATURE_POLICIES } from "@bridgeport/core";
 import { z } from "@hono/zod-openapi";
 import { idSchema } from "./openapi-router.js";
 import { nameText, plainText } from "./text-input.js";
@@ -26,6 +26,8 @@ const fields = {
   tagFilter: tagFilter.optional(),
   registryConnectionId: idSchema.nullable().optional(),
   autoUpdate: z.boolean().optional(),
+  /** off, warn or enforce; null follows the environment's policy. */
+  signaturePolicy: z.enum(SIGNATURE_POLICIES).nullable().optional(),
 };
 
 export const ImageCreateInput = z.object(fields).strict().openapi("ContainerImageInput");

@@ -4,6 +4,9 @@ import {
   HISTORY_STATUSES,
   type ImageDigest,
   PUSHED_AT_SOURCES,
+  SIGNATURE_POLICIES,
+  type SignatureVerification,
+  signatureResultSchema,
 } from "@bridgeport/core";
 import { z } from "@hono/zod-openapi";
 import { iso } from "./openapi-router.js";
@@ -23,6 +26,8 @@ export const ImageJson = z
     latestTag: z.string().nullable(),
     updateReason: z.string().nullable(),
     autoUpdate: z.boolean(),
+    /** The image's own signature policy; null follows the environment's. */
+    signaturePolicy: z.enum(SIGNATURE_POLICIES).nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -43,6 +48,7 @@ export function imageJson(image: ContainerImage): z.infer<typeof ImageJson> {
     latestTag: image.latestTag,
     updateReason: image.updateReason,
     autoUpdate: image.autoUpdate,
+    signaturePolicy: image.signaturePolicy,
     createdAt: iso(image.createdAt),
     updatedAt: iso(image.updatedAt),
   };
@@ -68,10 +74,12 @@ export const DigestJson = z
         size: z.number().nullable(),
       }),
     ),
+    /** The last signature check against the environment's current keys; null when none was made. */
+    signature: signatureResultSchema.omit({ policy: true }).nullable(),
   })
   .openapi("ImageDigest");
 
-export function digestJson(digest: ImageDigest): z.infer<typeof DigestJson> {
+export function digestJson(digest: ImageDigest, check?: SignatureVerification): z.infer<typeof DigestJson> {
   return {
     id: digest.id,
     manifestDigest: digest.manifestDigest,
@@ -83,6 +91,16 @@ export function digestJson(digest: ImageDigest): z.infer<typeof DigestJson> {
     pushedAtSource: digest.pushedAtSource,
     discoveredAt: iso(digest.discoveredAt),
     platforms: digest.platforms.map((p) => ({ ...p })),
+    signature: check
+      ? {
+          status: check.status,
+          keyId: check.keyId,
+          keyName: check.keyName,
+          kind: check.kind,
+          reason: check.reason,
+          checkedAt: iso(check.checkedAt),
+        }
+      : null,
   };
 }
 
@@ -99,6 +117,8 @@ export const HistoryJson = z
     deploymentCount: z.number().int(),
     totalDurationMs: z.number().int(),
     services: z.array(z.object({ id: z.string(), name: z.string(), serverName: z.string() })),
+    /** The plan's signature check (a refusal's or a warning's reason); null when the policy was off. */
+    signature: signatureResultSchema.nullable(),
   })
   .openapi("DeploymentHistoryEntry");
 
@@ -114,5 +134,6 @@ export function historyJson(entry: DeploymentHistoryEntry): z.infer<typeof Histo
     deploymentCount: entry.deploymentCount,
     totalDurationMs: entry.totalDurationMs,
     services: entry.services.map((s) => ({ id: s.id, name: s.name, serverName: s.serverName })),
+    signature: entry.signature,
   };
 }

@@ -6,6 +6,7 @@ import {
   type PlanLog,
   storeHostProvider,
 } from "@bridgeport/core";
+import type { Notifier } from "../notify/notifier.js";
 
 /** Runs stored plans in the background and tells listeners (the SSE stream) what happens. */
 export interface PlanRunner {
@@ -22,7 +23,11 @@ export interface PlanRunner {
  * plan's subscribers, and its start, step outcomes and finish go to `log` (the bot's log).
  */
 export function createPlanRunner(
-  deps: Omit<ExecuteDeps, "hosts" | "onEvent" | "log"> & { log: PlanLog & { error: PlanLog["warn"] } },
+  deps: Omit<ExecuteDeps, "hosts" | "onEvent" | "log"> & {
+    log: PlanLog & { error: PlanLog["warn"] };
+    /** Told each plan status change (start, finish), off the plan's path: it only queues. */
+    notifier?: Pick<Notifier, "planStatus">;
+  },
   /** A plan's last event, with how long it ran (from its `running` event) in seconds. */
   onFinished?: (event: PlanEvent, seconds: number) => void,
 ): PlanRunner {
@@ -39,6 +44,7 @@ export function createPlanRunner(
         onEvent: (event) => {
           bus.emit(planId, event);
           if (event.type !== "plan") return;
+          void deps.notifier?.planStatus(planId, event.status);
           if (event.status === "running") since = performance.now();
           else onFinished?.(event, (performance.now() - since) / 1000);
         },
@@ -47,6 +53,7 @@ export function createPlanRunner(
           deps.log.error({ planId, err: String(error) }, "plan run failed");
           const event: PlanEvent = { type: "plan", planId, status: "failed", error: String(error) };
           bus.emit(planId, event);
+          void deps.notifier?.planStatus(planId, "failed");
           // Counted like any finished plan: a run that threw is a failure the metrics must show.
           onFinished?.(event, (performance.now() - since) / 1000);
         })

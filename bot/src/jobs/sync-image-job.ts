@@ -1,16 +1,16 @@
 import {
+  decideAutoDeploy,
   type ImageSyncer,
   type Job,
   matchesTagFilter,
   type NewJob,
-  requestDeploy,
   type Store,
 } from "@bridgeport/core";
 import { z } from "zod";
 import type { Metrics } from "../metrics.js";
+import type { Notifier } from "../notify/notifier.js";
 import { JobWaitError, PermanentJobError } from "./job-errors.js";
 import type { JobHandler } from "./job-runner.js";
-import { planOfJob } from "./plan-of-job.js";
 import type { PlanRunner } from "./plan-runner.js";
 
 export const SYNC_IMAGE = "sync-image";
@@ -59,17 +59,9 @@ export interface SyncImageDeps {
   syncer: ImageSyncer;
   plans: PlanRunner;
   metrics: Metrics;
+  /** Told of new updates and of the registry's sync streaks; it only queues. */
+  notifier?: Pick<Notifier, "notify" | "registrySync">;
   now?: () => Date;
-}
-
-/**
- * Another plan holds the image's services. If it deploys this same digest, it is this job's
- * deploy too; otherwise the update waits for it: the job is tried again every few seconds,
- * without spending its attempts, and deploys once that plan has finished.
- */
-function waitOrDone(holder: { id: string; imageDigestId: string | null }, digestId: string): void {
-  if (holder.imageDigestId === digestId) return;
-  throw new JobWaitError(`the deploy waits for plan ${holder.id} to finish`);
 }
 
 /**
@@ -93,6 +85,12 @@ export function syncImageHandler(deps: SyncImageDeps): JobHandler {
       payload.tag ? { tag: payload.tag, digest: payload.digest ?? null } : undefined,
     );
     deps.metrics.syncs.inc({ outcome: outcome.kind });
+    if (image.registryConnectionId && outcome.kind !== "skipped") {
+      await deps.notifier?.registrySync(
+        image.registryConnectionId,
+        outcome.kind === "failed" ? { ok: false, error: outcome.error } : { ok: true },
+      );
+    }
     if (outcome.kind === "failed") {
       if (outcome.temporary) throw new Error(outcome.error);
       throw new PermanentJobError(outcome.error);
@@ -112,31 +110,35 @@ export function syncImageHandler(deps: SyncImageDeps): JobHandler {
       if (!confirmed) throw new Error(`the registry does not (yet) show ${tag} at the announced digest`);
     }
 
-    if (!image.autoUpdate || !outcome.update.updateAvailable) return;
-    // A run after a crash finds the plan an earlier run of this job made: that plan is the
-    // job's deploy (the restart resolves it), and a second one would deploy the digest twice.
-    if (await planOfJob(deps.store, image.id, job.id)) return;
-    // A plan under way for this image settles it first, without recording a refused request.
-    const running = (await deps.store.plans.listUnfinished()).find((p) => p.containerImageId === image.id);
-    if (running) return waitOrDone(running, outcome.update.latestDigestId);
-    const result = await requestDeploy(deps.store, {
-      containerImageId: image.id,
-      imageDigestId: outcome.update.latestDigestId,
-      autoRollback: true,
+    // Told once per new candidate: a sync that finds the same one again (a retry, the next
+    // scheduled pass) tells nobody.
+    const update = outcome.update;
+    if (update.updateAvailable && update.latestDigestId !== image.latestDigestId) {
+      const digest = (await deps.store.digests.listForImage(image.id)).find(
+        (d) => d.id === update.latestDigestId,
+      );
+      await deps.notifier?.notify({
+        kind: "update_available",
+        environmentId: image.environmentId,
+        imageId: image.id,
+        name: image.name,
+        image: image.imageName,
+        tag: update.latestTag,
+        digest: digest?.manifestDigest ?? "",
+        autoDeploy: image.autoUpdate,
+      });
+    }
+
+    const decision = await decideAutoDeploy(deps.store, {
+      image,
+      update: outcome.update,
+      jobId: job.id,
       trigger: payload.trigger,
       triggeredBy: payload.source,
-      triggerContext: { jobId: job.id, tag: outcome.update.latestTag },
-      // This sync's view may predate a plan that has deployed the digest since.
-      onlyIfChanged: true,
     });
-    if (result.kind === "planned") {
-      deps.plans.start(result.planId);
-      return;
-    }
-    if (result.kind !== "locked") return;
-    const holder = result.planId ? await deps.store.plans.get(result.planId) : undefined;
-    if (holder) return waitOrDone(holder, outcome.update.latestDigestId);
-    // A manual environment lock (`/lock`): the deploy waits for `/unlock`, retried with backoff.
-    throw new Error(`the deploy waits: ${result.message}`);
+    if (decision.kind === "planned") deps.plans.start(decision.planId);
+    if (decision.kind !== "wait") return;
+    // Waiting for a plan costs no attempt; a manual lock (`/lock`) is retried with backoff.
+    throw decision.until === "plan" ? new JobWaitError(decision.reason) : new Error(decision.reason);
   };
 }

@@ -1,4 +1,4 @@
-import { NotFoundError, parseImageName, RegistryError } from "@bridgeport/core";
+import { currentChecks, NotFoundError, parseImageName, RegistryError } from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
 import { refused } from "../http/bad-request.js";
@@ -112,7 +112,8 @@ export function containerImageRegistryRoutes(
     .openapi(digests, async (c) => {
       const image = await load(c.req.valid("param").id);
       const stored = await store.digests.listForImage(image.id);
-      return c.json({ digests: stored.map(digestJson) }, 200);
+      const checks = await currentChecks(store, image);
+      return c.json({ digests: stored.map((d) => digestJson(d, checks.get(d.manifestDigest))) }, 200);
     })
     .openapi(checkUpdates, async (c) => {
       const outcome = await deps.syncer.sync(await load(c.req.valid("param").id));

@@ -36,7 +36,6 @@ describe("loadMasterKey from the environment", () => {
   });
 
   it.each([
-    ["empty", ""],
     ["too short", randomBytes(16).toString("base64")],
     ["too long", randomBytes(48).toString("hex")],
     ["not base64", `${"!".repeat(43)}=`],
@@ -48,8 +47,20 @@ describe("loadMasterKey from the environment", () => {
     expect(message).toMatch(
       /^BRIDGEPORT_MASTER_KEY must be a 32-byte key written as base64 \(44 characters\) or hex/,
     );
-    if (value.length > 0) expect(message).not.toContain(value);
+    expect(message).not.toContain(value);
   });
+
+  it.each([
+    ["empty", ""],
+    ["blank", "  \n"],
+  ])(
+    "treats an %s variable as unset (an env file's `KEY=` line), as every other setting",
+    async (_what, value) => {
+      const loaded = await loadMasterKey({ env: { [MASTER_KEY_ENV]: value }, dataDir: dir, log });
+      expect(loaded).toMatchObject({ source: "file", created: true });
+      expect((await stat(join(dir, "master.key"))).mode & 0o777).toBe(0o600);
+    },
+  );
 });
 
 describe("loadMasterKey from the data directory", () => {

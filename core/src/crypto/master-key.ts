@@ -30,7 +30,7 @@ export interface LoadMasterKeyOptions {
  * const cipher = createCipher(key);
  */
 export async function loadMasterKey(options: LoadMasterKeyOptions): Promise<MasterKey> {
-  const fromEnv = options.env[MASTER_KEY_ENV];
+  const fromEnv = envSetting(options.env, MASTER_KEY_ENV);
   if (fromEnv !== undefined) {
     return { key: parseMasterKey(fromEnv, MASTER_KEY_ENV), source: "env", variable: MASTER_KEY_ENV };
   }
@@ -44,6 +44,22 @@ export async function loadMasterKey(options: LoadMasterKeyOptions): Promise<Mast
     );
   }
   return { key: created.key, source: "file", path, created: created.created };
+}
+
+/**
+ * A variable's value, or undefined when it is unset or empty: an env file's `KEY=` line (Compose,
+ * systemd) leaves a variable empty, and an empty key must mean "none given", as for every other
+ * setting (bot/src/config.ts), not a malformed key.
+ *
+ * @example
+ * envSetting({ BRIDGEPORT_MASTER_KEY: "" }, "BRIDGEPORT_MASTER_KEY"); // undefined
+ */
+export function envSetting(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === "" ? undefined : value;
 }
 
 /**

@@ -18,7 +18,7 @@ export function secretLocation(column: SQLiteColumn, rowId: string): SecretLocat
 
 // Every encrypted column, with the id column of its table. A new one belongs here: the upgrade
 // and the key rotation walk this list (the rotation test scans the whole database for envelopes).
-const encryptedColumns = ({ registryCredentials, servers }: StoreTables) => [
+const encryptedColumns = ({ registryCredentials, servers, notificationChannels }: StoreTables) => [
   {
     rowId: registryCredentials.id,
     secret: registryCredentials.ciphertext,
@@ -30,6 +30,15 @@ const encryptedColumns = ({ registryCredentials, servers }: StoreTables) => [
     secret: servers.secretCiphertext,
     store: (tx: Tx, id: string, envelope: string) =>
       tx.update(servers).set({ secretCiphertext: envelope }).where(eq(servers.id, id)),
+  },
+  {
+    rowId: notificationChannels.id,
+    secret: notificationChannels.secretCiphertext,
+    store: (tx: Tx, id: string, envelope: string) =>
+      tx
+        .update(notificationChannels)
+        .set({ secretCiphertext: envelope })
+        .where(eq(notificationChannels.id, id)),
   },
 ];
 

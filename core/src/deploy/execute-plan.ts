@@ -7,6 +7,7 @@ import {
   type RegistryAccess,
   registryLoginFor,
 } from "../remote/index.js";
+import { refuseUnsigned, type SignatureWarning, signatureGate } from "../signatures/plan-gate.js";
 import type { DeploymentPlan, DeploymentStep, Store } from "../store/index.js";
 import { executeStep, type StepResult, type StepRun } from "./execute-step.js";
 import type { HostProvider } from "./host-provider.js";
@@ -32,6 +33,8 @@ export interface ExecuteDeps {
   now?: () => Date;
   /** Settle time for services without any health check. */
   settleMs?: number;
+  /** Told when a plan deploys under the `warn` signature policy without a trusted signature. */
+  onSignatureWarning?: (warning: SignatureWarning) => void;
 }
 
 /**
@@ -53,12 +56,14 @@ export async function executePlan(planId: string, deps: ExecuteDeps): Promise<vo
   try {
     const loaded = await store.plans.getWithSteps(planId);
     if (loaded?.plan.status !== "pending") return;
-    const { plan: record, steps } = loaded;
+    const { steps } = loaded;
     const started = now();
     await store.plans.update(planId, { status: "running", startedAt: started });
-    const run = await prepareRun(deps, record, steps, now);
+    const run = await prepareRun(deps, loaded.plan, steps, now);
     const { plan, progress } = run;
-    progress.started({ tag: plan.tag, trigger: record.trigger, services: steps.length });
+    progress.started({ tag: plan.tag, trigger: loaded.plan.trigger, services: steps.length });
+    const { record, refused } = await signatureGate(deps, { ...loaded.plan, startedAt: started });
+    if (refused) return await refuseUnsigned({ store, progress, now }, record, refused);
 
     const results: StepResult[] = [];
     for (const level of plan.levels) {
@@ -90,7 +95,7 @@ export async function executePlan(planId: string, deps: ExecuteDeps): Promise<vo
     const finishedAt = now();
     await finishPlan(
       store,
-      { ...record, startedAt: started },
+      record,
       {
         status: verdict.status,
         deployedServiceIds: [...kept, ...unchanged].map((r) => r.step.serviceId),

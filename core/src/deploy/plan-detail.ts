@@ -117,6 +117,8 @@ function planResult(
     tag: plan.targetTag,
     error: plan.error,
     rollbackOutcome: plan.rollbackOutcome,
+    signature: plan.signature,
+    warnings: signatureWarnings(plan),
     services: deploys.map((step) => {
       // A rolled-back service's last word is its rollback step, not the deploy that failed.
       const rollback = steps.find((s) => s.action === "rollback" && s.serviceId === step.serviceId);
@@ -134,6 +136,13 @@ function planResult(
       };
     }),
   };
+}
+
+/** Under `warn`, a digest without a trusted signature deploys, and says so. */
+function signatureWarnings(plan: DeploymentPlan): string[] {
+  const check = plan.signature;
+  if (check?.policy !== "warn" || check.status === "verified") return [];
+  return [`deployed without a trusted signature (signature policy warn): ${check.reason ?? check.status}`];
 }
 
 function planFields(plan: DeploymentPlan): z.infer<typeof planRecordSchema> {

@@ -47,6 +47,7 @@ export async function finishPlan(
     deployedAt: now,
     deployedBy: record.triggeredBy,
     totalDurationMs: now.getTime() - (record.startedAt ?? record.createdAt).getTime(),
+    signature: record.signature,
     services: plan.levels
       .flat()
       .map((s) => ({ id: s.serviceId, name: s.serviceName, serverName: s.serverName })),

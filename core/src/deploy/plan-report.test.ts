@@ -27,6 +27,8 @@ const result = (over: Partial<PlanResult> = {}): PlanResult => ({
   error: null,
   rollbackOutcome: null,
   services: [service(), service({ serviceId: "s2", server: "app-2", fromDigest: null, durationMs: null })],
+  signature: null,
+  warnings: [],
   ...over,
 });
 

@@ -60,6 +60,13 @@ export function renderPlanReport(result: PlanResult, options: PlanReportOptions 
   const lines = [`### ${headline}: ${target} to ${escapeCell(result.environment)}`, "", `Bridgeport ${plan}`];
   if (result.error) lines.push("", `**Error:** ${escapeCell(result.error)}`);
   if (result.rollbackOutcome) lines.push("", `**Rollback:** ${escapeCell(result.rollbackOutcome)}`);
+  for (const warning of result.warnings ?? []) lines.push("", `**Warning:** ${escapeCell(warning)}`);
+  if (result.signature?.status === "verified") {
+    lines.push(
+      "",
+      `Signed by key ${escapeCell(result.signature.keyName ?? "?")} (${result.signature.kind ?? "?"})`,
+    );
+  }
   lines.push("", renderServiceTable(result.services));
   return `${lines.join("\n")}\n`;
 }

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { PLAN_STATUSES, STEP_HEALTH, STEP_STATUSES } from "../store/schema/values.js";
+import {
+  PLAN_STATUSES,
+  SIGNATURE_KINDS,
+  SIGNATURE_POLICIES,
+  SIGNATURE_STATUSES,
+  STEP_HEALTH,
+  STEP_STATUSES,
+} from "../store/schema/values.js";
 
 // The schemas import zod and the value lists only, so the Action bundles them alone
 // (`@bridgeport/core/plan-result`) to check the bot's answers against the same definitions.
@@ -26,6 +33,19 @@ export const serviceResultSchema = z.object({
 });
 export type ServiceResult = z.infer<typeof serviceResultSchema>;
 
+/** The signature check of the plan's digest; every surface shows the same. */
+export const signatureResultSchema = z.object({
+  policy: z.enum(SIGNATURE_POLICIES),
+  status: z.enum(SIGNATURE_STATUSES),
+  keyId: z.string().nullable(),
+  keyName: z.string().nullable(),
+  kind: z.enum(SIGNATURE_KINDS).nullable(),
+  /** Why it is not verified ("no signature by a trusted key for sha256:..."); null when verified. */
+  reason: z.string().nullable(),
+  checkedAt: z.string(),
+});
+export type SignatureResult = z.infer<typeof signatureResultSchema>;
+
 export const planResultSchema = z.object({
   planId: z.string(),
   status: z.enum(PLAN_STATUSES),
@@ -38,6 +58,11 @@ export const planResultSchema = z.object({
   error: z.string().nullable(),
   rollbackOutcome: z.string().nullable(),
   services: z.array(serviceResultSchema),
+  // Defaults keep answers from bots older than the signature policy readable.
+  /** Null when the signature policy is off (nothing was checked). */
+  signature: signatureResultSchema.nullable().default(null),
+  /** What a successful plan still wants people to know (deployed under `warn` without a trusted signature). */
+  warnings: z.array(z.string()).default([]),
 });
 export type PlanResult = z.infer<typeof planResultSchema>;
 

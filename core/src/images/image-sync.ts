@@ -5,6 +5,7 @@ import {
   RegistryError,
   snapshotRepository,
 } from "../registry/index.js";
+import { gateUpdate } from "../signatures/update-gate.js";
 import type { ContainerImage, Store } from "../store/index.js";
 import { compareTagsNewestFirst, matchesTagFilter } from "../tags/index.js";
 import { planDigestRows } from "./digest-rows.js";
@@ -74,6 +75,7 @@ export async function syncImage(
       headBeforeGet: provider.headBeforeGet,
       configs: deps.registries.configs,
     });
+    deps.registries.signatureTags.remember(client.baseUrl.origin, snapshot.repository, snapshot.listed);
   } catch (error) {
     if (!(error instanceof RegistryError)) throw error;
     return { kind: "failed", imageId: image.id, error: error.message, temporary: error.temporary };
@@ -84,7 +86,7 @@ export async function syncImage(
   const { rowsWritten } =
     rows.length > 0 ? await deps.store.digests.upsertMany(image.id, rows) : { rowsWritten: 0 };
   const digests = rowsWritten > 0 ? await deps.store.digests.listForImage(image.id) : stored;
-  const update = assessUpdate(image, digests, deps.platform ?? null);
+  const update = await gateUpdate(deps, image, assessUpdate(image, digests, deps.platform ?? null));
   await deps.store.images.update(image.id, { lastCheckedAt: now, ...updateFields(update) });
   return { kind: "synced", imageId: image.id, rowsWritten, newDigests: snapshot.newDigests.length, update };
 }

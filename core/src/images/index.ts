@@ -1,3 +1,4 @@
+export * from "./auto-deploy.js";
 export * from "./auto-link.js";
 export * from "./check-updates.js";
 export * from "./digest-rows.js";

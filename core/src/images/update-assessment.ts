@@ -98,3 +98,16 @@ export function updateFields(update: UpdateAssessment): ContainerImagePatch {
     updateReason: update.reason,
   };
 }
+
+/**
+ * The same assessment with its update held back: under the `enforce` signature policy a digest
+ * without a trusted signature is no update, and the reason says why ("withheld: no signature
+ * by a trusted key for sha256:...").
+ *
+ * @example
+ * withheldUpdate("no signature by a trusted key for sha256:ab...")
+ * // => { updateAvailable: false, latestTag: null, latestDigestId: null, reason: "withheld: no signature by a trusted key for sha256:ab..." }
+ */
+export function withheldUpdate(reason: string): UpdateAssessment {
+  return { updateAvailable: false, latestTag: null, latestDigestId: null, reason: `withheld: ${reason}` };
+}

@@ -2,8 +2,15 @@ import { z } from "zod";
 import type { Authorizer } from "./authorizer.js";
 import { parseOciErrors, RegistryError } from "./errors.js";
 import { nextLink } from "./link-header.js";
-import { digestOf, type Manifest, parseManifest, verifyDigest } from "./manifest.js";
-import { MANIFEST_ACCEPT } from "./media-types.js";
+import {
+  digestOf,
+  type IndexManifest,
+  isIndex,
+  type Manifest,
+  parseManifest,
+  verifyDigest,
+} from "./manifest.js";
+import { MANIFEST_ACCEPT, MEDIA_TYPES } from "./media-types.js";
 import { isValidDigest, isValidRepository } from "./reference.js";
 import { header, type RegistryResponse, type RequestKind, type Transport } from "./transport.js";
 
@@ -131,6 +138,36 @@ export class RegistryClient {
 
   /** A JSON blob (an image config), digest-verified, following storage redirects. */
   async getJsonBlob(repository: string, digest: string, maxBytes = MAX_MANIFEST_BYTES): Promise<unknown> {
+    return JSON.parse((await this.getBlob(repository, digest, maxBytes)).toString("utf8"));
+  }
+
+  /**
+   * The manifests whose `subject` is `digest` (`GET /v2/<name>/referrers/<digest>`, OCI
+   * distribution 1.1); null when the registry has no referrers API (it answers 404), in which
+   * case the spec's fallback is the `sha256-<hex>` tag.
+   */
+  async referrers(repository: string, digest: string): Promise<IndexManifest | null> {
+    if (!isValidDigest(digest))
+      throw new RegistryError("invalid referrers digest", { status: 0, temporary: false });
+    const url = this.#url(`/v2/${checkRepository(repository)}/referrers/${digest}`);
+    const res = await this.#send(
+      "referrers",
+      "GET",
+      url,
+      scopeFor(repository),
+      { accept: MEDIA_TYPES.ociIndex },
+      [404],
+      MAX_MANIFEST_BYTES,
+    );
+    if (res.status === 404) return null;
+    const index = parseManifest(res.body, MEDIA_TYPES.ociIndex, `referrers of ${digest}`);
+    if (!isIndex(index))
+      throw new RegistryError(`Invalid referrers list for ${digest}`, { status: 200, temporary: false });
+    return index;
+  }
+
+  /** A blob's bytes, digest-verified, following storage redirects. */
+  async getBlob(repository: string, digest: string, maxBytes = MAX_MANIFEST_BYTES): Promise<Buffer> {
     if (!isValidDigest(digest))
       throw new RegistryError("invalid blob digest", { status: 0, temporary: false });
     let url = this.#url(`/v2/${checkRepository(repository)}/blobs/${digest}`);
@@ -164,7 +201,7 @@ export class RegistryClient {
     if (res.status !== 200)
       throw RegistryError.fromStatus(res.status, parseOciErrors(res.body.toString()), `blob ${digest}`);
     verifyDigest(res.body, digest, `blob ${digest}`);
-    return JSON.parse(res.body.toString("utf8"));
+    return res.body;
   }
 
   async *#pages(kind: RequestKind, first: URL, scope: string, options: ListOptions): AsyncGenerator<unknown> {

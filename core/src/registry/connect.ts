@@ -11,6 +11,7 @@ import {
   type ResolvedProvider,
   resolveProvider,
 } from "./providers/provider.js";
+import { SignatureTagIndex } from "./signature-tags.js";
 import { TokenCache } from "./token-cache.js";
 import { Transport, type TransportOptions } from "./transport.js";
 
@@ -21,6 +22,8 @@ export interface RegistryDeps {
   /** Each registry origin's auth challenge, learnt once. */
   challenges: Map<string, AuthChallenge>;
   configs: ContentCache<ImageConfig>;
+  /** Signature tags each repository listed at its last sync: where signature checks look first. */
+  signatureTags: SignatureTagIndex;
   clock: Clock;
   endpoints?: ProviderEndpoints;
 }
@@ -34,6 +37,7 @@ export function createRegistryDeps(
     tokens: new TokenCache(clock),
     challenges: new Map(),
     configs: new ContentCache<ImageConfig>(),
+    signatureTags: new SignatureTagIndex(),
     clock,
     ...(options.endpoints ? { endpoints: options.endpoints } : {}),
   };

@@ -9,6 +9,8 @@ const descriptor = z.object({
   digest,
   size: z.number().int().nonnegative(),
   annotations: z.record(z.string(), z.string()).optional(),
+  // What a referrer is (a signature, an SBOM...), as a referrers list names it.
+  artifactType: z.string().max(255).optional(),
 });
 const platform = z.object({
   os: z.string().min(1).max(64),

@@ -18,6 +18,7 @@ export const REQUEST_KINDS = [
   "head",
   "manifest",
   "blob",
+  "referrers",
   "provider",
 ] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];

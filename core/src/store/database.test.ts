@@ -7,6 +7,7 @@ import { openLibsqlDatabase } from "./database.js";
 const EXPECTED_TABLES = [
   "api_tokens",
   "container_images",
+  "dashboard_sessions",
   "deployment_history",
   "deployment_plans",
   "deployment_steps",
@@ -16,12 +17,18 @@ const EXPECTED_TABLES = [
   "image_digests",
   "jobs",
   "locks",
+  "notification_channels",
+  "notification_deliveries",
   "registry_connections",
   "registry_credentials",
+  "registry_sync_health",
   "server_registry_logins",
   "servers",
   "service_dependencies",
   "services",
+  "signature_verifications",
+  "signing_key_events",
+  "signing_keys",
   "webhook_deliveries",
 ];
 

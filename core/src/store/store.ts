@@ -7,6 +7,10 @@ import {
 } from "./repositories/container-images.js";
 import type { RepositoryContext } from "./repositories/context.js";
 import {
+  createDashboardSessionRepository,
+  type DashboardSessionRepository,
+} from "./repositories/dashboard-sessions.js";
+import {
   createDeploymentHistoryRepository,
   type DeploymentHistoryRepository,
 } from "./repositories/deployment-history.js";
@@ -22,13 +26,30 @@ import {
 } from "./repositories/github-repositories.js";
 import { createJobRepository, type JobRepository } from "./repositories/jobs.js";
 import { createLockRepository, type LockRepository } from "./repositories/locks.js";
+import {
+  createNotificationChannelRepository,
+  type NotificationChannelRepository,
+} from "./repositories/notification-channels.js";
+import {
+  createNotificationDeliveryRepository,
+  type NotificationDeliveryRepository,
+} from "./repositories/notification-deliveries.js";
 import { createRegistryRepository, type RegistryRepository } from "./repositories/registries.js";
 import {
   createRegistryLoginRepository,
   type RegistryLoginRepository,
 } from "./repositories/registry-logins.js";
+import {
+  createRegistrySyncHealthRepository,
+  type RegistrySyncHealthRepository,
+} from "./repositories/registry-sync-health.js";
 import { createServerRepository, type ServerRepository } from "./repositories/servers.js";
 import { createServiceRepository, type ServiceRepository } from "./repositories/services.js";
+import {
+  createSignatureVerificationRepository,
+  type SignatureVerificationRepository,
+} from "./repositories/signature-verifications.js";
+import { createSigningKeyRepository, type SigningKeyRepository } from "./repositories/signing-keys.js";
 import {
   createWebhookDeliveryRepository,
   type WebhookDeliveryRepository,
@@ -36,7 +57,8 @@ import {
 
 /**
  * Everything Bridgeport keeps, one repository per aggregate. Metadata methods never return
- * a secret; `registries.getSecrets` and `servers.getSecret` are the only ways to one.
+ * a secret; `registries.getSecrets`, `servers.getSecret` and `notificationChannels.getSecrets` are
+ * the only ways to one.
  */
 export interface Store {
   environments: EnvironmentRepository;
@@ -50,9 +72,15 @@ export interface Store {
   history: DeploymentHistoryRepository;
   locks: LockRepository;
   apiTokens: ApiTokenRepository;
+  dashboardSessions: DashboardSessionRepository;
   jobs: JobRepository;
   webhookDeliveries: WebhookDeliveryRepository;
   githubRepositories: GitHubRepositoryRepository;
+  notificationChannels: NotificationChannelRepository;
+  notificationDeliveries: NotificationDeliveryRepository;
+  registrySyncHealth: RegistrySyncHealthRepository;
+  signingKeys: SigningKeyRepository;
+  signatureVerifications: SignatureVerificationRepository;
 }
 
 export interface StoreOptions {
@@ -91,8 +119,14 @@ export function createStore(database: Database, options: StoreOptions): Store {
     history: createDeploymentHistoryRepository(ctx),
     locks: createLockRepository(ctx),
     apiTokens: createApiTokenRepository(ctx),
+    dashboardSessions: createDashboardSessionRepository(ctx),
     jobs: createJobRepository(ctx),
     webhookDeliveries: createWebhookDeliveryRepository(ctx),
     githubRepositories: createGitHubRepositoryRepository(ctx),
+    notificationChannels: createNotificationChannelRepository(ctx),
+    notificationDeliveries: createNotificationDeliveryRepository(ctx),
+    registrySyncHealth: createRegistrySyncHealthRepository(ctx),
+    signingKeys: createSigningKeyRepository(ctx),
+    signatureVerifications: createSignatureVerificationRepository(ctx),
   };
 }

@@ -50,6 +50,11 @@ export interface TestStore {
 
 const open = new Set<Database>();
 
+/** Every store table's name, in foreign-key order (parents first). */
+export const STORE_TABLE_NAMES: readonly string[] = Object.values(storeTables).map((table) =>
+  getTableName(table),
+);
+
 /**
  * An empty database on the test engine: a fresh in-memory libsql database, or the test file's
  * PostgreSQL database with every table emptied (so each test starts from nothing, as with
@@ -59,10 +64,9 @@ export async function openTestDatabase(): Promise<Database> {
   if (TEST_ENGINE === "libsql") return openDatabase({ url: ":memory:" });
   const database = await openPostgresTestDatabase();
   // Children first; a few small DELETEs in one round trip are much faster than TRUNCATE.
-  const tables = Object.values(storeTables).map((table) => getTableName(table));
   if (database.engine === "postgres") {
     await database.pool.query(
-      tables
+      [...STORE_TABLE_NAMES]
         .reverse()
         .map((table) => `DELETE FROM "${table}";`)
         .join("\n"),

@@ -1,8 +1,9 @@
 import { readdir } from "node:fs/promises";
-import { sql } from "drizzle-orm";
+import { getTableName, sql } from "drizzle-orm";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../database.js";
+import { storeTables } from "../schema/tables.js";
 import { testPostgresUrl } from "../test-fixtures.js";
 import { advisoryLockArgs } from "./advisory-locks.js";
 import { trySessionLock } from "./session-lock.js";
@@ -54,7 +55,11 @@ describe("openDatabase on PostgreSQL", () => {
     const tables = await first.rows(
       sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
     );
-    expect(tables.map((t) => t.name)).toHaveLength(18);
+    expect(tables.map((t) => t.name).sort()).toEqual(
+      Object.values(storeTables)
+        .map((table) => getTableName(table))
+        .sort(),
+    );
     expect(first.engine).toBe("postgres");
   });
 

@@ -1,9 +1,9 @@
-import { fileURLToPath } from "node:url";
 import type { SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import type { PostgresDatabase } from "../database.js";
+import { migrationsFolder } from "../migrations-folder.js";
 import { pgStoreTables } from "../schema-pg/tables.js";
 import { advisoryLockArgs } from "./advisory-locks.js";
 import { createPostgresDialect } from "./dialect.js";
@@ -20,8 +20,7 @@ export interface OpenPostgresOptions {
 
 export const DEFAULT_POOL_SIZE = 10;
 
-// Resolved from this module, not the working directory, so every entry point finds them.
-const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../../drizzle-pg", import.meta.url));
+const MIGRATIONS_FOLDER = migrationsFolder("drizzle-pg");
 
 /**
  * Opens a pool on a PostgreSQL database and brings its schema up to date (drizzle-pg/), under

@@ -1,6 +1,7 @@
 import { and, asc, count, eq } from "drizzle-orm";
 import { ConflictError } from "../errors.js";
 import { newId } from "../ids.js";
+import type { SignaturePolicy } from "../schema/index.js";
 import type { StoreTables } from "../schema/tables.js";
 import { found, ID, onDuplicate, pick, type RepositoryContext, read, type Tx, write } from "./context.js";
 
@@ -13,6 +14,7 @@ export interface NewContainerImage {
   tagFilter?: string;
   registryConnectionId?: string | null;
   autoUpdate?: boolean;
+  signaturePolicy?: SignaturePolicy | null;
 }
 
 /** User edits plus what a sync or a deploy records about the image. */
@@ -22,6 +24,7 @@ export interface ContainerImagePatch {
   tagFilter?: string;
   registryConnectionId?: string | null;
   autoUpdate?: boolean;
+  signaturePolicy?: SignaturePolicy | null;
   lastCheckedAt?: Date | null;
   deployedDigestId?: string | null;
   updateAvailable?: boolean;
@@ -50,13 +53,14 @@ export interface ContainerImageRepository {
 
 const ENTITY = "Container image";
 const DUPLICATE = "A container image for this image name already exists";
-const CREATE_FIELDS = ["tagFilter", "registryConnectionId", "autoUpdate"] as const;
+const CREATE_FIELDS = ["tagFilter", "registryConnectionId", "autoUpdate", "signaturePolicy"] as const;
 const PATCH_FIELDS = [
   "name",
   "imageName",
   "tagFilter",
   "registryConnectionId",
   "autoUpdate",
+  "signaturePolicy",
   "lastCheckedAt",
   "deployedDigestId",
   "updateAvailable",

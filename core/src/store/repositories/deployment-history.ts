@@ -5,9 +5,16 @@ import { found, type RepositoryContext, read, write } from "./context.js";
 
 export type DeploymentHistoryEntry = StoreTables["deploymentHistory"]["$inferSelect"];
 
-/** `deploymentCount` defaults to how many times this image has had this digest deployed, this one included. */
-export type NewDeploymentHistoryEntry = Omit<DeploymentHistoryEntry, "id" | "deploymentCount"> & {
+/**
+ * `deploymentCount` defaults to how many times this image has had this digest deployed, this one
+ * included; `signature` to none (the policy was off).
+ */
+export type NewDeploymentHistoryEntry = Omit<
+  DeploymentHistoryEntry,
+  "id" | "deploymentCount" | "signature"
+> & {
   deploymentCount?: number;
+  signature?: DeploymentHistoryEntry["signature"];
 };
 
 export interface DeploymentHistoryRepository {
@@ -42,7 +49,7 @@ export function createDeploymentHistoryRepository(ctx: RepositoryContext): Deplo
         const id = newId(entry.deployedAt.getTime());
         const [row] = await tx
           .insert(deploymentHistory)
-          .values({ ...entry, id, deploymentCount })
+          .values({ ...entry, id, deploymentCount, signature: entry.signature ?? null })
           .returning();
         return found(row, "Deployment history entry", id);
       }),

@@ -39,7 +39,10 @@ export interface NewDeploymentPlan {
 }
 
 export type DeploymentPlanPatch = Partial<
-  Pick<DeploymentPlan, "status" | "plan" | "error" | "rollbackOutcome" | "startedAt" | "finishedAt">
+  Pick<
+    DeploymentPlan,
+    "status" | "plan" | "error" | "rollbackOutcome" | "startedAt" | "finishedAt" | "signature"
+  >
 >;
 
 export type DeploymentStepPatch = Partial<
@@ -90,7 +93,15 @@ export interface DeploymentPlanRepository {
 }
 
 const ENTITY = "Deployment plan";
-const PLAN_FIELDS = ["status", "plan", "error", "rollbackOutcome", "startedAt", "finishedAt"] as const;
+const PLAN_FIELDS = [
+  "status",
+  "plan",
+  "error",
+  "rollbackOutcome",
+  "startedAt",
+  "finishedAt",
+  "signature",
+] as const;
 const STEP_FIELDS = [
   "status",
   "fromDigest",

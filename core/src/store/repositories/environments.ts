@@ -1,7 +1,7 @@
 import { asc, count, eq, sql } from "drizzle-orm";
 import { ConflictError } from "../errors.js";
 import { newId } from "../ids.js";
-import type { PruneImagesMode } from "../schema/index.js";
+import type { PruneImagesMode, SignaturePolicy } from "../schema/index.js";
 import type { StoreTables } from "../schema/tables.js";
 import { found, onDuplicate, pick, type RepositoryContext, read, write } from "./context.js";
 
@@ -11,6 +11,7 @@ export interface NewEnvironment {
   name: string;
   autoPruneImages?: boolean;
   pruneImagesMode?: PruneImagesMode;
+  signaturePolicy?: SignaturePolicy;
 }
 export type EnvironmentPatch = Partial<NewEnvironment>;
 
@@ -62,12 +63,12 @@ export function createEnvironmentRepository(ctx: RepositoryContext): Environment
     delete: (id) =>
       write(ctx, async (tx) => {
         await ctx.dialect.lockForUpdate(tx, environments.id, id);
-        const counts = await Promise.all(
-          [registryConnections, containerImages, servers].map(async (table) => {
-            const [row] = await tx.select({ n: count() }).from(table).where(eq(table.environmentId, id));
-            return row?.n ?? 0;
-          }),
-        );
+        // One after another: a transaction is one connection, which runs one query at a time.
+        const counts: number[] = [];
+        for (const table of [registryConnections, containerImages, servers]) {
+          const [row] = await tx.select({ n: count() }).from(table).where(eq(table.environmentId, id));
+          counts.push(row?.n ?? 0);
+        }
         const [registries = 0, images = 0, hosts = 0] = counts;
         if (registries + images + hosts > 0) {
           throw new ConflictError(
@@ -81,4 +82,4 @@ export function createEnvironmentRepository(ctx: RepositoryContext): Environment
   };
 }
 
-const FIELDS = ["name", "autoPruneImages", "pruneImagesMode"] as const;
+const FIELDS = ["name", "autoPruneImages", "pruneImagesMode", "signaturePolicy"] as const;

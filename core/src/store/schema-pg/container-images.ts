@@ -1,5 +1,6 @@
 import { type AnyPgColumn, boolean, index, pgTable, text, unique } from "drizzle-orm/pg-core";
-import { timestamp, timestamps } from "./columns.js";
+import { SIGNATURE_POLICIES } from "../schema/values.js";
+import { nullOrOneOf, timestamp, timestamps } from "./columns.js";
 import { environments } from "./environments.js";
 import { imageDigests } from "./image-digests.js";
 import { registryConnections } from "./registry-connections.js";
@@ -29,10 +30,12 @@ export const containerImages = pgTable(
     latestTag: text("latest_tag"),
     updateReason: text("update_reason"),
     autoUpdate: boolean("auto_update").notNull().default(false),
+    signaturePolicy: text("signature_policy", { enum: SIGNATURE_POLICIES }),
     ...timestamps(),
   },
   (t) => [
     unique("container_images_environment_image_name_unique").on(t.environmentId, t.imageName),
     index("container_images_registry_idx").on(t.registryConnectionId),
+    nullOrOneOf("container_images_signature_policy_check", t.signaturePolicy, SIGNATURE_POLICIES),
   ],
 );

@@ -1,5 +1,6 @@
 import { bigint, index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import type { HistoryService } from "../schema/deployment-history.js";
+import type { SignatureCheck } from "../schema/signature-verifications.js";
 import { HISTORY_STATUSES } from "../schema/values.js";
 import { oneOf, timestamp } from "./columns.js";
 import { containerImages } from "./container-images.js";
@@ -24,6 +25,7 @@ export const deploymentHistory = pgTable(
     deploymentCount: integer("deployment_count").notNull(),
     totalDurationMs: bigint("total_duration_ms", { mode: "number" }).notNull(),
     services: jsonb("services").$type<HistoryService[]>().notNull(),
+    signature: jsonb("signature").$type<SignatureCheck>(),
   },
   (t) => [
     index("deployment_history_image_deployed_idx").on(t.containerImageId, t.deployedAt.desc().nullsFirst()),

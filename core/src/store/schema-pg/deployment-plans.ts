@@ -1,4 +1,5 @@
 import { boolean, index, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import type { SignatureCheck } from "../schema/signature-verifications.js";
 import { PLAN_STATUSES, PLAN_TRIGGERS } from "../schema/values.js";
 import { oneOf, timestamp } from "./columns.js";
 import { containerImages } from "./container-images.js";
@@ -29,6 +30,7 @@ export const deploymentPlans = pgTable(
     plan: jsonb("plan").$type<unknown>().notNull(),
     error: text("error"),
     rollbackOutcome: text("rollback_outcome"),
+    signature: jsonb("signature").$type<SignatureCheck>(),
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: timestamp("lease_expires_at"),
     createdAt: timestamp("created_at").notNull(),

@@ -13,6 +13,7 @@
  */
 export * from "./api-tokens.js";
 export * from "./container-images.js";
+export * from "./dashboard-sessions.js";
 export * from "./deployment-history.js";
 export * from "./deployment-plans.js";
 export * from "./deployment-steps.js";
@@ -22,11 +23,16 @@ export * from "./image-digest-platforms.js";
 export * from "./image-digests.js";
 export * from "./jobs.js";
 export * from "./locks.js";
+export * from "./notification-channels.js";
+export * from "./notification-deliveries.js";
 export * from "./registry-connections.js";
 export * from "./registry-credentials.js";
+export * from "./registry-sync-health.js";
 export * from "./server-registry-logins.js";
 export * from "./servers.js";
 export * from "./service-dependencies.js";
 export * from "./services.js";
+export * from "./signature-verifications.js";
+export * from "./signing-keys.js";
 export * from "./tables.js";
 export * from "./webhook-deliveries.js";

@@ -1,8 +1,9 @@
 import { index, integer, type SQLiteColumn, sqliteTable, text, unique } from "drizzle-orm/sqlite-core";
-import { timestamp, timestamps } from "./columns.js";
+import { nullOrOneOf, timestamp, timestamps } from "./columns.js";
 import { environments } from "./environments.js";
 import { imageDigests } from "./image-digests.js";
 import { registryConnections } from "./registry-connections.js";
+import { SIGNATURE_POLICIES } from "./values.js";
 
 /** One image (full path without tag) shared by every service that runs it. */
 export const containerImages = sqliteTable(
@@ -31,10 +32,13 @@ export const containerImages = sqliteTable(
     // Why no update is offered when that is not simply "up to date" (no deployed digest, ...).
     updateReason: text("update_reason"),
     autoUpdate: integer("auto_update", { mode: "boolean" }).notNull().default(false),
+    // Null follows the environment's policy.
+    signaturePolicy: text("signature_policy", { enum: SIGNATURE_POLICIES }),
     ...timestamps(),
   },
   (t) => [
     unique("container_images_environment_image_name_unique").on(t.environmentId, t.imageName),
     index("container_images_registry_idx").on(t.registryConnectionId),
+    nullOrOneOf("container_images_signature_policy_check", t.signaturePolicy, SIGNATURE_POLICIES),
   ],
 );

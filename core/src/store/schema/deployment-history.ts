@@ -3,6 +3,7 @@ import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { oneOf, timestamp } from "./columns.js";
 import { containerImages } from "./container-images.js";
 import { deploymentPlans } from "./deployment-plans.js";
+import type { SignatureCheck } from "./signature-verifications.js";
 import { HISTORY_STATUSES } from "./values.js";
 
 /** A service as it was when deployed; a snapshot, so renames later do not rewrite history. */
@@ -31,6 +32,8 @@ export const deploymentHistory = sqliteTable(
     deploymentCount: integer("deployment_count").notNull(),
     totalDurationMs: integer("total_duration_ms").notNull(),
     services: text("services", { mode: "json" }).$type<HistoryService[]>().notNull(),
+    // The plan's signature check (a refusal's reason, a warning's), as it was then.
+    signature: text("signature", { mode: "json" }).$type<SignatureCheck>(),
   },
   (t) => [
     index("deployment_history_image_deployed_idx").on(t.containerImageId, desc(t.deployedAt)),

@@ -4,6 +4,7 @@ import { oneOf, timestamp } from "./columns.js";
 import { containerImages } from "./container-images.js";
 import { environments } from "./environments.js";
 import { imageDigests } from "./image-digests.js";
+import type { SignatureCheck } from "./signature-verifications.js";
 import { PLAN_STATUSES, PLAN_TRIGGERS } from "./values.js";
 
 /**
@@ -35,6 +36,8 @@ export const deploymentPlans = sqliteTable(
     plan: text("plan", { mode: "json" }).$type<unknown>().notNull(),
     error: text("error"),
     rollbackOutcome: text("rollback_outcome"),
+    // What the signature check before the first server found; null when the policy is off.
+    signature: text("signature", { mode: "json" }).$type<SignatureCheck>(),
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: timestamp("lease_expires_at"),
     createdAt: timestamp("created_at").notNull(),

@@ -1,5 +1,6 @@
 import { apiTokens } from "./api-tokens.js";
 import { containerImages } from "./container-images.js";
+import { dashboardSessions } from "./dashboard-sessions.js";
 import { deploymentHistory } from "./deployment-history.js";
 import { deploymentPlans } from "./deployment-plans.js";
 import { deploymentSteps } from "./deployment-steps.js";
@@ -9,12 +10,17 @@ import { imageDigestPlatforms } from "./image-digest-platforms.js";
 import { imageDigests } from "./image-digests.js";
 import { jobs } from "./jobs.js";
 import { locks } from "./locks.js";
+import { notificationChannels } from "./notification-channels.js";
+import { notificationDeliveries } from "./notification-deliveries.js";
 import { registryConnections } from "./registry-connections.js";
 import { registryCredentials } from "./registry-credentials.js";
+import { registrySyncHealth } from "./registry-sync-health.js";
 import { serverRegistryLogins } from "./server-registry-logins.js";
 import { servers } from "./servers.js";
 import { serviceDependencies } from "./service-dependencies.js";
 import { services } from "./services.js";
+import { signatureVerifications } from "./signature-verifications.js";
+import { signingKeyEvents, signingKeys } from "./signing-keys.js";
 import { webhookDeliveries } from "./webhook-deliveries.js";
 
 /**
@@ -33,11 +39,13 @@ import { webhookDeliveries } from "./webhook-deliveries.js";
 export const storeTables = {
   environments,
   apiTokens,
+  dashboardSessions,
   githubRepositories,
   jobs,
   webhookDeliveries,
   registryConnections,
   registryCredentials,
+  registrySyncHealth,
   servers,
   containerImages,
   imageDigests,
@@ -49,6 +57,11 @@ export const storeTables = {
   deploymentSteps,
   deploymentHistory,
   locks,
+  notificationChannels,
+  notificationDeliveries,
+  signingKeys,
+  signingKeyEvents,
+  signatureVerifications,
 };
 
 export type StoreTables = typeof storeTables;

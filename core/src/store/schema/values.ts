@@ -69,3 +69,39 @@ export type StepHealth = (typeof STEP_HEALTH)[number];
 
 export const HISTORY_STATUSES = ["success", "failed", "rolled_back"] as const;
 export type HistoryStatus = (typeof HISTORY_STATUSES)[number];
+
+/**
+ * Whether a digest must be signed to deploy: `off` checks nothing, `warn` deploys and marks the
+ * plan, `enforce` refuses. An image's own policy wins over its environment's.
+ */
+export const SIGNATURE_POLICIES = ["off", "warn", "enforce"] as const;
+export type SignaturePolicy = (typeof SIGNATURE_POLICIES)[number];
+
+/** The public keys a signing key may be (cosign's own keys are ECDSA P-256). */
+export const SIGNING_KEY_ALGORITHMS = ["ecdsa-p256", "ed25519"] as const;
+export type SigningKeyAlgorithm = (typeof SIGNING_KEY_ALGORITHMS)[number];
+
+export const SIGNING_KEY_ACTIONS = ["added", "removed"] as const;
+export type SigningKeyAction = (typeof SIGNING_KEY_ACTIONS)[number];
+
+/**
+ * What checking a digest's signatures found, one value per cause: `verified` by a trusted key;
+ * `unsigned` (none in the registry); `untrusted` (signed, by no trusted key); `mismatch` (a trusted
+ * key signed another digest); `corrupt` (a signature or payload that cannot be read or does not
+ * verify as what it claims); `malformed` (the signature tag holds no cosign signature or bundle);
+ * `error` (the registry could not be asked: never cached).
+ */
+export const SIGNATURE_STATUSES = [
+  "verified",
+  "unsigned",
+  "untrusted",
+  "mismatch",
+  "corrupt",
+  "malformed",
+  "error",
+] as const;
+export type SignatureStatus = (typeof SIGNATURE_STATUSES)[number];
+
+/** How a digest was signed: cosign's `.sig` tag, or a Sigstore bundle attached as a referrer. */
+export const SIGNATURE_KINDS = ["cosign", "bundle"] as const;
+export type SignatureKind = (typeof SIGNATURE_KINDS)[number];

@@ -1,11 +1,11 @@
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createClient } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import type { LibsqlDatabase } from "../database.js";
 import { databaseFilePath } from "../database-url.js";
+import { migrationsFolder } from "../migrations-folder.js";
 import { storeTables } from "../schema/tables.js";
 import { createSqliteDialect } from "./dialect.js";
 import { startWalCheckpointer } from "./wal-checkpointer.js";
@@ -24,8 +24,7 @@ const CHECKPOINT_EVERY_MS = 100;
 /** The main connection still checkpoints at this WAL size (40 MB), should that thread fall behind. */
 const BACKSTOP_CHECKPOINT_PAGES = 10_000;
 
-// Resolved from this module, not the working directory, so every entry point finds them.
-const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../../drizzle", import.meta.url));
+const MIGRATIONS_FOLDER = migrationsFolder("drizzle");
 
 /**
  * Opens (creating if needed) the embedded libsql (SQLite) database and brings its schema up to

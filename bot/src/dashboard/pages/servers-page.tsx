@@ -1,0 +1,69 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import type { Server } from "../api-types.js";
+import { allowed, type SessionView } from "../session.js";
+import { Empty } from "../ui/empty.js";
+import type { FormState } from "../ui/form-state.js";
+import { ServerForm } from "./server-form.js";
+
+/** Where a server is, in one line: `user@host:port` or its socket. */
+export const serverAddress = (s: Server) =>
+  s.mode === "ssh" ? `${s.username ?? ""}@${s.host ?? ""}:${s.port}` : (s.socketPath ?? s.dockerSocketPath);
+
+/** Servers: the Docker hosts services run on, and Add Server. */
+export function ServersPage(props: {
+  environmentId: string;
+  servers: readonly Server[];
+  serviceCounts: ReadonlyMap<string, number>;
+  session: SessionView;
+  state: FormState;
+}) {
+  return (
+    <>
+      <h1>Servers</h1>
+      <p class="lead">Docker hosts, over SSH or a local socket. A deploy replaces containers on them.</p>
+      {props.servers.length === 0 ? (
+        <Empty>No servers yet: add one below, then add a service running on it.</Empty>
+      ) : (
+        <table>
+          <caption class="muted">Servers</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Connection</th>
+              <th scope="col">Address</th>
+              <th scope="col">Host key</th>
+              <th scope="col">Services</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.servers.map((s) => (
+              <tr>
+                <td>
+                  <a href={`/servers/${s.id}`}>{s.name}</a>
+                </td>
+                <td>{s.mode}</td>
+                <td>
+                  <code>{serverAddress(s)}</code>
+                </td>
+                <td>{s.mode === "ssh" ? (s.hostKeyFingerprint ? "pinned" : "⚠ not pinned") : "—"}</td>
+                <td>{props.serviceCounts.get(s.id) ?? 0}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {allowed(props.session, "POST", "/api/environments/:envId/servers") ? (
+        <section class="panel" aria-labelledby="add-server">
+          <h2 id="add-server">Add Server</h2>
+          <ServerForm
+            action={`/environments/${props.environmentId}/servers`}
+            csrf={props.session.csrf}
+            state={props.state}
+          />
+        </section>
+      ) : (
+        ""
+      )}
+    </>
+  );
+}
