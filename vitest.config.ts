@@ -18,6 +18,9 @@ const BOT_MATRIX = [
   "test/bot/jobs-*.test.ts",
   "test/bot/webhooks-*.test.ts",
   "test/deploy/deploy-plan.test.ts",
+  "test/notify/api-channels.test.ts",
+  "test/notify/sync-and-lock-events.test.ts",
+  "test/signatures/api-signing-keys.test.ts",
 ];
 const PG_ONLY = "**/*.pg.test.ts";
 const UNIT = ["core/src/**/*.test.ts", "bot/src/**/*.test.ts", "action/src/**/*.test.ts"];

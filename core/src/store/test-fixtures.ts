@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getTableName, type SQL, sql } from "drizzle-orm";
@@ -187,4 +187,28 @@ export async function countRows(database: Database, table: string): Promise<numb
 export function sqlWith(statement: string, ...args: unknown[]): SQL {
   const [head = "", ...rest] = statement.split("?");
   return rest.reduce((query, text, i) => sql`${query}${args[i]}${sql.raw(text)}`, sql.raw(head));
+}
+
+/**
+ * What a bot's database holds, to search for a secret that must not be there in the clear: the
+ * libsql file in `dataDir` and its WAL, or on PostgreSQL (the test file's database) every row
+ * of every store table as text.
+ */
+export async function storedBytes(dataDir: string): Promise<Buffer> {
+  if (TEST_ENGINE === "libsql") {
+    const file = join(dataDir, "bridgeport.db");
+    const wal = await readFile(`${file}-wal`).catch(() => Buffer.alloc(0));
+    return Buffer.concat([await readFile(file), wal]);
+  }
+  const database = await openPostgresTestDatabase();
+  try {
+    const rows: string[] = [];
+    for (const table of STORE_TABLE_NAMES) {
+      const found = await database.rows(sql.raw(`SELECT t::text AS row FROM "${table}" t`));
+      rows.push(...found.map((r) => String(r.row)));
+    }
+    return Buffer.from(rows.join("\n"));
+  } finally {
+    await database.close();
+  }
 }

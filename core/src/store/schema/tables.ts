@@ -30,11 +30,9 @@ import { webhookDeliveries } from "./webhook-deliveries.js";
  * order, parents first (what copying a database needs; emptying one goes backwards), but for
  * one cycle: container_images points at two of its own image_digests (ON DELETE SET NULL).
  *
- * Adding a table or a column: change it here (schema/) AND in schema-pg/ (same JS names, the
- * PostgreSQL column types listed in schema-pg/index.ts), then generate a migration for each
- * engine: `pnpm --filter @bridgeport/core db:generate` (SQLite, drizzle/) and
- * `pnpm --filter @bridgeport/core db:generate:pg` (PostgreSQL, drizzle-pg/). The schema tests
- * fail while the two definitions differ.
+ * Adding a table or a column: change it here (schema/) AND in schema-pg/, then generate a
+ * migration for each engine; ../README.md says how, step by step. The schema tests fail while
+ * the two definitions differ.
  */
 export const storeTables = {
   environments,
