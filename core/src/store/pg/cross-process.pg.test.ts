@@ -124,4 +124,51 @@ describe("two stores on one PostgreSQL database", () => {
     expect(versions.map((v) => v.version)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
     expect((await ours.store.registries.get(registry.id))?.activeCredentialVersion).toBe(13);
   });
+
+  it("queue a channel's messages from both at once with one sender, which only one of them claims", async () => {
+    const { environment } = await seedBasics(ours.store);
+    const channel = await ours.store.notificationChannels.create({
+      environmentId: environment.id,
+      name: "ops",
+      kind: "webhook",
+      events: ["update_available"],
+      target: { kind: "webhook", host: "127.0.0.1:9" },
+      secrets: { url: "http://127.0.0.1:9/ops" },
+    });
+    const update = (tag: string) => ({
+      kind: "update_available" as const,
+      environmentId: environment.id,
+      imageId: `img-${tag}`,
+      name: tag,
+      image: `registry.example.test/${tag}`,
+      tag: "v2",
+      digest: `sha256:${"a".repeat(64)}`,
+      autoDeploy: false,
+    });
+    // Different images: one message each, and one sender job for the channel between them.
+    const recorded = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        (i % 2 === 0 ? ours : other).store.notificationDeliveries.record(update(`app-${i}`), {
+          foldWindowMs: 0,
+        }),
+      ),
+    );
+    expect(recorded.every((r) => r.queued === 1)).toBe(true);
+    expect(await ours.store.jobs.list({ kind: "notify" })).toHaveLength(1);
+    // Its sender, once done, asked for again by both at once: queued once, no conflict.
+    const [sender] = await ours.store.jobs.list({ kind: "notify" });
+    await ours.database.rows(sql`UPDATE jobs SET status = 'done' WHERE id = ${sender?.id ?? ""}`);
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        (i % 2 === 0 ? ours : other).store.notificationDeliveries.schedule(channel.id, ours.clock.now()),
+      ),
+    );
+    expect((await ours.store.jobs.list({ kind: "notify", status: "queued" })).length).toBe(1);
+    // Two senders asking for the head at once: one sends it, the other does not.
+    const taken = await Promise.all([
+      ours.store.notificationDeliveries.takeNext(channel.id, "sender-a"),
+      other.store.notificationDeliveries.takeNext(channel.id, "sender-b"),
+    ]);
+    expect(taken.filter((next) => next.kind === "send")).toHaveLength(1);
+  });
 });
