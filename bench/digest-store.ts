@@ -6,10 +6,10 @@ import { performance } from "node:perf_hooks";
 import {
   createCipher,
   createStore,
-  type Database,
   type DigestUpsert,
+  type LibsqlDatabase,
   newId,
-  openDatabase,
+  openLibsqlDatabase,
   type Store,
 } from "@bridgeport/core";
 import type { BenchResult } from "./run.js";
@@ -85,14 +85,14 @@ function digests(): DigestUpsert[] {
 
 interface Fixture {
   dir: string;
-  database: Database;
+  database: LibsqlDatabase;
   store: Store;
   imageId: string;
 }
 
 async function fixture(): Promise<Fixture> {
   const dir = await mkdtemp(join(tmpdir(), "bp-bench-"));
-  const database = await openDatabase({ url: `file:${join(dir, "bench.db")}` });
+  const database = await openLibsqlDatabase({ url: `file:${join(dir, "bench.db")}` });
   const store = createStore(database, { cipher: createCipher(randomBytes(32)) });
   const environment = await store.environments.create({ name: "bench" });
   const image = await store.images.create({

@@ -1,7 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createCipher, createStore, type Database, openDatabase, type Store } from "@bridgeport/core";
+import {
+  createCipher,
+  createStore,
+  type LibsqlDatabase,
+  openLibsqlDatabase,
+  type Store,
+} from "@bridgeport/core";
 import {
   freePort,
   type ManagedProcess,
@@ -39,7 +45,7 @@ export const newSecrets = (): ServerSecrets => ({
 });
 
 export type Seed<S = void> = (store: Store) => Promise<S>;
-export type Inspect<T> = (store: Store, client: Database["client"]) => Promise<T>;
+export type Inspect<T> = (store: Store, client: LibsqlDatabase["client"]) => Promise<T>;
 
 /** The bot's real entry (`bot/src/server.ts`, what `pnpm start` runs), configured by environment only. */
 export function startBotProcess<S>(secrets: ServerSecrets, seed: Seed<S>): Promise<ServerUnderTest<S>> {
@@ -137,7 +143,7 @@ async function startSeeded<S>(
 
 /** Opens the libsql file with the bot's master key for `task`, and closes it again. */
 export async function withStore<T>(url: string, masterKey: string, task: Inspect<T>): Promise<T> {
-  const database = await openDatabase({ url });
+  const database = await openLibsqlDatabase({ url });
   try {
     const store = createStore(database, { cipher: createCipher(Buffer.from(masterKey, "hex")) });
     return await task(store, database.client);

@@ -1,4 +1,4 @@
-import type { Database, Store } from "@bridgeport/core";
+import type { LibsqlDatabase, Store } from "@bridgeport/core";
 import {
   type ClosedLoopResult,
   closedLoop,
@@ -113,7 +113,7 @@ function targetOf(server: ServerUnderTest<unknown>, secrets: ServerSecrets): Loa
   };
 }
 
-async function count(_store: Store, client: Database["client"]) {
+async function count(_store: Store, client: LibsqlDatabase["client"]) {
   const deliveries = await client.execute("select count(*) as n from webhook_deliveries");
   const jobs = await client.execute("select status, count(*) as n from jobs group by status");
   return {

@@ -9,7 +9,8 @@ import { build } from "esbuild";
 // pnpm, tsx or dev dependency (the container image and the systemd unit run it):
 //   server.mjs, rotate-master-key.mjs  the bundled entry points
 //   wal-checkpointer.worker.mjs        the checkpoint thread, which server.mjs finds beside itself
-//   drizzle/                           the migrations, found the same way (core/src/store/database.ts)
+//   drizzle/, drizzle-pg/              the migrations of each engine, found the same way
+//                                      (core/src/store/migrations-folder.ts)
 //   assets/                            the dashboard's script and style sheet, found the same way
 //                                      (bot/src/dashboard/assets.ts)
 //   node_modules/                      libsql and its native binary for this platform, the one
@@ -33,7 +34,7 @@ export async function buildRelease(outDir: string): Promise<void> {
     entryPoints: {
       server: "bot/src/server.ts",
       "rotate-master-key": "bot/src/commands/rotate-master-key.ts",
-      "wal-checkpointer.worker": "core/src/store/wal-checkpointer.worker.mjs",
+      "wal-checkpointer.worker": "core/src/store/sqlite/wal-checkpointer.worker.mjs",
     },
     outdir: outDir,
     outExtension: { ".js": ".mjs" },
@@ -57,7 +58,9 @@ export async function buildRelease(outDir: string): Promise<void> {
       ].join("\n"),
     },
   });
-  await cp(join(root, "core/drizzle"), join(outDir, "drizzle"), { recursive: true });
+  for (const migrations of ["drizzle", "drizzle-pg"]) {
+    await cp(join(root, "core", migrations), join(outDir, migrations), { recursive: true });
+  }
   await cp(join(root, "bot/src/dashboard/assets"), join(outDir, "assets"), { recursive: true });
   // libsql, the native binding @libsql/client loads, is the one package a bundle cannot hold.
   const libsqlClient = await installedPackage("@libsql/client", join(root, "core"));

@@ -12,7 +12,10 @@ debian_packages=(docker-registry apache2-utils skopeo openssh-server openssh-cli
 # The packaging tests: debootstrap builds the image's base from Debian's packages once per
 # machine, and systemd-analyze (package systemd) checks the unit.
 # The dashboard tests drive Debian's chromium (through playwright-core, never a downloaded browser).
-test_packages=(debootstrap systemd chromium)
+# postgresql: the server binaries the store's PostgreSQL tests start their own throwaway cluster
+# from (on a free port, as nobody). Where a service manager runs, Debian's postinst also creates
+# and starts a system cluster on 5432; nothing here uses it.
+test_packages=(debootstrap systemd chromium postgresql)
 
 # Installs the Debian packages of the list that are missing, in one apt run.
 install_missing() {

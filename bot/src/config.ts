@@ -12,6 +12,17 @@ const seconds = (name: string, fallback: number, min: number, max: number) =>
 
 const optionalSecret = z.string().min(16, "must be at least 16 characters").optional();
 
+/** The embedded libsql database (`file:`, `:memory:`) or a PostgreSQL URL with a host to reach. */
+function isDatabaseUrl(url: string): boolean {
+  if (/^(file:|:memory:$)/.test(url)) return true;
+  if (!/^postgres(ql)?:\/\//i.test(url)) return false;
+  try {
+    return new URL(url).hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Every setting the bot reads, from the environment, with its default. README.md lists them;
  * an invalid value stops the start with a message naming the variable.
@@ -27,8 +38,18 @@ export const configSchema = z.object({
   BRIDGEPORT_DATA_DIR: z.string().min(1).default(".data"),
   DATABASE_URL: z
     .string()
-    .regex(/^(file:|:memory:$)/, "must be a file: URL or :memory: (the embedded libsql database)")
+    .refine(
+      isDatabaseUrl,
+      "must be a file: URL or :memory: (the embedded libsql database), or postgres://user:password@host:port/database",
+    )
     .optional(),
+  /** PostgreSQL only: how many connections each bot keeps to the database. */
+  DATABASE_POOL_SIZE: z.coerce
+    .number({ error: "DATABASE_POOL_SIZE must be a whole number" })
+    .int("DATABASE_POOL_SIZE must be a whole number")
+    .min(1, "DATABASE_POOL_SIZE must be at least 1")
+    .max(200, "DATABASE_POOL_SIZE must be at most 200")
+    .default(10),
   BRIDGEPORT_MASTER_KEY: z.string().optional(),
   BRIDGEPORT_ADMIN_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   SCHEDULER_UPDATE_CHECK_INTERVAL: seconds("SCHEDULER_UPDATE_CHECK_INTERVAL", 1800, 10, 86_400),

@@ -1,4 +1,60 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
+import { databaseFilePath, describeDatabaseUrl, isPostgresUrl, trySessionLock } from "@bridgeport/core";
+import { ConfigError } from "./config.js";
+
+/** Who holds the database: a running bot, or maintenance that needs every bot stopped (`doing` says what it does). */
+export type DatabaseUse = { kind: "bot" } | { kind: "maintenance"; doing: string };
+
+export interface HeldDatabase {
+  release(): Promise<void>;
+}
+
+/**
+ * Holds the database at `url` for as long as a bot runs on it, or a maintenance command works
+ * on it; a ConfigError, naming who is in the way and what to do, when that is not possible.
+ *
+ * - An embedded libsql file: its lock file (`lockDatabase`), one holder at a time.
+ * - PostgreSQL, which has no lock file and where several bots (replicas) share one database:
+ *   each bot holds the `bots` advisory lock SHARED on a session of its own, and maintenance
+ *   takes it EXCLUSIVE, which fails while any bot runs and keeps bots from starting meanwhile.
+ *   A process that dies loses its lock with its session.
+ * - `:memory:`: nothing to hold.
+ *
+ * @example
+ * const held = await holdDatabase(config.databaseUrl, { kind: "bot" });
+ * // ...
+ * await held.release();
+ */
+export async function holdDatabase(
+  url: string,
+  use: DatabaseUse,
+  onLost: (message: string) => void = () => undefined,
+): Promise<HeldDatabase> {
+  if (isPostgresUrl(url)) {
+    const mode = use.kind === "bot" ? "shared" : "exclusive";
+    const where = describeDatabaseUrl(url);
+    const held = await trySessionLock(url, "bots", { mode, onLost }).catch((error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ConfigError(`Cannot reach the PostgreSQL database ${where}: ${reason}`);
+    });
+    if (held) return held;
+    throw new ConfigError(
+      use.kind === "bot"
+        ? `Maintenance that needs every bot stopped (the master key rotation or migrate-to-postgres) is working on ${where}: start the bot once it has finished`
+        : `A Bridgeport bot uses the PostgreSQL database ${where}: stop every bot (each replica) before ${use.doing}`,
+    );
+  }
+  const file = databaseFilePath(url);
+  if (file === undefined) return { release: async () => undefined };
+  const lock = await lockDatabase(file);
+  if (lock.ok) return lock;
+  const unless = `(if no process ${lock.holder} runs, delete ${lock.path})`;
+  throw new ConfigError(
+    use.kind === "bot"
+      ? `Another Bridgeport bot (PID ${lock.holder}) uses ${file}: stop it first, or give this one its own BRIDGEPORT_DATA_DIR or DATABASE_URL ${unless}`
+      : `A Bridgeport bot (PID ${lock.holder}) uses ${file}: stop it before ${use.doing} ${unless}`,
+  );
+}
 
 export type DatabaseLock =
   | { ok: true; release(): Promise<void> }

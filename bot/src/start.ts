@@ -4,8 +4,9 @@ import {
   createCipher,
   createRegistryDeps,
   createStore,
-  databaseFilePath,
+  describeDatabaseUrl,
   ImageSyncer,
+  isPostgresUrl,
   loadMasterKey,
   MemoryLoginCache,
   openDatabase,
@@ -18,7 +19,7 @@ import { Agent } from "undici";
 import { createApp } from "./app.js";
 import { offerBootstrapToken, type Terminal } from "./bootstrap-token.js";
 import { type BotConfig, ConfigError } from "./config.js";
-import { lockDatabase } from "./database-lock.js";
+import { holdDatabase } from "./database-lock.js";
 import type { BotDeps } from "./deps.js";
 import { GITHUB_COMMAND, gitHubCommandHandler } from "./github/command-job.js";
 import { createGitHubApp } from "./github/github-app.js";
@@ -71,7 +72,9 @@ export async function startBot(
   options: StartOptions = {},
 ): Promise<RunningBot> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const lock = await holdDatabase(config.databaseUrl);
+  const lock = await holdDatabase(config.databaseUrl, { kind: "bot" }, (message) =>
+    log.error({ err: message }, "the database session holding this bot's lock ended"),
+  );
   const { database, store } = await openStore(config, log, env).catch(async (error: unknown) => {
     await lock.release();
     throw error;
@@ -259,17 +262,6 @@ export async function startBot(
   };
 }
 
-/** The database file's lock (an in-memory database has none), or a ConfigError naming its holder. */
-async function holdDatabase(url: string): Promise<{ release(): Promise<void> }> {
-  const file = databaseFilePath(url);
-  if (file === undefined) return { release: async () => undefined };
-  const lock = await lockDatabase(file);
-  if (lock.ok) return lock;
-  throw new ConfigError(
-    `Another Bridgeport bot (PID ${lock.holder}) uses ${file}: stop it first, or give this one its own BRIDGEPORT_DATA_DIR or DATABASE_URL (if no process ${lock.holder} runs, delete ${lock.path})`,
-  );
-}
-
 async function openStore(config: BotConfig, log: Logger, env: Env) {
   const masterKey = await loadMasterKey({
     env,
@@ -278,7 +270,16 @@ async function openStore(config: BotConfig, log: Logger, env: Env) {
   });
   const database = await openDatabase({
     url: config.databaseUrl,
+    poolSize: config.DATABASE_POOL_SIZE,
     onCheckpointError: (error) => log.warn({ error }, "background WAL checkpoint failed"),
+    onConnectionError: (error) => log.warn({ error }, "a pooled database connection failed; it is replaced"),
+  }).catch((error: unknown) => {
+    // PostgreSQL can be unreachable or refuse the login: say which database, never the URL's password.
+    if (!isPostgresUrl(config.databaseUrl)) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(
+      `Cannot open the PostgreSQL database ${describeDatabaseUrl(config.databaseUrl)}: ${reason}`,
+    );
   });
   const cipher = createCipher(masterKey.key);
   try {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { serviceLockScope } from "@bridgeport/core";
-import { pushOciImage } from "@bridgeport/test/harness";
+import { pushOciImage, waitUntil } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Answer, call, leaks } from "./api-helpers.js";
 import { type BotLab, startBotLab } from "./bot-lab.js";
@@ -481,6 +481,12 @@ describe("deploy API", () => {
   it("answers 409 'locked by plan X' while another plan holds a service", async () => {
     const first = await api("POST", `/api/container-images/${imageId}/deploy`, { imageDigestId: digestId });
     await finalPlan(first.body.planId);
+    // A plan lets go of its locks just after it says it is final: wait, or that release would
+    // take the lock below with it.
+    await waitUntil(
+      async () => (await lab.bot.deps.store.locks.list()).every((l) => l.planId !== first.body.planId),
+      { what: "the first plan to release its locks", timeoutMs: 10_000 },
+    );
     await lab.bot.deps.store.locks.acquire({
       scopes: [serviceLockScope(serviceId)],
       holder: `plan:${first.body.planId}`,

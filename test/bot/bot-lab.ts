@@ -5,8 +5,12 @@ import { join } from "node:path";
 import { loadConfig } from "../../bot/src/config.js";
 import { createLogger } from "../../bot/src/log.js";
 import { type RunningBot, type StartOptions, startBot } from "../../bot/src/start.js";
+import { testDatabaseEnv } from "../../core/src/store/test-fixtures.js";
 
-/** A whole bot in this process on a free loopback port, with its own data dir and admin token. */
+/**
+ * A whole bot in this process on a free loopback port, with its own data dir and admin token,
+ * on the test engine (in the `*-pg` projects, the test file's PostgreSQL database, emptied).
+ */
 export interface BotLab {
   bot: RunningBot;
   url: string;
@@ -29,6 +33,7 @@ export async function startBotLab(
     BRIDGEPORT_DATA_DIR: dataDir,
     BRIDGEPORT_ADMIN_TOKEN: token,
     LOG_LEVEL: "warn",
+    ...(env.DATABASE_URL === undefined ? await testDatabaseEnv() : {}),
     ...env,
   };
   const logs: string[] = [];

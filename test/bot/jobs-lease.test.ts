@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { createCipher, createStore, openDatabase, type Store } from "@bridgeport/core";
+import { createCipher, createStore, type Store } from "@bridgeport/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { createJobRunner } from "../../bot/src/jobs/job-runner.js";
-import { openTestStore } from "../../core/src/store/test-fixtures.js";
+import { openTestDatabase, openTestStore } from "../../core/src/store/test-fixtures.js";
 import { waitUntil } from "../harness/index.js";
 
 describe("renewing a job's lease", () => {
@@ -26,7 +26,7 @@ describe("renewing a job's lease", () => {
 
 /** A store on real time shifted by `skew`, so a test can make a lease run out at once. */
 async function skewedStore() {
-  const database = await openDatabase({ url: ":memory:" });
+  const database = await openTestDatabase();
   let skew = 0;
   const store = createStore(database, {
     cipher: createCipher(randomBytes(32)),

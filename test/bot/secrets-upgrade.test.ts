@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCipher, createStore, openDatabase } from "@bridgeport/core";
+import { createCipher, createStore, openLibsqlDatabase } from "@bridgeport/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bp1Envelope } from "../../core/src/crypto/test-fixtures.js";
 import { type BotLab, startBotLab } from "./bot-lab.js";
@@ -16,7 +16,7 @@ let ids: { registry: string; server: string };
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "bridgeport-bp1-"));
-  const database = await openDatabase({ url: `file:${join(dataDir, "bridgeport.db")}` });
+  const database = await openLibsqlDatabase({ url: `file:${join(dataDir, "bridgeport.db")}` });
   try {
     const store = createStore(database, { cipher: createCipher(key) });
     const environmentId = (await store.environments.create({ name: "production" })).id;
@@ -56,7 +56,7 @@ afterAll(async () => {
 
 /** The envelope version of every stored secret, read from the file once the bot let go of it. */
 async function envelopeVersions(): Promise<string[]> {
-  const database = await openDatabase({ url: `file:${join(dataDir, "bridgeport.db")}` });
+  const database = await openLibsqlDatabase({ url: `file:${join(dataDir, "bridgeport.db")}` });
   try {
     const { rows } = await database.client.execute(
       "SELECT ciphertext AS v FROM registry_credentials UNION ALL SELECT secret_ciphertext FROM servers",

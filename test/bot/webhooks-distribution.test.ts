@@ -119,6 +119,9 @@ describe("distribution registry notifications, end to end", () => {
       kind: "sync-image",
       payload: { imageId, trigger: "schedule", source: "scheduler" },
       dedupeKey: "lease-test",
+      // Due before anything an earlier test left queued (a sync that follows a burst a second
+      // later, a retry), so the claim below takes this one.
+      runAt: new Date(0),
     });
     const [claimed] = await store.jobs.claim({ owner: "dead-runner", leaseMs: 500, limit: 1 });
     expect(claimed).toMatchObject({ id: job.id, status: "running", attempts: 1, lockedBy: "dead-runner" });

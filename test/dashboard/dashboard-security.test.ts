@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { openDatabase } from "@bridgeport/core";
+import { openLibsqlDatabase } from "@bridgeport/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BotLab, startBotLab } from "../bot/bot-lab.js";
 import { type Browser, shows, startBrowser } from "./browser.js";
@@ -290,7 +290,7 @@ describe("sessions end", () => {
     await browser.context.clearCookies();
     const page = await newPage();
     await signIn(page);
-    const database = await openDatabase({ url: `file:${join(bot.dataDir, "bridgeport.db")}` });
+    const database = await openLibsqlDatabase({ url: `file:${join(bot.dataDir, "bridgeport.db")}` });
     try {
       await database.client.execute({
         sql: "UPDATE dashboard_sessions SET last_seen_at = ?",

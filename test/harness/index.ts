@@ -43,6 +43,8 @@ export { manifestAccept, mediaTypes } from "./media-types.js";
 export type { BlobDescriptor, FetchedManifest, PushClient, PushTarget, RawRequest } from "./oci-push.js";
 export { createPushClient } from "./oci-push.js";
 export { freePort } from "./ports.js";
+export type { PostgresCluster, RunningPostgres, StartPostgresOptions, TestDatabase } from "./postgres.js";
+export { createTestDatabase, postgresUrl, startPostgres } from "./postgres.js";
 export type { ExitStatus, ManagedProcess, StartProcessOptions, WaitOptions } from "./process.js";
 export { startProcess, waitUntil } from "./process.js";
 export type { ProvidedRegistries } from "./provided-context.js";

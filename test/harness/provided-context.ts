@@ -1,4 +1,5 @@
 import type { KubernetesOnDemand } from "./kubernetes-on-demand.js";
+import type { PostgresCluster } from "./postgres.js";
 import type { RegistryInfo } from "./registry.js";
 
 /** The registries the global set-up starts once for the whole integration run. */
@@ -12,6 +13,8 @@ export interface ProvidedRegistries {
 declare module "vitest" {
   export interface ProvidedContext {
     registries: ProvidedRegistries;
+    /** The `*-pg` projects' PostgreSQL cluster (postgres-global-setup.ts). */
+    postgres: PostgresCluster;
     /** Pass to `useKubernetes`: the run's one control plane, started when a file first asks. */
     kubernetes: KubernetesOnDemand;
     // Other components (sshd, dockerd hosts) add their connection info here.

@@ -10,8 +10,12 @@ import {
   type RegistryDeps,
   type Store,
 } from "@bridgeport/core";
+import { openTestDatabase, TEST_ENGINE } from "../../core/src/store/test-fixtures.js";
 
-/** A store on a real libsql file in a temp dir, and registry deps with fast retries. */
+/**
+ * A store on a real libsql file in a temp dir (or, in the `*-pg` projects, on the test file's
+ * PostgreSQL database, emptied; `path` is then ""), and registry deps with fast retries.
+ */
 export async function openTestStore(): Promise<{
   store: Store;
   registries: RegistryDeps;
@@ -20,8 +24,8 @@ export async function openTestStore(): Promise<{
   close(): Promise<void>;
 }> {
   const dir = await mkdtemp(join(tmpdir(), "bridgeport-images-"));
-  const path = join(dir, "bridgeport.db");
-  const database = await openDatabase({ url: `file:${path}` });
+  const path = TEST_ENGINE === "postgres" ? "" : join(dir, "bridgeport.db");
+  const database = path ? await openDatabase({ url: `file:${path}` }) : await openTestDatabase();
   const masterKey = randomBytes(32);
   const store = createStore(database, { cipher: createCipher(masterKey) });
   const registries = createRegistryDeps({

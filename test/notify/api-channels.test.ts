@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { storedBytes } from "../../core/src/store/test-fixtures.js";
 import { call, leaks } from "../bot/api-helpers.js";
 import { type BotLab, startBotLab } from "../bot/bot-lab.js";
 import {
@@ -144,7 +145,7 @@ describe("notification channel API", () => {
     expect((await call(lab, "GET", `/api/notification-channels/${id}`)).status).toBe(404);
   });
 
-  it("the stored URL, signing secret and password are encrypted in the database file", async () => {
+  it("the stored URL, signing secret and password are encrypted in the database", async () => {
     const created = await create({
       name: "signed",
       kind: "webhook",
@@ -157,12 +158,10 @@ describe("notification channel API", () => {
       url: `${webhook.url}/hook/${token}`,
       secret: signingSecret,
     });
-    const { readFile } = await import("node:fs/promises");
-    const { join } = await import("node:path");
-    const file = await readFile(join(lab.dataDir, "bridgeport.db"));
-    const wal = await readFile(join(lab.dataDir, "bridgeport.db-wal")).catch(() => Buffer.alloc(0));
+    const stored = await storedBytes(lab.dataDir);
+    expect(stored.includes(created.body.channel.id)).toBe(true);
     for (const secret of [token, signingSecret, smtpUser.password]) {
-      expect(file.includes(secret) || wal.includes(secret)).toBe(false);
+      expect(stored.includes(secret)).toBe(false);
     }
   });
 });

@@ -7,8 +7,8 @@ import {
   createCipher,
   createRegistryDeps,
   createStore,
-  type Database,
-  openDatabase,
+  type LibsqlDatabase,
+  openLibsqlDatabase,
   type Store,
   syncImage,
 } from "@bridgeport/core";
@@ -39,7 +39,7 @@ let registry: RunningRegistry;
 let dataDir: string;
 let port: number;
 let child: ManagedProcess;
-let database: Database;
+let database: LibsqlDatabase;
 let store: Store;
 let steady: HttpReceiver;
 let stalling: HttpReceiver;
@@ -95,7 +95,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "bridgeport-notify-crash-"));
   port = await freePort();
   child = await startBot();
-  database = await openDatabase({ url: `file:${join(dataDir, "bridgeport.db")}` });
+  database = await openLibsqlDatabase({ url: `file:${join(dataDir, "bridgeport.db")}` });
   store = createStore(database, { cipher: createCipher(Buffer.from(masterKey, "hex")) });
   steady = await startSignedWebhookReceiver(signingSecret);
   stalling = await startSignedWebhookReceiver(signingSecret);

@@ -33,6 +33,7 @@ describe("the release directory", () => {
     expect((await readdir(release)).sort()).toEqual([
       "assets",
       "drizzle",
+      "drizzle-pg",
       "node_modules",
       "rotate-master-key.mjs",
       "server.mjs",

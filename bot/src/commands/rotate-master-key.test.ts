@@ -40,7 +40,7 @@ async function seed(key: Buffer): Promise<string> {
     });
     return registry.id;
   } finally {
-    database.close();
+    await database.close();
   }
 }
 
@@ -50,7 +50,7 @@ async function tokenUnder(key: Buffer, registryId: string): Promise<string | und
     const store = createStore(database, { cipher: createCipher(key) });
     return (await store.registries.getSecrets(registryId)).secrets.token;
   } finally {
-    database.close();
+    await database.close();
   }
 }
 

@@ -1,25 +1,28 @@
-import { access, rename } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { rename } from "node:fs/promises";
+import { join } from "node:path";
 import {
   CryptoError,
   createCipher,
   createMasterKeyFile,
   databaseFilePath,
+  describeDatabaseUrl,
   envSetting,
+  isPostgresUrl,
   MASTER_KEY_ENV,
   MASTER_KEY_FILE,
   openDatabase,
   parseMasterKey,
+  postgresStoreExists,
   readMasterKeyFile,
   rotateMasterKey,
 } from "@bridgeport/core";
-import { ConfigError } from "../config.js";
-import { lockDatabase } from "../database-lock.js";
+import { holdDatabase } from "../database-lock.js";
+import { botDatabase, type CommandOptions, exists, runAsScript } from "./command.js";
 
 /**
  * `pnpm rotate-master-key`, with the bot stopped (it refuses while a bot holds the database,
- * and holds it itself meanwhile): re-encrypts every stored secret under a new master key.
+ * and holds it itself meanwhile; on PostgreSQL every replica must be stopped): re-encrypts
+ * every stored secret under a new master key.
  * The current key comes from BRIDGEPORT_MASTER_KEY or <data dir>/master.key; the new one from
  * BRIDGEPORT_NEW_MASTER_KEY, or else it is generated into <data dir>/master.key.new. Keys are
  * never read from the command line nor printed.
@@ -28,14 +31,10 @@ import { lockDatabase } from "../database-lock.js";
 export const NEW_MASTER_KEY_ENV = "BRIDGEPORT_NEW_MASTER_KEY";
 const NEW_KEY_FILE = `${MASTER_KEY_FILE}.new`;
 
-export interface RotateCommandOptions {
-  env: Readonly<Record<string, string | undefined>>;
-  log: (line: string) => void;
-}
+export type RotateCommandOptions = CommandOptions;
 
 export async function rotateMasterKeyCommand({ env, log }: RotateCommandOptions): Promise<void> {
-  const dataDir = resolve(env.BRIDGEPORT_DATA_DIR ?? ".data");
-  const url = env.DATABASE_URL ?? `file:${join(dataDir, "bridgeport.db")}`;
+  const { dataDir, url } = botDatabase(env);
   const keyFile = join(dataDir, MASTER_KEY_FILE);
 
   const fromEnv = envSetting(env, MASTER_KEY_ENV);
@@ -43,23 +42,21 @@ export async function rotateMasterKeyCommand({ env, log }: RotateCommandOptions)
     fromEnv !== undefined ? parseMasterKey(fromEnv, MASTER_KEY_ENV) : await readMasterKeyFile(keyFile);
   if (!oldKey) throw new CryptoError(`No current master key: set ${MASTER_KEY_ENV} or provide ${keyFile}`);
 
-  // Opening a missing file would create an empty database, "rotate" nothing, and then
+  // Opening a missing database would create an empty one, "rotate" nothing, and then
   // replace the key the real database still needs.
   const databaseFile = databaseFilePath(url);
   if (databaseFile !== undefined && !(await exists(databaseFile))) {
     throw new CryptoError(`No database at ${databaseFile}: set DATABASE_URL or BRIDGEPORT_DATA_DIR`);
   }
   // A running bot keeps using the old key, and would write secrets under it mid-rotation.
-  const lock = databaseFile === undefined ? undefined : await lockDatabase(databaseFile);
-  if (lock && !lock.ok) {
-    throw new ConfigError(
-      `A Bridgeport bot (PID ${lock.holder}) uses ${databaseFile}: stop it before rotating the master key (if no process ${lock.holder} runs, delete ${lock.path})`,
-    );
-  }
+  const held = await holdDatabase(url, { kind: "maintenance", doing: "rotating the master key" });
   try {
+    if (isPostgresUrl(url) && !(await postgresStoreExists(url))) {
+      throw new CryptoError(`No Bridgeport database at ${describeDatabaseUrl(url)}: set DATABASE_URL`);
+    }
     await rotate(env, log, { dataDir, url, keyFile, oldKey, oldFromEnv: fromEnv !== undefined });
   } finally {
-    if (lock?.ok) await lock.release();
+    await held.release();
   }
 }
 
@@ -80,7 +77,9 @@ async function rotate(
 
   const oldCipher = createCipher(oldKey);
   const newCipher = createCipher(newKey);
-  log(`Rotating stored secrets from master key ${oldCipher.keyId} to ${newCipher.keyId} in ${url}`);
+  log(
+    `Rotating stored secrets from master key ${oldCipher.keyId} to ${newCipher.keyId} in ${describeDatabaseUrl(url)}`,
+  );
   const database = await openDatabase({ url });
   try {
     const result = await rotateMasterKey(database, oldCipher, newCipher);
@@ -88,7 +87,7 @@ async function rotate(
       `Re-encrypted ${result.reencrypted} secret(s); ${result.alreadyCurrent} were already under the new key.`,
     );
   } finally {
-    database.close();
+    await database.close();
   }
 
   if (!oldFromEnv && newFromEnv === undefined) {
@@ -104,21 +103,4 @@ async function rotate(
   if (newFromEnv === undefined) log(`Once ${MASTER_KEY_ENV} is set, remove ${newKeyFile}.`);
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-const invokedDirectly =
-  process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (invokedDirectly) {
-  try {
-    await rotateMasterKeyCommand({ env: process.env, log: (line) => console.log(line) });
-  } catch (error) {
-    // CryptoError, ConfigError and the store's errors carry no secret; print only their messages.
-    console.error(`rotate-master-key: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  }
-}
+await runAsScript(import.meta.url, "rotate-master-key", rotateMasterKeyCommand);

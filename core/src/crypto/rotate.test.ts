@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../store/database.js";
 import { createStore } from "../store/store.js";
-import { openTestStore, seedBasics, type TestStore } from "../store/test-fixtures.js";
+import { openTestStore, seedBasics, sqlWith, type TestStore } from "../store/test-fixtures.js";
 import { type Cipher, createCipher, envelopeHeader } from "./cipher.js";
 import { rotateMasterKey } from "./rotate.js";
 import { bp1Envelope } from "./test-fixtures.js";
@@ -28,13 +29,15 @@ async function envelopeKeyIds(database: Database): Promise<string[]> {
 }
 
 async function envelopes(database: Database): Promise<string[]> {
-  const tables = await database.client.execute(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'",
+  const tables = await database.rows(
+    database.engine === "postgres"
+      ? sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'`
+      : sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'`,
   );
   const found: string[] = [];
-  for (const { name } of tables.rows) {
-    const rows = await database.client.execute(`SELECT * FROM "${String(name)}"`);
-    for (const row of rows.rows) {
+  for (const { name } of tables) {
+    const rows = await database.rows(sql.raw(`SELECT * FROM "${String(name)}"`));
+    for (const row of rows) {
       for (const value of Object.values(row)) {
         if (typeof value === "string" && /^bp\d+:/.test(value)) found.push(value);
       }
@@ -79,13 +82,13 @@ describe("rotateMasterKey", () => {
 
   it("changes nothing when one value is under neither key", async () => {
     const stranger: Cipher = createCipher(randomBytes(32));
-    await t.database.client.execute({
-      sql: "UPDATE servers SET secret_ciphertext = ? WHERE id = ?",
-      args: [
+    await t.database.rows(
+      sqlWith(
+        "UPDATE servers SET secret_ciphertext = ? WHERE id = ?",
         stranger.encrypt("x", { table: "servers", rowId: basics.server.id, field: "secret_ciphertext" }),
         basics.server.id,
-      ],
-    });
+      ),
+    );
     const before = await envelopeKeyIds(t.database);
     await expect(rotateMasterKey(t.database, t.cipher, newCipher)).rejects.toThrow(
       `under master key ${stranger.keyId}, neither the old key ${t.cipher.keyId} nor the new key ${newCipher.keyId}`,
@@ -94,10 +97,13 @@ describe("rotateMasterKey", () => {
   });
 
   it("moves bp1 values (from before ciphertexts were bound to their row) to bp2 under the new key", async () => {
-    await t.database.client.execute({
-      sql: "UPDATE servers SET secret_ciphertext = ? WHERE id = ?",
-      args: [bp1Envelope(oldKey, "server-password"), basics.server.id],
-    });
+    await t.database.rows(
+      sqlWith(
+        "UPDATE servers SET secret_ciphertext = ? WHERE id = ?",
+        bp1Envelope(oldKey, "server-password"),
+        basics.server.id,
+      ),
+    );
     expect(await rotateMasterKey(t.database, t.cipher, newCipher)).toEqual({
       reencrypted: 3,
       alreadyCurrent: 0,

@@ -1,7 +1,8 @@
-import { getTableName, sql } from "drizzle-orm";
+import { eq, getTableName, isNotNull } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../store/database.js";
-import { notificationChannels, registryCredentials, servers } from "../store/schema/index.js";
+import type { Tx } from "../store/repositories/context.js";
+import type { StoreTables } from "../store/schema/tables.js";
 import type { SecretLocation } from "./cipher.js";
 
 /**
@@ -17,11 +18,29 @@ export function secretLocation(column: SQLiteColumn, rowId: string): SecretLocat
 
 // Every encrypted column, with the id column of its table. A new one belongs here: the upgrade
 // and the key rotation walk this list (the rotation test scans the whole database for envelopes).
-const ENCRYPTED_COLUMNS = [
-  { rowId: registryCredentials.id, secret: registryCredentials.ciphertext },
-  { rowId: servers.id, secret: servers.secretCiphertext },
-  { rowId: notificationChannels.id, secret: notificationChannels.secretCiphertext },
-] as const;
+const encryptedColumns = ({ registryCredentials, servers, notificationChannels }: StoreTables) => [
+  {
+    rowId: registryCredentials.id,
+    secret: registryCredentials.ciphertext,
+    store: (tx: Tx, id: string, envelope: string) =>
+      tx.update(registryCredentials).set({ ciphertext: envelope }).where(eq(registryCredentials.id, id)),
+  },
+  {
+    rowId: servers.id,
+    secret: servers.secretCiphertext,
+    store: (tx: Tx, id: string, envelope: string) =>
+      tx.update(servers).set({ secretCiphertext: envelope }).where(eq(servers.id, id)),
+  },
+  {
+    rowId: notificationChannels.id,
+    secret: notificationChannels.secretCiphertext,
+    store: (tx: Tx, id: string, envelope: string) =>
+      tx
+        .update(notificationChannels)
+        .set({ secretCiphertext: envelope })
+        .where(eq(notificationChannels.id, id)),
+  },
+];
 
 export interface StoredSecret {
   envelope: string;
@@ -30,7 +49,7 @@ export interface StoredSecret {
 
 /**
  * Shows `next` every stored secret and writes back the envelopes it returns (undefined leaves a
- * value as it is), all in one transaction: a throw from `next` changes nothing.
+ * value as it is), all in one transaction, on either engine: a throw from `next` changes nothing.
  *
  * @example
  * await rewriteStoredSecrets(database, ({ envelope, at }) => reencrypt(envelope, at));
@@ -39,17 +58,16 @@ export async function rewriteStoredSecrets(
   database: Database,
   next: (secret: StoredSecret) => string | undefined,
 ): Promise<void> {
-  await database.db.transaction(async (tx) => {
-    for (const { rowId, secret } of ENCRYPTED_COLUMNS) {
-      const rows = await tx.all<{ id: string; envelope: string }>(
-        sql`SELECT ${rowId} AS id, ${secret} AS envelope FROM ${secret.table} WHERE ${secret} IS NOT NULL`,
-      );
+  await database.dialect.write(async (tx) => {
+    for (const { rowId, secret, store } of encryptedColumns(database.tables)) {
+      const rows = await tx
+        .select({ id: rowId, envelope: secret })
+        .from(secret.table)
+        .where(isNotNull(secret));
       for (const { id, envelope } of rows) {
+        if (envelope === null) continue;
         const rewritten = next({ envelope, at: secretLocation(secret, id) });
-        if (rewritten === undefined) continue;
-        await tx.run(
-          sql`UPDATE ${secret.table} SET ${sql.identifier(secret.name)} = ${rewritten} WHERE ${rowId} = ${id}`,
-        );
+        if (rewritten !== undefined) await store(tx, id, rewritten);
       }
     }
   });

@@ -2,7 +2,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase } from "./database.js";
+import { openLibsqlDatabase } from "./database.js";
 
 const EXPECTED_TABLES = [
   "api_tokens",
@@ -38,21 +38,21 @@ afterEach(async () => {
   dir = undefined;
 });
 
-async function tables(database: Awaited<ReturnType<typeof openDatabase>>): Promise<string[]> {
+async function tables(database: Awaited<ReturnType<typeof openLibsqlDatabase>>): Promise<string[]> {
   const result = await database.client.execute(
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%' ORDER BY name",
   );
   return result.rows.map((row) => String(row.name));
 }
 
-describe("openDatabase", () => {
+describe("openDatabase on libsql", () => {
   it("applies the migrations to a fresh file, in WAL mode with foreign keys on, readable by its owner only", async () => {
     dir = await mkdtemp(join(tmpdir(), "bp-db-"));
-    // A directory that does not exist yet: openDatabase creates it. The vitest working
+    // A directory that does not exist yet: openLibsqlDatabase creates it. The vitest working
     // directory is the repository root, not core/, so finding the migrations proves they are
     // resolved from the module.
     const file = join(dir, "nested", "bridgeport.db");
-    const database = await openDatabase({ url: `file:${file}` });
+    const database = await openLibsqlDatabase({ url: `file:${file}` });
     try {
       expect(await tables(database)).toEqual(EXPECTED_TABLES);
       const pragma = async (name: string) => (await database.client.execute(`PRAGMA ${name}`)).rows[0]?.[0];
@@ -69,14 +69,14 @@ describe("openDatabase", () => {
   it("applies each migration once: reopening an up-to-date file changes nothing", async () => {
     dir = await mkdtemp(join(tmpdir(), "bp-db-"));
     const url = `file:${join(dir, "bridgeport.db")}`;
-    const first = await openDatabase({ url });
+    const first = await openLibsqlDatabase({ url });
     await first.client.execute(
       "INSERT INTO environments (id, name, created_at, updated_at) VALUES ('e1', 'kept', 0, 0)",
     );
     const applied = (await first.client.execute("SELECT count(*) AS n FROM __drizzle_migrations")).rows[0]?.n;
     first.close();
 
-    const second = await openDatabase({ url });
+    const second = await openLibsqlDatabase({ url });
     try {
       const again = (await second.client.execute("SELECT count(*) AS n FROM __drizzle_migrations")).rows[0]
         ?.n;
@@ -89,7 +89,7 @@ describe("openDatabase", () => {
   });
 
   it("opens an in-memory database with the whole schema", async () => {
-    const database = await openDatabase({ url: ":memory:" });
+    const database = await openLibsqlDatabase({ url: ":memory:" });
     try {
       expect(await tables(database)).toEqual(EXPECTED_TABLES);
     } finally {
@@ -98,7 +98,7 @@ describe("openDatabase", () => {
   });
 
   it("enforces foreign keys", async () => {
-    const database = await openDatabase({ url: ":memory:" });
+    const database = await openLibsqlDatabase({ url: ":memory:" });
     try {
       await expect(
         database.client.execute(
@@ -113,7 +113,7 @@ describe("openDatabase", () => {
   it("checkpoints the WAL from its own thread: commits on the event loop leave the log small without doing it", async () => {
     dir = await mkdtemp(join(tmpdir(), "bp-db-"));
     const file = join(dir, "bridgeport.db");
-    const database = await openDatabase({ url: `file:${file}` });
+    const database = await openLibsqlDatabase({ url: `file:${file}` });
     try {
       // The main connection's own checkpoint is a backstop far above SQLite's 1,000 pages.
       expect((await database.client.execute("PRAGMA wal_autocheckpoint")).rows[0]?.[0]).toBe(10_000);

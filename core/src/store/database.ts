@@ -1,121 +1,97 @@
-import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type Client, createClient } from "@libsql/client";
-import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
-import { migrate } from "drizzle-orm/libsql/migrator";
-import * as schema from "./schema/index.js";
-import { startWalCheckpointer } from "./wal-checkpointer.js";
+import type { Client } from "@libsql/client";
+import type { SQL } from "drizzle-orm";
+import type { LibSQLDatabase } from "drizzle-orm/libsql";
+import type pg from "pg";
+import { isPostgresUrl } from "./database-url.js";
+import type { Engine, StoreDialect } from "./dialect.js";
+import { openPostgresDatabase } from "./pg/database.js";
+import type { StoreTables } from "./schema/tables.js";
+import { openLibsqlDatabase } from "./sqlite/database.js";
 
-export type BridgeportDb = LibSQLDatabase<typeof schema>;
+export { databaseFilePath, describeDatabaseUrl, isPostgresUrl } from "./database-url.js";
+export { openLibsqlDatabase } from "./sqlite/database.js";
 
-/** An open database: the raw client, the drizzle handle over it, and how to close both. */
-export interface Database {
-  readonly url: string;
-  readonly client: Client;
+/** The drizzle handle the repositories are typed against (on PostgreSQL, see pg/shared-types.ts). */
+export type BridgeportDb = LibSQLDatabase<StoreTables>;
+
+interface OpenedDatabase {
+  readonly engine: Engine;
   readonly db: BridgeportDb;
-  /** Resolves once a file database's WAL is checkpointed off the event loop (at once for `:memory:`). */
+  /** The tables of this engine, under the SQLite schema's names and types. */
+  readonly tables: StoreTables;
+  readonly dialect: StoreDialect;
+  /** Resolves once a file database's WAL is checkpointed off the event loop (at once otherwise). */
   readonly checkpointing: Promise<void>;
+  /** The rows of one statement, as the driver returns them: for tools and tests, not the store. */
+  rows(statement: SQL): Promise<Record<string, unknown>[]>;
   /**
-   * Closes the connection at once; resolves when the checkpoint thread has let go of the
-   * files too, after which they may be removed.
+   * Closes the connection(s); resolves once every one has let go (for a file database, the
+   * checkpoint thread too), after which a file may be removed.
    */
   close(): Promise<void>;
 }
 
-export interface OpenDatabaseOptions {
-  /** `file:<path>` (default `file:.data/bridgeport.db`) or `:memory:`. */
-  url?: string;
-  /** How long a write waits for another process's lock before failing (default 5 s). */
-  busyTimeoutMs?: number;
-  /** Hears of a failed background WAL checkpoint (the next one is tried on schedule). */
-  onCheckpointError?: (message: string) => void;
+/** The embedded libsql database (the default): one connection in this process. */
+export interface LibsqlDatabase extends OpenedDatabase {
+  readonly engine: "libsql";
+  readonly url: string;
+  /** The raw libsql client under `db`. */
+  readonly client: Client;
 }
 
-/** How often the checkpointer thread copies the WAL into the database file. */
-const CHECKPOINT_EVERY_MS = 100;
-/** The main connection still checkpoints at this WAL size (40 MB), should that thread fall behind. */
-const BACKSTOP_CHECKPOINT_PAGES = 10_000;
+/** A PostgreSQL database: a pool shared by the store, from which other work may take a connection. */
+export interface PostgresDatabase extends OpenedDatabase {
+  readonly engine: "postgres";
+  /** The node-postgres pool under `db` (for a LISTEN connection, say); never log its options. */
+  readonly pool: pg.Pool;
+}
+
+export type Database = LibsqlDatabase | PostgresDatabase;
+
+export interface OpenDatabaseOptions {
+  /**
+   * `file:<path>` (default `file:.data/bridgeport.db`) or `:memory:` for the embedded libsql
+   * database; `postgres://` or `postgresql://` for PostgreSQL.
+   */
+  url?: string;
+  /** libsql: how long a write waits for another process's lock before failing (default 5 s). */
+  busyTimeoutMs?: number;
+  /** libsql: hears of a failed background WAL checkpoint (the next one is tried on schedule). */
+  onCheckpointError?: (message: string) => void;
+  /** PostgreSQL: the pool's size (default 10). */
+  poolSize?: number;
+  /**
+   * PostgreSQL: hears of an error on an idle pooled connection (the server restarted or ended
+   * it); the pool drops that connection and opens another when one is needed.
+   */
+  onConnectionError?: (message: string) => void;
+}
 
 export const DEFAULT_DATABASE_URL = "file:.data/bridgeport.db";
 
-// Resolved from this module, not the working directory, so every entry point finds them:
-// core/drizzle from the sources, or drizzle/ beside the release bundle that inlines this module
-// (bot/build.ts).
-const bundledMigrations = new URL("./drizzle", import.meta.url);
-const MIGRATIONS_FOLDER = fileURLToPath(
-  existsSync(bundledMigrations) ? bundledMigrations : new URL("../../drizzle", import.meta.url),
-);
-
 /**
- * Opens (creating if needed) the SQLite database and brings its schema up to date.
- *
- * One connection only: libsql runs every statement synchronously on the event loop, so a
- * second connection adds no parallelism, and a write on it while another holds a
- * transaction would block the very loop that transaction needs to finish. The Store
- * serialises its work on this one connection; other code should go through the Store.
+ * Opens the database the URL names and brings its schema up to date: the embedded libsql file
+ * (sqlite/database.ts) or PostgreSQL (pg/database.ts, migrations applied under an advisory lock
+ * so replicas starting together do not race).
  *
  * @example
- * const database = await openDatabase({ url: "file:/var/lib/bridgeport/bridgeport.db" });
+ * const database = await openDatabase({ url: process.env.DATABASE_URL });
  * const store = createStore(database, { cipher });
  * // ...
  * await database.close();
  */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const url = options.url ?? DEFAULT_DATABASE_URL;
-  const path = databaseFilePath(url);
-  if (path !== undefined) prepareFile(path);
-  const client = createClient({ url, concurrency: 1, timeout: options.busyTimeoutMs ?? 5000 });
-  try {
-    // journal_mode is stored in the file; the others belong to this connection.
-    if (path !== undefined) await client.execute("PRAGMA journal_mode = WAL");
-    await client.execute("PRAGMA synchronous = NORMAL");
-    await client.execute("PRAGMA foreign_keys = ON");
-    // 16 MiB of page cache (default 2 MiB): a full registry sync in one transaction then
-    // stays in memory instead of spilling pages to the WAL before it commits.
-    await client.execute("PRAGMA cache_size = -16384");
-    const db = drizzle({ client, schema });
-    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-    if (path === undefined) {
-      return { url, client, db, checkpointing: Promise.resolve(), close: async () => client.close() };
-    }
-    await client.execute(`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
-    const checkpointer = startWalCheckpointer(url, CHECKPOINT_EVERY_MS, options.onCheckpointError);
-    return {
+  if (isPostgresUrl(url)) {
+    return openPostgresDatabase({
       url,
-      client,
-      db,
-      checkpointing: checkpointer.ready,
-      close: () => {
-        client.close();
-        return checkpointer.stop();
-      },
-    };
-  } catch (error) {
-    client.close();
-    throw error;
+      ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
+      ...(options.onConnectionError ? { onConnectionError: options.onConnectionError } : {}),
+    });
   }
-}
-
-/**
- * The filesystem path of a `file:` database URL; undefined for in-memory databases.
- *
- * @example
- * databaseFilePath("file:/var/lib/bridgeport/bridgeport.db"); // "/var/lib/bridgeport/bridgeport.db"
- * databaseFilePath(":memory:"); // undefined
- */
-export function databaseFilePath(url: string): string | undefined {
-  if (url === ":memory:" || !url.startsWith("file:")) return undefined;
-  const rest = url.slice("file:".length).split("?")[0] ?? "";
-  if (rest === ":memory:" || rest === "") return undefined;
-  return rest.startsWith("///") ? rest.slice(2) : rest;
-}
-
-/**
- * The file holds ciphertexts and infrastructure details: create it (and its directory)
- * readable by the owner only. SQLite gives the -wal and -shm files the same mode.
- */
-function prepareFile(path: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  closeSync(openSync(path, "a", 0o600));
+  return openLibsqlDatabase({
+    url,
+    ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+    ...(options.onCheckpointError ? { onCheckpointError: options.onCheckpointError } : {}),
+  });
 }

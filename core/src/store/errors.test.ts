@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { ConflictError } from "./errors.js";
-import { openTestStore, seedBasics, type TestStore } from "./test-fixtures.js";
+import { openTestStore, seedBasics, TEST_ENGINE, type TestStore } from "./test-fixtures.js";
 
 let t: TestStore;
 beforeEach(async () => {
@@ -22,6 +22,10 @@ it("gives a conflict the driver's constraint error as cause, not the query with 
     .catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ConflictError);
   const cause = (error as ConflictError).cause as Error;
-  expect(cause.message).toMatch(/UNIQUE constraint failed: servers\.environment_id, servers\.name/);
+  expect(cause.message).toMatch(
+    TEST_ENGINE === "postgres"
+      ? /duplicate key value violates unique constraint "servers_environment_name_unique"/
+      : /UNIQUE constraint failed: servers\.environment_id, servers\.name/,
+  );
   expect(cause.message).not.toMatch(/bp1:|params/);
 });

@@ -24,16 +24,19 @@ export class NotFoundError extends Error {
   }
 }
 
+/** The driver codes of a UNIQUE or PRIMARY KEY violation: SQLite's, and PostgreSQL's SQLSTATE. */
+const UNIQUE_VIOLATIONS = new Set(["SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY", "23505"]);
+
 /**
- * SQLite's UNIQUE / PRIMARY KEY violation inside `error`, wherever the driver nests it, or
- * undefined. Returning the driver's own error (not drizzle's wrapper, whose message lists
- * the query's parameters) keeps a ConflictError's cause short and free of row data.
+ * The UNIQUE / PRIMARY KEY violation inside `error` (either engine), wherever the driver nests
+ * it, or undefined. Returning the driver's own error (not drizzle's wrapper, whose message
+ * lists the query's parameters) keeps a ConflictError's cause short and free of row data.
  */
 export function uniqueViolation(error: unknown): Error | undefined {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     const code =
       (e as { code?: unknown; extendedCode?: unknown }).extendedCode ?? (e as { code?: unknown }).code;
-    if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") return e;
+    if (typeof code === "string" && UNIQUE_VIOLATIONS.has(code)) return e;
   }
   return undefined;
 }

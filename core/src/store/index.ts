@@ -1,6 +1,12 @@
+export { type CopiedTable, copyDatabase, firstNonEmptyTable } from "./copy-database.js";
 export * from "./database.js";
+export type { Engine, StoreDialect } from "./dialect.js";
+export { ENGINES } from "./dialect.js";
 export * from "./errors.js";
 export * from "./ids.js";
+export { ADVISORY_LOCKS, type AdvisoryLock, advisoryLockArgs } from "./pg/advisory-locks.js";
+export { DEFAULT_POOL_SIZE } from "./pg/database.js";
+export { postgresStoreExists, type SessionLock, trySessionLock } from "./pg/session-lock.js";
 export type * from "./repositories/api-tokens.js";
 export { hashToken } from "./repositories/api-tokens.js";
 export type * from "./repositories/container-images.js";

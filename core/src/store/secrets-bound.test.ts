@@ -4,7 +4,7 @@ import { createCipher } from "../crypto/cipher.js";
 import { CryptoError } from "../crypto/errors.js";
 import { bp1Envelope } from "../crypto/test-fixtures.js";
 import { upgradeStoredSecrets } from "../crypto/upgrade.js";
-import { openTestStore, type TestStore } from "./test-fixtures.js";
+import { openTestStore, sqlWith, type TestStore } from "./test-fixtures.js";
 
 // Each stored ciphertext is bound to its table, row and field: one copied by SQL anywhere else
 // (a registry's credentials into another registry's row, a server's key into another server)
@@ -43,7 +43,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.database.close());
 
-const sql = (statement: string, ...args: string[]) => t.database.client.execute({ sql: statement, args });
+const sql = (statement: string, ...args: string[]) => t.database.rows(sqlWith(statement, ...args));
 const COPY_CREDENTIALS =
   "UPDATE registry_credentials SET ciphertext = (SELECT ciphertext FROM registry_credentials WHERE registry_connection_id = ?) WHERE registry_connection_id = ?";
 const COPY_SERVER_SECRET =
@@ -51,13 +51,13 @@ const COPY_SERVER_SECRET =
 
 async function credentialRowId(registryId: string): Promise<string> {
   const rows = await sql("SELECT id FROM registry_credentials WHERE registry_connection_id = ?", registryId);
-  return String(rows.rows[0]?.id);
+  return String(rows[0]?.id);
 }
 
 async function storedEnvelopes(): Promise<string[]> {
   const credentials = await sql("SELECT ciphertext AS v FROM registry_credentials");
   const servers = await sql("SELECT secret_ciphertext AS v FROM servers");
-  return [...credentials.rows, ...servers.rows].map((row) => String(row.v));
+  return [...credentials, ...servers].map((row) => String(row.v));
 }
 
 describe("a ciphertext copied by SQL", () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConflictError } from "./errors.js";
-import { openTestStore, seedBasics, type TestStore } from "./test-fixtures.js";
+import { openTestStore, seedBasics, TEST_ENGINE, type TestStore } from "./test-fixtures.js";
 
 let t: TestStore | undefined;
 let dir: string | undefined;
@@ -15,8 +15,8 @@ afterEach(async () => {
 });
 
 describe("createStore", () => {
-  it.each(["memory", "file"])(
-    "serves many overlapping calls on its one connection (%s), and a failed call does not block the rest",
+  it.each(TEST_ENGINE === "postgres" ? ["postgres"] : ["memory", "file"])(
+    "serves many overlapping calls (%s), and a failed call does not block the rest",
     async (kind) => {
       dir = kind === "file" ? await mkdtemp(join(tmpdir(), "bp-store-")) : undefined;
       t = await openTestStore(dir ? { url: `file:${join(dir, "bridgeport.db")}` } : {});

@@ -1,6 +1,5 @@
 import type { Cipher } from "../crypto/cipher.js";
 import type { Database } from "./database.js";
-import { createExclusive } from "./exclusive.js";
 import { type ApiTokenRepository, createApiTokenRepository } from "./repositories/api-tokens.js";
 import {
   type ContainerImageRepository,
@@ -91,8 +90,9 @@ export interface StoreOptions {
 }
 
 /**
- * Builds the store over an open database. All calls on one store run one after another on
- * the database's single connection; each write is one transaction.
+ * Builds the store over an open database, on either engine. On libsql all calls on one store
+ * run one after another on the database's single connection; on PostgreSQL they run at once on
+ * its pool, and other processes' stores may share the database. Each write is one transaction.
  *
  * @example
  * const database = await openDatabase({ url: "file:.data/bridgeport.db" });
@@ -102,11 +102,10 @@ export interface StoreOptions {
 export function createStore(database: Database, options: StoreOptions): Store {
   const ctx: RepositoryContext = {
     db: database.db,
-    client: database.client,
+    tables: database.tables,
+    dialect: database.dialect,
     cipher: options.cipher,
     now: options.now ?? (() => new Date()),
-    exclusive: createExclusive(),
-    writes: { count: 0 },
   };
   return {
     environments: createEnvironmentRepository(ctx),

@@ -6,7 +6,7 @@ import { type Client, createClient } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase } from "./database.js";
+import { openLibsqlDatabase } from "./database.js";
 
 // 0011 rebuilds `servers` and `services` (a CHECK cannot be altered in SQLite). A database that
 // already holds servers, services and the rows hanging off them must come through whole.
@@ -79,7 +79,7 @@ describe(`migration ${SWARM}`, () => {
     ).rejects.toThrow(/CHECK constraint failed: servers_mode_check/);
     before.client.close();
 
-    const database = await openDatabase({ url: before.url });
+    const database = await openLibsqlDatabase({ url: before.url });
     try {
       const { client } = database;
       await expectIntact(client);

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import { asc, count, eq } from "drizzle-orm";
 import { newId } from "../ids.js";
-import { apiTokens, type TokenRole } from "../schema/index.js";
+import type { TokenRole } from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { type RepositoryContext, read, write } from "./context.js";
 
-export type ApiToken = Omit<typeof apiTokens.$inferSelect, "tokenHash">;
+export type ApiToken = Omit<StoreTables["apiTokens"]["$inferSelect"], "tokenHash">;
 
 export interface ApiTokenRepository {
   /** Makes a token (admin unless said otherwise); the plain value is returned once here and never stored. */
@@ -26,15 +27,16 @@ export const hashToken = (value: string): string => createHash("sha256").update(
  */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-const PUBLIC = {
-  id: apiTokens.id,
-  name: apiTokens.name,
-  role: apiTokens.role,
-  createdAt: apiTokens.createdAt,
-  lastUsedAt: apiTokens.lastUsedAt,
-};
-
+/** Across processes (PostgreSQL): single-statement writes (`verify`'s lastUsedAt update is last-writer-wins). */
 export function createApiTokenRepository(ctx: RepositoryContext): ApiTokenRepository {
+  const { apiTokens } = ctx.tables;
+  const PUBLIC = {
+    id: apiTokens.id,
+    name: apiTokens.name,
+    role: apiTokens.role,
+    createdAt: apiTokens.createdAt,
+    lastUsedAt: apiTokens.lastUsedAt,
+  };
   return {
     create: (name, role = "admin") =>
       write(ctx, async (tx) => {

@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError } from "../errors.js";
-import { openTestStore, seedBasics, type TestStore } from "../test-fixtures.js";
+import { openTestStore, openTestStorePair, seedBasics, type TestStore } from "../test-fixtures.js";
 
 let t: TestStore;
 let basics: Awaited<ReturnType<typeof seedBasics>>;
@@ -136,10 +133,7 @@ describe("environments", () => {
 
 describe("images.listNames", () => {
   it("answers from what it read until this store or another connection changes the images", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "bridgeport-names-"));
-    const url = `file:${join(dir, "bridgeport.db")}`;
-    const ours = await openTestStore({ url });
-    const other = await openTestStore({ url, cipher: ours.cipher });
+    const { ours, other, close } = await openTestStorePair();
     try {
       const { image, environment } = await seedBasics(ours.store);
       const names = async () => (await ours.store.images.listNames()).map((n) => n.imageName).sort();
@@ -148,7 +142,8 @@ describe("images.listNames", () => {
       await ours.store.images.update(image.id, { imageName: "harbor.example.test/team/api-v2" });
       expect(await names()).toEqual(["harbor.example.test/team/api-v2"]);
 
-      // Another process (here another connection) adds one: SQLite's data_version tells.
+      // Another process (here another connection) adds one: SQLite's data_version tells;
+      // PostgreSQL reads them again.
       await other.store.images.create({
         environmentId: environment.id,
         name: "worker",
@@ -160,9 +155,7 @@ describe("images.listNames", () => {
       (await ours.store.images.listNames()).pop();
       expect(await names()).toHaveLength(2);
     } finally {
-      other.database.close();
-      ours.database.close();
-      await rm(dir, { recursive: true, force: true });
+      await close();
     }
   });
 });

@@ -1,10 +1,11 @@
 import { and, asc, count, eq } from "drizzle-orm";
 import { ConflictError } from "../errors.js";
 import { newId } from "../ids.js";
-import { containerImages, type SignaturePolicy, services } from "../schema/index.js";
+import type { SignaturePolicy } from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { found, ID, onDuplicate, pick, type RepositoryContext, read, type Tx, write } from "./context.js";
 
-export type ContainerImage = typeof containerImages.$inferSelect;
+export type ContainerImage = StoreTables["containerImages"]["$inferSelect"];
 
 export interface NewContainerImage {
   environmentId: string;
@@ -68,12 +69,14 @@ const PATCH_FIELDS = [
   "updateReason",
 ] as const;
 
+/**
+ * Across processes (PostgreSQL): create and update rely on the unique (environment, image
+ * name); delete locks the image row before counting its services (a service inserted
+ * meanwhile waits for the delete, whose foreign key then refuses it).
+ */
 export function createContainerImageRepository(ctx: RepositoryContext): ContainerImageRepository {
+  const { containerImages, services } = ctx.tables;
   const byId = (id: string) => eq(containerImages.id, id);
-  // What every webhook delivery matches against, read again only when it may have changed.
-  let names:
-    | { writes: number; dataVersion: unknown; rows: Pick<ContainerImage, "id" | "imageName">[] }
-    | undefined;
   const getById = ctx.db.query.containerImages.findFirst({ where: eq(containerImages.id, ID) }).prepare();
   const load = async (tx: Tx, id: string) =>
     found(await tx.query.containerImages.findFirst({ where: byId(id) }), ENTITY, id);
@@ -110,22 +113,9 @@ export function createContainerImageRepository(ctx: RepositoryContext): Containe
         }),
       ),
 
-    // Every webhook delivery runs it. The rows are kept until a write through this store or
-    // a commit by another connection (SQLite's data_version moves) may have changed them:
-    // reading them per delivery was a large share of the bot's CPU under a burst.
-    listNames: () =>
-      ctx.exclusive(async () => {
-        const dataVersion = (await ctx.client.execute("PRAGMA data_version")).rows[0]?.[0];
-        if (names?.writes !== ctx.writes.count || names.dataVersion !== dataVersion) {
-          const rows = (await ctx.client.execute("SELECT id, image_name FROM container_images")).rows;
-          names = {
-            writes: ctx.writes.count,
-            dataVersion,
-            rows: rows.map((row) => ({ id: String(row.id), imageName: String(row.image_name) })),
-          };
-        }
-        return [...names.rows];
-      }),
+    // Every webhook delivery runs it: the dialect keeps or re-reads the rows (dialect.ts).
+    listNames: () => ctx.dialect.imageNames(),
+
     list: (filter = {}) =>
       read(ctx, (db) =>
         db
@@ -157,6 +147,7 @@ export function createContainerImageRepository(ctx: RepositoryContext): Containe
 
     delete: (id) =>
       write(ctx, async (tx) => {
+        await ctx.dialect.lockForUpdate(tx, containerImages.id, id);
         await load(tx, id);
         const [linked] = await tx
           .select({ n: count() })

@@ -1,23 +1,24 @@
-import type { Client } from "@libsql/client";
 import { sql } from "drizzle-orm";
 import type { Cipher } from "../../crypto/cipher.js";
 import type { BridgeportDb } from "../database.js";
+import type { StoreDialect } from "../dialect.js";
 import { ConflictError, NotFoundError, uniqueViolation } from "../errors.js";
-import type { Exclusive } from "../exclusive.js";
+import type { StoreTables } from "../schema/tables.js";
 
 /** A drizzle transaction on the store's database. */
 export type Tx = Parameters<Parameters<BridgeportDb["transaction"]>[0]>[0];
 
-/** What every repository is built from; createStore makes one and shares it. */
+/**
+ * What every repository is built from; createStore makes one and shares it. `db` and `tables`
+ * are typed as the SQLite ones whatever the engine (see dialect.ts): repositories take their
+ * tables from here, never by importing a schema, so the same code runs on PostgreSQL's.
+ */
 export interface RepositoryContext {
   readonly db: BridgeportDb;
-  /** The raw client under `db`, for the few bulk statements drizzle would slow down. */
-  readonly client: Client;
+  readonly tables: StoreTables;
+  readonly dialect: StoreDialect;
   readonly cipher: Cipher;
   readonly now: () => Date;
-  readonly exclusive: Exclusive;
-  /** Counts the write transactions begun through this store (`write`), for caches of what they may change. */
-  readonly writes: { count: number };
 }
 
 /**
@@ -27,17 +28,14 @@ export interface RepositoryContext {
  */
 export const ID = sql.placeholder("id");
 
-/** Runs `task` queued behind every other store call (reads need no transaction). */
+/** Runs a read (no transaction): on libsql queued behind every other store call. */
 export function read<T>(ctx: RepositoryContext, task: (db: BridgeportDb) => Promise<T>): Promise<T> {
-  return ctx.exclusive(() => task(ctx.db));
+  return ctx.dialect.read(task);
 }
 
-/** Runs `task` in one write transaction, queued behind every other store call. */
+/** Runs `task` in one write transaction (on libsql queued behind every other store call). */
 export function write<T>(ctx: RepositoryContext, task: (tx: Tx) => Promise<T>): Promise<T> {
-  return ctx.exclusive(() => {
-    ctx.writes.count++;
-    return ctx.db.transaction(task);
-  });
+  return ctx.dialect.write(task);
 }
 
 /** Copies only the listed keys that are present: patches from callers never set other columns. */

@@ -1,5 +1,6 @@
+import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openTestStore, type TestStore } from "../test-fixtures.js";
+import { countRows, openTestStore, type TestStore } from "../test-fixtures.js";
 
 const HOUR = 3_600_000;
 const idle = { idleMs: 8 * HOUR, adminToken: undefined };
@@ -27,8 +28,9 @@ describe("dashboardSessions", () => {
   it("keeps only a hash of the secret; the secret finds the session with its token's role", async () => {
     const { secret, session } = await signIn("deploy");
     expect(secret).toMatch(/^bps_[A-Za-z0-9_-]{43}$/);
-    const rows = await t.database.client.execute("SELECT * FROM dashboard_sessions");
-    expect(JSON.stringify(rows.rows)).not.toContain(secret.slice(4));
+    const rows = await t.database.rows(sql`SELECT * FROM dashboard_sessions`);
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain(secret.slice(4));
     expect(await t.store.dashboardSessions.find(secret, idle)).toMatchObject({
       id: session.id,
       actor: "ci",
@@ -51,8 +53,7 @@ describe("dashboardSessions", () => {
     t.clock.advance(8 * HOUR);
     expect(await t.store.dashboardSessions.find(other.secret, idle)).toBeUndefined();
     // An ended session is gone, not only refused.
-    const rows = await t.database.client.execute("SELECT count(*) AS n FROM dashboard_sessions");
-    expect(rows.rows[0]?.n).toBe(0);
+    expect(await countRows(t.database, "dashboard_sessions")).toBe(0);
   });
 
   it("marks a session seen at most once a minute", async () => {
@@ -79,8 +80,9 @@ describe("dashboardSessions", () => {
       role: "admin",
       maxAgeMs: HOUR,
     });
-    const rows = await t.database.client.execute("SELECT admin_token_mac FROM dashboard_sessions");
-    expect(String(rows.rows[0]?.admin_token_mac)).not.toContain(adminToken);
+    const [row] = await t.database.rows(sql`SELECT admin_token_mac FROM dashboard_sessions`);
+    expect(row?.admin_token_mac).toMatch(/^[0-9a-f]{64}$/);
+    expect(String(row?.admin_token_mac)).not.toContain(adminToken);
     expect(await t.store.dashboardSessions.find(secret, { idleMs: HOUR, adminToken })).toMatchObject({
       role: "admin",
       apiTokenId: null,

@@ -1,11 +1,15 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { eq, lte, or } from "drizzle-orm";
 import { newId } from "../ids.js";
-import { dashboardSessions, type TokenRole } from "../schema/index.js";
+import type { TokenRole } from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { hashToken } from "./api-tokens.js";
 import { type RepositoryContext, read, write } from "./context.js";
 
-export type DashboardSession = Omit<typeof dashboardSessions.$inferSelect, "secretHash" | "adminTokenMac">;
+export type DashboardSession = Omit<
+  StoreTables["dashboardSessions"]["$inferSelect"],
+  "secretHash" | "adminTokenMac"
+>;
 
 /** Which token signed in: a stored API token (by id), or the configured admin token itself. */
 export type SessionToken = { kind: "stored"; apiTokenId: string } | { kind: "admin"; adminToken: string };
@@ -42,7 +46,7 @@ export interface DashboardSessionRepository {
 /** Like API tokens' lastUsedAt: a minute is exact enough for an idle timeout of hours. */
 const LAST_SEEN_RESOLUTION_MS = 60_000;
 
-const PUBLIC = {
+const publicColumns = ({ dashboardSessions }: StoreTables) => ({
   id: dashboardSessions.id,
   apiTokenId: dashboardSessions.apiTokenId,
   actor: dashboardSessions.actor,
@@ -50,12 +54,19 @@ const PUBLIC = {
   createdAt: dashboardSessions.createdAt,
   lastSeenAt: dashboardSessions.lastSeenAt,
   expiresAt: dashboardSessions.expiresAt,
-};
+});
 
 const adminMac = (secret: string, adminToken: string) =>
   createHmac("sha256", secret).update(adminToken).digest();
 
+/**
+ * Across processes (PostgreSQL): every method is single statements (an insert under the unique
+ * secret hash, a read, then at most one delete or update by id, which another process doing
+ * the same repeats harmlessly).
+ */
 export function createDashboardSessionRepository(ctx: RepositoryContext): DashboardSessionRepository {
+  const { dashboardSessions } = ctx.tables;
+  const PUBLIC = publicColumns(ctx.tables);
   const ended = (session: { lastSeenAt: Date; expiresAt: Date }, idleMs: number, now: Date) =>
     now >= session.expiresAt || now.getTime() - session.lastSeenAt.getTime() >= idleMs;
   return {

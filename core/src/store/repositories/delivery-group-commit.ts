@@ -1,15 +1,7 @@
-import type { InStatement } from "@libsql/client";
+import type { DeliveryGroupWritten, DeliveryTuple, JobTuple } from "../dialect.js";
 import { newId } from "../ids.js";
 import type { WebhookPush } from "../schema/index.js";
 import type { RepositoryContext } from "./context.js";
-import {
-  type DeliveryTuple,
-  INSERT_DELIVERIES,
-  INSERT_JOBS,
-  type JobTuple,
-  SELECT_DELIVERY,
-  SET_JOB_IDS,
-} from "./delivery-ingest-sql.js";
 import { type NewJob, newJobRow } from "./jobs.js";
 
 export interface DeliveryIngest {
@@ -45,49 +37,59 @@ interface Planned extends Waiting {
   jobs: JobTuple[];
 }
 
-/** What a group's transaction wrote: the deliveries inserted, and the jobs each now points at. */
-interface Written {
-  created: Set<string>;
-  jobIds: Map<string, string[]>;
-}
-
 /**
  * Group commit for webhook deliveries: every delivery that arrives while the event loop is
  * busy is written in the same transaction, and in the same three statements, so under load
  * one commit serves many requests instead of each paying for its own. A lone delivery waits
- * one loop turn.
+ * one loop turn. One group is written at a time, and it is taken when its turn comes (on
+ * libsql, after the store calls before it), so it holds everything that arrived meanwhile. The
+ * statements are the dialect's (dialect.ts); on PostgreSQL the delivery key's unique index
+ * deduplicates across replicas too.
  */
 export function deliveryGroupCommit(
   ctx: RepositoryContext,
 ): (input: DeliveryIngest) => Promise<IngestedDelivery> {
   let waiting: Waiting[] = [];
+  let previous: Promise<void> = Promise.resolve();
 
-  const flush = () =>
-    ctx.exclusive(async () => {
-      const group = waiting;
-      waiting = [];
-      if (group.length === 0) return;
-      const now = ctx.now();
-      const planned = group.map((w) => plan(w, now));
-      let written: Written | undefined;
+  const flush = async () => {
+    const group = waiting;
+    waiting = [];
+    if (group.length === 0) return;
+    const now = ctx.now();
+    const planned: Planned[] = [];
+    for (const w of group) {
       try {
-        written = await writeGroup(ctx, planned, now);
-      } catch {
-        // One bad delivery must not fail the others: write each alone and let it answer for itself.
+        planned.push(plan(w, now));
+      } catch (error) {
+        w.reject(error);
       }
-      for (const p of planned) {
-        try {
-          p.resolve(await answer(ctx, p, written ?? (await writeGroup(ctx, [p], now))));
-        } catch (error) {
-          p.reject(error);
-        }
+    }
+    if (planned.length === 0) return;
+    let written: DeliveryGroupWritten | undefined;
+    try {
+      written = await writeGroup(ctx, planned, now);
+    } catch {
+      // One bad delivery must not fail the others: write each alone and let it answer for itself.
+    }
+    for (const p of planned) {
+      try {
+        p.resolve(await answer(ctx, p, written ?? (await writeGroup(ctx, [p], now))));
+      } catch (error) {
+        p.reject(error);
       }
-    });
+    }
+  };
+
+  // flush settles every promise it took; the catch only keeps the chain going should it throw.
+  const schedule = () => {
+    previous = previous.then(() => ctx.dialect.exclusive(flush)).catch(() => undefined);
+  };
 
   return (input) =>
     new Promise((resolve, reject) => {
       waiting.push({ input, resolve, reject });
-      if (waiting.length === 1) setImmediate(() => void flush());
+      if (waiting.length === 1) setImmediate(schedule);
     });
 }
 
@@ -121,27 +123,19 @@ function plan(waiting: Waiting, now: Date): Planned {
 }
 
 /** The group's deliveries, their jobs, and each delivery's pointers to the jobs doing its work. */
-async function writeGroup(ctx: RepositoryContext, group: Planned[], now: Date): Promise<Written> {
-  const at = now.getTime();
-  const statements: InStatement[] = [
-    { sql: INSERT_DELIVERIES, args: [at, JSON.stringify(group.map((p) => p.delivery))] },
-  ];
-  const withJobs = group.filter((p) => p.jobs.length > 0);
-  if (withJobs.length > 0) {
-    const jobs = JSON.stringify(withJobs.flatMap((p) => p.jobs));
-    statements.push(
-      { sql: INSERT_JOBS, args: [at, jobs] },
-      { sql: SET_JOB_IDS, args: [JSON.stringify(withJobs.map((p) => p.id)), jobs] },
-    );
-  }
-  const [inserted, , linked] = await ctx.client.batch(statements, "write");
-  return {
-    created: new Set(inserted?.rows.map((row) => String(row.id))),
-    jobIds: new Map(linked?.rows.map((row) => [String(row.id), JSON.parse(String(row.job_ids)) as string[]])),
-  };
+function writeGroup(ctx: RepositoryContext, group: Planned[], now: Date): Promise<DeliveryGroupWritten> {
+  return ctx.dialect.ingestDeliveries(
+    group.map((p) => p.delivery),
+    group.flatMap((p) => p.jobs),
+    now,
+  );
 }
 
-async function answer(ctx: RepositoryContext, p: Planned, written: Written): Promise<IngestedDelivery> {
+async function answer(
+  ctx: RepositoryContext,
+  p: Planned,
+  written: DeliveryGroupWritten,
+): Promise<IngestedDelivery> {
   if (!written.created.has(p.id)) return firstDelivery(ctx, p.input);
   const jobIds = written.jobIds.get(p.id) ?? [];
   const planned = new Set(p.jobs.map(([jobId]) => jobId));
@@ -149,10 +143,7 @@ async function answer(ctx: RepositoryContext, p: Planned, written: Written): Pro
 }
 
 async function firstDelivery(ctx: RepositoryContext, input: DeliveryIngest): Promise<IngestedDelivery> {
-  const [first] = (
-    await ctx.client.execute({ sql: SELECT_DELIVERY, args: [input.source, input.deliveryKey] })
-  ).rows;
+  const first = await ctx.dialect.findDelivery(input.source, input.deliveryKey);
   if (!first) throw new Error("webhook delivery neither inserted nor found");
-  const jobIds = JSON.parse(String(first.job_ids)) as string[];
-  return { id: String(first.id), created: false, jobIds, newJobIds: [] };
+  return { id: first.id, created: false, jobIds: first.jobIds, newJobIds: [] };
 }

@@ -1,9 +1,9 @@
 import { and, count, desc, eq } from "drizzle-orm";
 import { newId } from "../ids.js";
-import { deploymentHistory } from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { found, type RepositoryContext, read, write } from "./context.js";
 
-export type DeploymentHistoryEntry = typeof deploymentHistory.$inferSelect;
+export type DeploymentHistoryEntry = StoreTables["deploymentHistory"]["$inferSelect"];
 
 /**
  * `deploymentCount` defaults to how many times this image has had this digest deployed, this one
@@ -23,12 +23,18 @@ export interface DeploymentHistoryRepository {
   listForImage(containerImageId: string, options?: { limit?: number }): Promise<DeploymentHistoryEntry[]>;
 }
 
+/**
+ * Across processes (PostgreSQL): `record` counts the earlier deployments of the digest with the
+ * image's row locked, so two plans of one image finishing at once count 1 and 2, not 1 twice.
+ */
 export function createDeploymentHistoryRepository(ctx: RepositoryContext): DeploymentHistoryRepository {
+  const { deploymentHistory, containerImages } = ctx.tables;
   return {
     record: (entry) =>
       write(ctx, async (tx) => {
         let deploymentCount = entry.deploymentCount;
         if (deploymentCount === undefined) {
+          await ctx.dialect.lockForUpdate(tx, containerImages.id, entry.containerImageId);
           const [earlier] = await tx
             .select({ n: count() })
             .from(deploymentHistory)

@@ -1,18 +1,17 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { newId } from "../ids.js";
 import {
-  deploymentPlans,
-  deploymentSteps,
   FINISHED_PLAN_STATUSES,
   PLAN_STATUSES,
   type PlanStatus,
   type PlanTrigger,
   type StepAction,
 } from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { found, ID, pick, type RepositoryContext, read, type Tx, write } from "./context.js";
 
-export type DeploymentPlan = typeof deploymentPlans.$inferSelect;
-export type DeploymentStep = typeof deploymentSteps.$inferSelect;
+export type DeploymentPlan = StoreTables["deploymentPlans"]["$inferSelect"];
+export type DeploymentStep = StoreTables["deploymentSteps"]["$inferSelect"];
 
 export interface NewDeploymentStep {
   serviceId: string;
@@ -114,9 +113,16 @@ const STEP_FIELDS = [
   "error",
 ] as const;
 const UNFINISHED = PLAN_STATUSES.filter((s) => !(FINISHED_PLAN_STATUSES as readonly string[]).includes(s));
-const STEP_ORDER = [asc(deploymentSteps.level), asc(deploymentSteps.position), asc(deploymentSteps.id)];
 
+/**
+ * Across processes (PostgreSQL): the lease (`claim`, `releaseLease`) is a conditional write on
+ * the plan row; `appendStepLog` appends in SQL, so concurrent appends all land; every other
+ * write is one insert or one update by id (a plan is changed by the one runner holding its
+ * lease and its services' locks).
+ */
 export function createDeploymentPlanRepository(ctx: RepositoryContext): DeploymentPlanRepository {
+  const { deploymentPlans, deploymentSteps } = ctx.tables;
+  const STEP_ORDER = [asc(deploymentSteps.level), asc(deploymentSteps.position), asc(deploymentSteps.id)];
   const byId = (id: string) => eq(deploymentPlans.id, id);
   const getById = ctx.db.query.deploymentPlans.findFirst({ where: eq(deploymentPlans.id, ID) }).prepare();
   const stepsOf = ctx.db
@@ -179,8 +185,8 @@ export function createDeploymentPlanRepository(ctx: RepositoryContext): Deployme
       }),
 
     list: (filter = {}) =>
-      read(ctx, (db) =>
-        db
+      read(ctx, (db) => {
+        const query = db
           .select()
           .from(deploymentPlans)
           .where(
@@ -196,12 +202,12 @@ export function createDeploymentPlanRepository(ctx: RepositoryContext): Deployme
                 : inArray(deploymentPlans.status, [...filter.statuses]),
               filter.jobId === undefined
                 ? undefined
-                : sql`json_extract(${deploymentPlans.triggerContext}, '$.jobId') = ${filter.jobId}`,
+                : eq(ctx.dialect.jsonText(deploymentPlans.triggerContext, "jobId"), filter.jobId),
             ),
           )
-          .orderBy(desc(deploymentPlans.createdAt), desc(deploymentPlans.id))
-          .limit(filter.limit ?? -1),
-      ),
+          .orderBy(desc(deploymentPlans.createdAt), desc(deploymentPlans.id));
+        return filter.limit === undefined ? query : query.limit(filter.limit);
+      }),
 
     update: (id, patch) =>
       write(ctx, async (tx) => {

@@ -1,15 +1,10 @@
-import type { InStatement } from "@libsql/client";
 import { and, asc, desc, eq, type SQL } from "drizzle-orm";
 import type { BridgeportDb } from "../database.js";
+import type { DigestTuple, PlatformTuple } from "../dialect.js";
 import { newIdSequence } from "../ids.js";
-import { imageDigestPlatforms, imageDigests, type PushedAtSource } from "../schema/index.js";
+import type { PushedAtSource } from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { ID, type RepositoryContext, read } from "./context.js";
-import {
-  type DigestTuple,
-  INSERT_PLATFORMS,
-  type PlatformTuple,
-  UPSERT_DIGESTS,
-} from "./digest-upsert-sql.js";
 
 /** One platform child of an index digest. */
 export interface DigestPlatform {
@@ -21,7 +16,10 @@ export interface DigestPlatform {
 }
 
 /** A stored digest with its tags parsed and its platform children (empty for a single manifest). */
-export type ImageDigest = typeof imageDigests.$inferSelect & { platforms: DigestPlatform[] };
+export type ImageDigest = DigestRow & { platforms: DigestPlatform[] };
+
+type DigestRow = StoreTables["imageDigests"]["$inferSelect"];
+type PlatformRow = StoreTables["imageDigestPlatforms"]["$inferSelect"];
 
 /** The full desired state of one digest, as a sync has just seen it. */
 export interface DigestUpsert {
@@ -45,7 +43,9 @@ export interface DigestRepository {
    * state is not written; `rowsWritten` counts digest and platform rows inserted or changed,
    * so an unchanged re-sync reports 0. Never deletes. Merge rules: see digest-upsert-sql.ts
    * (a null configDigest or size keeps the stored one; a first_seen pushedAt keeps the stored
-   * time). For a manifest digest listed twice, the last entry wins.
+   * time). For a manifest digest listed twice, the last entry wins. Across processes
+   * (PostgreSQL): one upsert on the (image, manifest digest) unique key, so two replicas
+   * syncing one image at once both end with the same rows.
    *
    * @example
    * const { rowsWritten } = await store.digests.upsertMany(image.id, [
@@ -57,6 +57,23 @@ export interface DigestRepository {
 }
 
 export function createDigestRepository(ctx: RepositoryContext): DigestRepository {
+  const { imageDigests, imageDigestPlatforms } = ctx.tables;
+  const platformsWhere = (db: BridgeportDb, where: SQL | undefined) =>
+    db
+      .select({ imageDigestId: imageDigestPlatforms.imageDigestId, platform: imageDigestPlatforms })
+      .from(imageDigestPlatforms)
+      .innerJoin(imageDigests, eq(imageDigests.id, imageDigestPlatforms.imageDigestId))
+      .where(where)
+      .orderBy(
+        asc(imageDigestPlatforms.os),
+        asc(imageDigestPlatforms.architecture),
+        asc(imageDigestPlatforms.variant),
+      );
+  const one = async (db: BridgeportDb, where: SQL | undefined): Promise<ImageDigest | undefined> => {
+    const [row] = await db.select().from(imageDigests).where(where);
+    if (!row) return undefined;
+    return attachPlatforms([row], await platformsWhere(db, eq(imageDigests.id, row.id)))[0];
+  };
   const ofImage = ctx.db
     .select()
     .from(imageDigests)
@@ -83,24 +100,23 @@ export function createDigestRepository(ctx: RepositoryContext): DigestRepository
         ),
       ),
 
-    upsertMany: (containerImageId, rows) =>
-      ctx.exclusive(async () => {
-        const statements = upsertStatements(containerImageId, rows, ctx.now());
-        if (statements.length === 0) return { rowsWritten: 0 };
-        // One batch is one transaction on the connection, run without yielding in between.
-        const results = await ctx.client.batch(statements, "write");
-        return { rowsWritten: results.reduce((sum, result) => sum + result.rowsAffected, 0) };
-      }),
+    upsertMany: async (containerImageId, rows) => {
+      const now = ctx.now();
+      const { digests, platforms } = upsertRows(rows, now);
+      if (digests.length === 0) return { rowsWritten: 0 };
+      return { rowsWritten: await ctx.dialect.upsertDigests(containerImageId, digests, platforms, now) };
+    },
   };
 }
 
-function upsertStatements(containerImageId: string, rows: readonly DigestUpsert[], now: Date): InStatement[] {
+function upsertRows(
+  rows: readonly DigestUpsert[],
+  now: Date,
+): { digests: DigestTuple[]; platforms: PlatformTuple[] } {
   const latest = new Map<string, DigestUpsert>();
   for (const row of rows) latest.set(row.manifestDigest, row);
-  if (latest.size === 0) return [];
-  const nowMs = now.getTime();
   // Ids in insertion order keep the primary-key index appending instead of splitting pages.
-  const nextId = newIdSequence(nowMs);
+  const nextId = newIdSequence(now.getTime());
   const digests: DigestTuple[] = [];
   const platforms: PlatformTuple[] = [];
   for (const row of latest.values()) {
@@ -118,13 +134,7 @@ function upsertStatements(containerImageId: string, rows: readonly DigestUpsert[
       platforms.push([row.manifestDigest, p.os, p.architecture, p.variant, p.digest, p.size]);
     }
   }
-  const statements: InStatement[] = [
-    { sql: UPSERT_DIGESTS, args: [containerImageId, nowMs, JSON.stringify(digests)] },
-  ];
-  if (platforms.length > 0) {
-    statements.push({ sql: INSERT_PLATFORMS, args: [containerImageId, JSON.stringify(platforms)] });
-  }
-  return statements;
+  return { digests, platforms };
 }
 
 /** Sorted and de-duplicated, so the same tag set is always the same stored text. */
@@ -132,28 +142,9 @@ function canonicalTags(tags: readonly string[]): string {
   return JSON.stringify(tags.length < 2 ? tags : [...new Set(tags)].sort());
 }
 
-async function one(db: BridgeportDb, where: SQL | undefined): Promise<ImageDigest | undefined> {
-  const [row] = await db.select().from(imageDigests).where(where);
-  if (!row) return undefined;
-  return attachPlatforms([row], await platformsWhere(db, eq(imageDigests.id, row.id)))[0];
-}
-
-function platformsWhere(db: BridgeportDb, where: SQL | undefined) {
-  return db
-    .select({ imageDigestId: imageDigestPlatforms.imageDigestId, platform: imageDigestPlatforms })
-    .from(imageDigestPlatforms)
-    .innerJoin(imageDigests, eq(imageDigests.id, imageDigestPlatforms.imageDigestId))
-    .where(where)
-    .orderBy(
-      asc(imageDigestPlatforms.os),
-      asc(imageDigestPlatforms.architecture),
-      asc(imageDigestPlatforms.variant),
-    );
-}
-
 function attachPlatforms(
-  rows: (typeof imageDigests.$inferSelect)[],
-  children: { imageDigestId: string; platform: typeof imageDigestPlatforms.$inferSelect }[],
+  rows: DigestRow[],
+  children: { imageDigestId: string; platform: PlatformRow }[],
 ): ImageDigest[] {
   const byParent = new Map<string, DigestPlatform[]>();
   for (const { imageDigestId, platform } of children) {

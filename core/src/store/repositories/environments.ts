@@ -1,17 +1,11 @@
 import { asc, count, eq, sql } from "drizzle-orm";
 import { ConflictError } from "../errors.js";
 import { newId } from "../ids.js";
-import {
-  containerImages,
-  environments,
-  type PruneImagesMode,
-  registryConnections,
-  type SignaturePolicy,
-  servers,
-} from "../schema/index.js";
+import type { PruneImagesMode, SignaturePolicy } from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { found, onDuplicate, pick, type RepositoryContext, read, write } from "./context.js";
 
-export type Environment = typeof environments.$inferSelect;
+export type Environment = StoreTables["environments"]["$inferSelect"];
 
 export interface NewEnvironment {
   name: string;
@@ -35,7 +29,13 @@ export interface EnvironmentRepository {
 const ENTITY = "Environment";
 const DUPLICATE = "An environment with this name already exists";
 
+/**
+ * Across processes (PostgreSQL): create and update rely on the unique names; delete locks the
+ * environment row before counting what it holds (a registry, image or server inserted meanwhile
+ * waits for the delete, whose foreign key then refuses it).
+ */
 export function createEnvironmentRepository(ctx: RepositoryContext): EnvironmentRepository {
+  const { environments, registryConnections, containerImages, servers } = ctx.tables;
   return {
     create: (input) =>
       write(ctx, async (tx) => {
@@ -62,12 +62,13 @@ export function createEnvironmentRepository(ctx: RepositoryContext): Environment
       }),
     delete: (id) =>
       write(ctx, async (tx) => {
-        const counts = await Promise.all(
-          [registryConnections, containerImages, servers].map(async (table) => {
-            const [row] = await tx.select({ n: count() }).from(table).where(eq(table.environmentId, id));
-            return row?.n ?? 0;
-          }),
-        );
+        await ctx.dialect.lockForUpdate(tx, environments.id, id);
+        // One after another: a transaction is one connection, which runs one query at a time.
+        const counts: number[] = [];
+        for (const table of [registryConnections, containerImages, servers]) {
+          const [row] = await tx.select({ n: count() }).from(table).where(eq(table.environmentId, id));
+          counts.push(row?.n ?? 0);
+        }
         const [registries = 0, images = 0, hosts = 0] = counts;
         if (registries + images + hosts > 0) {
           throw new ConflictError(

@@ -1,9 +1,9 @@
 import { asc, eq } from "drizzle-orm";
 import { newId } from "../ids.js";
-import { githubRepositories } from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { found, onDuplicate, pick, type RepositoryContext, read, write } from "./context.js";
 
-export type GitHubRepository = typeof githubRepositories.$inferSelect;
+export type GitHubRepository = StoreTables["githubRepositories"]["$inferSelect"];
 
 export interface NewGitHubRepository {
   repository: string;
@@ -30,7 +30,9 @@ const FIELDS = ["repository", "images", "defaultEnvironment", "environments"] as
 const normalized = <T extends GitHubRepositoryPatch>(input: T): T =>
   input.repository === undefined ? input : { ...input, repository: input.repository.toLowerCase() };
 
+/** Across processes (PostgreSQL): single-statement writes; the unique repository name decides duplicates. */
 export function createGitHubRepositoryRepository(ctx: RepositoryContext): GitHubRepositoryRepository {
+  const { githubRepositories } = ctx.tables;
   return {
     create: (input) =>
       write(ctx, async (tx) => {

@@ -1,9 +1,10 @@
-import { and, asc, desc, eq, gte, inArray, lt, lte, notInArray, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, type SQLWrapper, sql } from "drizzle-orm";
 import { newId } from "../ids.js";
-import { type JobStatus, jobs } from "../schema/index.js";
+import type { JobStatus } from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { ID, type RepositoryContext, read, type Tx, write } from "./context.js";
 
-export type Job = typeof jobs.$inferSelect;
+export type Job = StoreTables["jobs"]["$inferSelect"];
 
 export interface NewJob {
   kind: string;
@@ -82,7 +83,7 @@ export interface JobRepository {
 }
 
 /** The row of a job queued now (`enqueue`, and a delivery's jobs written with it). */
-export function newJobRow(input: NewJob, now: Date): typeof jobs.$inferInsert {
+export function newJobRow(input: NewJob, now: Date): StoreTables["jobs"]["$inferInsert"] {
   return {
     id: newId(now.getTime()),
     kind: input.kind,
@@ -98,7 +99,36 @@ export function newJobRow(input: NewJob, now: Date): typeof jobs.$inferInsert {
   };
 }
 
+/** What a claim writes into each job it takes (both engines' claims: ../sqlite, ../pg). */
+export function claimedBy(request: ClaimRequest, now: Date, attempts: SQLWrapper) {
+  return {
+    status: "running" as const,
+    lockedBy: request.owner,
+    lockedUntil: new Date(now.getTime() + request.leaseMs),
+    attempts: sql`${attempts} + 1`,
+    updatedAt: now,
+  };
+}
+
+/** What a claim writes into a job whose lease ran out on its last attempt: it is not run again. */
+export function expiredOnLastAttempt(now: Date, lastError: SQLWrapper) {
+  return {
+    status: "failed" as const,
+    lockedBy: null,
+    lockedUntil: null,
+    updatedAt: now,
+    lastError: sql`coalesce(${lastError}, 'lease expired on the last attempt')`,
+  };
+}
+
+/**
+ * The durable queue. Across processes (PostgreSQL): `enqueue` relies on the unique dedupe key
+ * and the one-queued-job-per-coalesce-key index (an insert that loses the race joins the
+ * winner), `claim` on FOR UPDATE SKIP LOCKED (dialect), and renew, complete, fail and postpone
+ * are conditional writes (`held`: only while this owner still holds the lease).
+ */
 export function createJobRepository(ctx: RepositoryContext): JobRepository {
+  const { jobs } = ctx.tables;
   // The lease is still `owner`'s: a runner whose lease ran out never writes over the new owner's work.
   const held = (id: string, owner: string) =>
     and(eq(jobs.id, id), eq(jobs.lockedBy, owner), eq(jobs.status, "running"));
@@ -113,81 +143,28 @@ export function createJobRepository(ctx: RepositoryContext): JobRepository {
         .where(and(eq(jobs.coalesceKey, key), eq(jobs.status, status)))
         .limit(1)
     )[0];
+  const joinable = async (tx: Tx, input: NewJob) =>
+    (input.dedupeKey === undefined ? undefined : await byDedupeKey(tx, input.dedupeKey)) ??
+    (input.coalesce ? await withCoalesceKey(tx, input.coalesce.key, "queued") : undefined);
 
   return {
     enqueue: (input) =>
       write(ctx, async (tx) => {
-        if (input.dedupeKey !== undefined) {
-          const existing = await byDedupeKey(tx, input.dedupeKey);
+        // Twice at most: another process may insert the same job between the read and the insert.
+        for (let attempt = 0; attempt < 2; attempt++) {
+          const existing = await joinable(tx, input);
           if (existing) return { job: existing, created: false };
-        }
-        const row = newJobRow(input, ctx.now());
-        if (input.coalesce) {
-          const queued = await withCoalesceKey(tx, input.coalesce.key, "queued");
-          if (queued) return { job: queued, created: false };
-          if (await withCoalesceKey(tx, input.coalesce.key, "running")) {
+          const row = newJobRow(input, ctx.now());
+          if (input.coalesce && (await withCoalesceKey(tx, input.coalesce.key, "running"))) {
             row.runAt = new Date(row.runAt.getTime() + input.coalesce.afterRunningMs);
           }
+          const [job] = await tx.insert(jobs).values(row).onConflictDoNothing().returning();
+          if (job) return { job, created: true };
         }
-        const [job] = await tx.insert(jobs).values(row).returning();
-        if (!job) throw new Error("job insert returned no row");
-        return { job, created: true };
+        throw new Error("job insert conflicted with a job that is gone; try again");
       }),
 
-    claim: (request) =>
-      write(ctx, async (tx) => {
-        const now = ctx.now();
-        const takeOver = request.takeOver ?? true;
-        const expired = and(eq(jobs.status, "running"), lte(jobs.lockedUntil, now));
-        // A job that died on its last attempt is not run a time more than it may be.
-        if (takeOver)
-          await tx
-            .update(jobs)
-            .set({
-              status: "failed",
-              lockedBy: null,
-              lockedUntil: null,
-              updatedAt: now,
-              lastError: sql`coalesce(${jobs.lastError}, 'lease expired on the last attempt')`,
-            })
-            .where(and(expired, gte(jobs.attempts, jobs.maxAttempts)));
-        const ofKind = and(
-          request.kinds ? inArray(jobs.kind, [...request.kinds]) : undefined,
-          request.exceptKinds ? notInArray(jobs.kind, [...request.exceptKinds]) : undefined,
-        );
-        const queued = and(eq(jobs.status, "queued"), lte(jobs.runAt, now), ofKind);
-        const stale = and(expired, ofKind);
-        const due = takeOver ? or(queued, stale) : queued;
-        // Two index range scans, not one OR: with thousands queued, the OR sorted them all on every claim.
-        const pick = { id: jobs.id, runAt: jobs.runAt };
-        const candidates = [
-          ...(await tx.select(pick).from(jobs).where(queued).orderBy(asc(jobs.runAt)).limit(request.limit)),
-          ...(takeOver ? await tx.select(pick).from(jobs).where(stale).limit(request.limit) : []),
-        ]
-          .sort((a, b) => a.runAt.getTime() - b.runAt.getTime())
-          .slice(0, request.limit);
-        if (candidates.length === 0) return [];
-        // The WHERE repeats the due condition so a job taken by another process meanwhile is skipped.
-        return tx
-          .update(jobs)
-          .set({
-            status: "running",
-            lockedBy: request.owner,
-            lockedUntil: new Date(now.getTime() + request.leaseMs),
-            attempts: sql`${jobs.attempts} + 1`,
-            updatedAt: now,
-          })
-          .where(
-            and(
-              inArray(
-                jobs.id,
-                candidates.map((c) => c.id),
-              ),
-              due,
-            ),
-          )
-          .returning();
-      }),
+    claim: (request) => ctx.dialect.claimJobs(request, ctx.now()),
 
     renew: (id, owner, leaseMs) =>
       write(ctx, async (tx) => {
@@ -236,7 +213,7 @@ export function createJobRepository(ctx: RepositoryContext): JobRepository {
           .set({
             status: "queued",
             runAt,
-            attempts: sql`max(${jobs.attempts} - 1, 0)`,
+            attempts: ctx.dialect.greatest(sql`${jobs.attempts} - 1`, 0),
             lockedBy: null,
             lockedUntil: null,
             lastError: reason,
@@ -279,16 +256,11 @@ export function createJobRepository(ctx: RepositoryContext): JobRepository {
 
     hasUnfinished: (prefix) =>
       read(ctx, async (db) => {
-        // A range on the unique index rather than LIKE, which would scan the table.
         const [row] = await db
           .select({ id: jobs.id })
           .from(jobs)
           .where(
-            and(
-              gte(jobs.dedupeKey, prefix),
-              lt(jobs.dedupeKey, `${prefix}\uffff`),
-              inArray(jobs.status, ["queued", "running"]),
-            ),
+            and(ctx.dialect.startsWith(jobs.dedupeKey, prefix), inArray(jobs.status, ["queued", "running"])),
           )
           .limit(1);
         return row !== undefined;

@@ -1,8 +1,8 @@
 import { and, asc, eq, gt, inArray, isNull, or } from "drizzle-orm";
-import { locks } from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { type RepositoryContext, read, write } from "./context.js";
 
-export type DeploymentLock = typeof locks.$inferSelect;
+export type DeploymentLock = StoreTables["locks"]["$inferSelect"];
 
 /** The lock scope for one service. */
 export function serviceLockScope(serviceId: string): string {
@@ -41,47 +41,31 @@ export interface LockRepository {
   list(): Promise<DeploymentLock[]>;
 }
 
+/**
+ * Deploy and environment locks, as rows with an optional expiry. Across processes
+ * (PostgreSQL): `acquire` is one conditional upsert (dialect), release and releasePlan are
+ * single deletes.
+ */
 export function createLockRepository(ctx: RepositoryContext): LockRepository {
+  const { locks } = ctx.tables;
   const live = (now: Date) => or(isNull(locks.expiresAt), gt(locks.expiresAt, now));
 
   return {
-    acquire: (request) =>
-      write(ctx, async (tx) => {
-        const now = ctx.now();
-        const scopes = [...new Set(request.scopes)];
-        const planId = request.planId ?? null;
-        const held = await tx
-          .select()
-          .from(locks)
-          .where(and(inArray(locks.scope, scopes), live(now)))
-          .orderBy(asc(locks.scope));
-        const blocking = held.find((lock) => lock.holder !== request.holder || lock.planId !== planId);
-        if (blocking) return { acquired: false, heldBy: blocking };
-        const rows = scopes.map((scope) => ({
-          scope,
-          planId,
-          holder: request.holder,
-          reason: request.reason ?? null,
-          createdAt: now,
-          expiresAt: request.ttlMs === undefined ? null : new Date(now.getTime() + request.ttlMs),
-        }));
-        if (rows.length === 0) return { acquired: true, locks: [] };
-        const taken = await tx
-          .insert(locks)
-          .values(rows)
-          .onConflictDoUpdate({
-            target: locks.scope,
-            set: {
-              planId,
-              holder: request.holder,
-              reason: request.reason ?? null,
-              createdAt: now,
-              expiresAt: rows[0]?.expiresAt ?? null,
-            },
-          })
-          .returning();
-        return { acquired: true, locks: taken.sort((a, b) => (a.scope < b.scope ? -1 : 1)) };
-      }),
+    acquire: (request) => {
+      const now = ctx.now();
+      const planId = request.planId ?? null;
+      const expiresAt = request.ttlMs === undefined ? null : new Date(now.getTime() + request.ttlMs);
+      // In scope order: two requests for overlapping scopes then take their rows in one order.
+      const rows = [...new Set(request.scopes)].sort().map((scope) => ({
+        scope,
+        planId,
+        holder: request.holder,
+        reason: request.reason ?? null,
+        createdAt: now,
+        expiresAt,
+      }));
+      return ctx.dialect.acquireLocks(rows, now);
+    },
 
     release: (scopes, holder) =>
       write(ctx, async (tx) => {

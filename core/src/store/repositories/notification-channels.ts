@@ -9,11 +9,14 @@ import {
 } from "../../notify/channel-target.js";
 import type { NotificationEventKind } from "../../notify/events.js";
 import { newId } from "../ids.js";
-import { notificationChannels } from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { found, ID, onDuplicate, pick, type RepositoryContext, read, type Tx, write } from "./context.js";
 
 /** A channel's metadata: no secret, only which secret fields are set (`secretFields`). */
-export type NotificationChannel = Omit<typeof notificationChannels.$inferSelect, "secretCiphertext">;
+export type NotificationChannel = Omit<
+  StoreTables["notificationChannels"]["$inferSelect"],
+  "secretCiphertext"
+>;
 
 export interface NewNotificationChannel {
   environmentId: string;
@@ -49,7 +52,13 @@ const ENTITY = "Notification channel";
 const DUPLICATE = "A notification channel with this name already exists in this environment";
 const FIELDS = ["name", "events", "enabled", "target"] as const;
 
+/**
+ * Across processes (PostgreSQL): create and update rely on the unique name per environment;
+ * update locks the channel row before reading the secrets it merges the patch into (two
+ * updates never drop each other's fields); the rest are single statements.
+ */
 export function createNotificationChannelRepository(ctx: RepositoryContext): NotificationChannelRepository {
+  const { notificationChannels } = ctx.tables;
   const byId = (id: string) => eq(notificationChannels.id, id);
   const getById = ctx.db.query.notificationChannels
     .findFirst({ where: eq(notificationChannels.id, ID) })
@@ -113,6 +122,7 @@ export function createNotificationChannelRepository(ctx: RepositoryContext): Not
 
     update: (id, patch) =>
       write(ctx, async (tx) => {
+        await ctx.dialect.lockForUpdate(tx, notificationChannels.id, id);
         const current = await load(tx, id);
         let secrets = {};
         if (patch.secrets !== undefined) {
@@ -155,6 +165,6 @@ export function createNotificationChannelRepository(ctx: RepositoryContext): Not
 function toChannel({
   secretCiphertext: _,
   ...metadata
-}: typeof notificationChannels.$inferSelect): NotificationChannel {
+}: StoreTables["notificationChannels"]["$inferSelect"]): NotificationChannel {
   return metadata;
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, min, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lt, min, sql } from "drizzle-orm";
 import {
   type DeliveryEvent,
   eventSubject,
@@ -6,11 +6,11 @@ import {
   ONCE_PER_SUBJECT,
 } from "../../notify/events.js";
 import { newId } from "../ids.js";
-import { jobs, notificationChannels, notificationDeliveries } from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { ID, type RepositoryContext, read, type Tx, write } from "./context.js";
 import { newJobRow } from "./jobs.js";
 
-export type NotificationDelivery = typeof notificationDeliveries.$inferSelect;
+export type NotificationDelivery = StoreTables["notificationDeliveries"]["$inferSelect"];
 
 /** The queue job that sends a channel's due messages, one at a time, in order. */
 export const NOTIFY_JOB = "notify";
@@ -86,37 +86,52 @@ export interface NotificationDeliveryRepository {
 
 const UNFINISHED = ["queued", "sending"] as const;
 
+/**
+ * Across processes (PostgreSQL): `record` locks the event's environment row first, so two
+ * processes recording for its channels take turns (a repeat folds into the message the other
+ * queued, an event once per subject is recorded once); `schedule` relies on the one queued job
+ * per coalesce key (an insert that loses the race moves the winner's run time instead);
+ * `takeNext` claims the head with a conditional write (only while it is as it was read: two
+ * senders never both take it); `finish` is conditional on the sender still holding the
+ * delivery, and its channel update holds that row until commit, so a failing streak is
+ * reported once; the rest are single statements.
+ */
 export function createNotificationDeliveryRepository(ctx: RepositoryContext): NotificationDeliveryRepository {
-  const d = notificationDeliveries;
+  const { environments, jobs, notificationChannels, notificationDeliveries: d } = ctx.tables;
   const getById = ctx.db.select().from(d).where(eq(d.id, ID)).prepare();
 
   async function schedule(tx: Tx, channelId: string, at: Date, now: Date) {
     const key = `${NOTIFY_JOB}:${channelId}`;
-    const [queued] = await tx
-      .select({ id: jobs.id, runAt: jobs.runAt })
-      .from(jobs)
-      .where(and(eq(jobs.coalesceKey, key), eq(jobs.status, "queued")))
-      .limit(1);
-    if (queued) {
-      if (queued.runAt > at)
-        await tx.update(jobs).set({ runAt: at, updatedAt: now }).where(eq(jobs.id, queued.id));
-      return;
+    // Twice at most: another process may queue the channel's sender between the read and the insert.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const [queued] = await tx
+        .select({ id: jobs.id, runAt: jobs.runAt })
+        .from(jobs)
+        .where(and(eq(jobs.coalesceKey, key), eq(jobs.status, "queued")))
+        .limit(1);
+      if (queued) {
+        if (queued.runAt > at)
+          await tx.update(jobs).set({ runAt: at, updatedAt: now }).where(eq(jobs.id, queued.id));
+        return;
+      }
+      // Its attempts count only crashes mid-run and store errors: sending failures are the deliveries'.
+      const row = newJobRow(
+        {
+          kind: NOTIFY_JOB,
+          payload: { channelId },
+          coalesce: { key, afterRunningMs: 0 },
+          runAt: at,
+          maxAttempts: 100,
+        },
+        now,
+      );
+      const inserted = await tx.insert(jobs).values(row).onConflictDoNothing().returning({ id: jobs.id });
+      if (inserted.length > 0) return;
     }
-    // Its attempts count only crashes mid-run and store errors: sending failures are the deliveries'.
-    const row = newJobRow(
-      {
-        kind: NOTIFY_JOB,
-        payload: { channelId },
-        coalesce: { key, afterRunningMs: 0 },
-        runAt: at,
-        maxAttempts: 100,
-      },
-      now,
-    );
-    await tx.insert(jobs).values(row);
   }
 
   async function recordIn(tx: Tx, event: NotificationEvent, options: RecordOptions, now: Date) {
+    await ctx.dialect.lockForUpdate(tx, environments.id, event.environmentId);
     const channels = await tx
       .select({ id: notificationChannels.id, events: notificationChannels.events })
       .from(notificationChannels)
@@ -174,7 +189,8 @@ export function createNotificationDeliveryRepository(ctx: RepositoryContext): No
     const [channel] = await tx
       .update(notificationChannels)
       .set({
-        failingSince: sql`coalesce(${notificationChannels.failingSince}, ${now.getTime()})`,
+        // The clock as the column stores it, on either engine (a number on SQLite, a timestamp on PostgreSQL).
+        failingSince: sql`coalesce(${notificationChannels.failingSince}, ${sql.param(now, notificationChannels.failingSince)})`,
         lastError: error,
       })
       .where(eq(notificationChannels.id, channelId))
@@ -225,8 +241,15 @@ export function createNotificationDeliveryRepository(ctx: RepositoryContext): No
         const [claimed] = await tx
           .update(d)
           .set({ status: "sending", lockedBy: jobId, attempts: sql`${d.attempts} + 1`, updatedAt: now })
-          .where(eq(d.id, head.id))
+          .where(
+            and(
+              eq(d.id, head.id),
+              eq(d.status, head.status),
+              head.lockedBy === null ? isNull(d.lockedBy) : eq(d.lockedBy, head.lockedBy),
+            ),
+          )
           .returning();
+        // Not as it was read: another sender took it meanwhile, and sends it.
         return claimed ? { kind: "send", delivery: claimed } : { kind: "idle" };
       }),
 

@@ -8,16 +8,11 @@ import {
 } from "../../registry/credentials.js";
 import { ConflictError, NotFoundError } from "../errors.js";
 import { newId } from "../ids.js";
-import {
-  containerImages,
-  registryConnections,
-  registryCredentials,
-  serverRegistryLogins,
-} from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { found, ID, onDuplicate, pick, type RepositoryContext, read, type Tx, write } from "./context.js";
 
 /** A registry connection's metadata: no secret, only which secret fields are set. */
-export type RegistryConnection = typeof registryConnections.$inferSelect;
+export type RegistryConnection = StoreTables["registryConnections"]["$inferSelect"];
 
 export interface NewRegistryConnection {
   environmentId: string;
@@ -97,8 +92,20 @@ const META_FIELDS = [
 ] as const;
 const CREATE_FIELDS = ["repositoryPrefix", "isDefault", "refreshIntervalMinutes", "autoLinkPattern"] as const;
 
+/**
+ * Across processes (PostgreSQL): every read-then-write of one connection (update, new
+ * credential version, activation, delete) first locks its row, so two replicas saving
+ * credentials at once make versions N+1 and N+2, and the checks see the row as it is written;
+ * making a registry the default also locks its environment's row, so two defaults cannot
+ * race past each other (the partial unique index would refuse the second anyway); names rely
+ * on the unique (environment, name).
+ */
 export function createRegistryRepository(ctx: RepositoryContext): RegistryRepository {
+  const { environments, registryConnections, registryCredentials, serverRegistryLogins, containerImages } =
+    ctx.tables;
   const byId = (id: string) => eq(registryConnections.id, id);
+  /** Where a credential version's ciphertext is bound: its own row. */
+  const credentialsAt = (rowId: string) => secretLocation(registryCredentials.ciphertext, rowId);
   const getById = ctx.db.query.registryConnections
     .findFirst({ where: eq(registryConnections.id, ID) })
     .prepare();
@@ -113,6 +120,18 @@ export function createRegistryRepository(ctx: RepositoryContext): RegistryReposi
 
   async function load(tx: Tx, id: string): Promise<RegistryConnection> {
     return found(await tx.query.registryConnections.findFirst({ where: byId(id) }), ENTITY, id);
+  }
+
+  /** The row, locked until the transaction ends. */
+  async function lockAndLoad(tx: Tx, id: string): Promise<RegistryConnection> {
+    await ctx.dialect.lockForUpdate(tx, registryConnections.id, id);
+    return load(tx, id);
+  }
+
+  async function forgetLogins(tx: Tx, registryConnectionId: string): Promise<void> {
+    await tx
+      .delete(serverRegistryLogins)
+      .where(eq(serverRegistryLogins.registryConnectionId, registryConnectionId));
   }
 
   /** Encrypts and stores the next version; returns the columns that activate it. */
@@ -137,6 +156,7 @@ export function createRegistryRepository(ctx: RepositoryContext): RegistryReposi
   }
 
   async function clearDefault(tx: Tx, environmentId: string): Promise<void> {
+    await ctx.dialect.lockForUpdate(tx, environments.id, environmentId);
     await tx
       .update(registryConnections)
       .set({ isDefault: false })
@@ -146,7 +166,7 @@ export function createRegistryRepository(ctx: RepositoryContext): RegistryReposi
   }
 
   async function applyUpdate(tx: Tx, id: string, patch: RegistryConnectionPatch) {
-    const current = await load(tx, id);
+    const current = await lockAndLoad(tx, id);
     const now = ctx.now();
     if (patch.isDefault === true && !current.isDefault) await clearDefault(tx, current.environmentId);
     let credentials: { activeCredentialVersion?: number | null; secretFields?: string[] } =
@@ -231,7 +251,7 @@ export function createRegistryRepository(ctx: RepositoryContext): RegistryReposi
 
     activateVersion: (id, version) =>
       write(ctx, async (tx) => {
-        const current = await load(tx, id);
+        const current = await lockAndLoad(tx, id);
         if (current.activeCredentialVersion === version) return current;
         const stored = await tx.query.registryCredentials.findFirst({
           where: and(
@@ -283,7 +303,7 @@ export function createRegistryRepository(ctx: RepositoryContext): RegistryReposi
 
     delete: (id) =>
       write(ctx, async (tx) => {
-        await load(tx, id);
+        await lockAndLoad(tx, id);
         const [attached] = await tx
           .select({ n: count() })
           .from(containerImages)
@@ -294,15 +314,6 @@ export function createRegistryRepository(ctx: RepositoryContext): RegistryReposi
         await tx.delete(registryConnections).where(byId(id));
       }),
   };
-}
-
-/** Where a credential version's ciphertext is bound: its own row. */
-const credentialsAt = (rowId: string) => secretLocation(registryCredentials.ciphertext, rowId);
-
-async function forgetLogins(tx: Tx, registryConnectionId: string): Promise<void> {
-  await tx
-    .delete(serverRegistryLogins)
-    .where(eq(serverRegistryLogins.registryConnectionId, registryConnectionId));
 }
 
 function decodeSecrets(plaintext: string, id: string): RegistrySecrets {

@@ -1,9 +1,9 @@
 import { and, eq, gt } from "drizzle-orm";
-import { registryConnections, serverRegistryLogins } from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { type RepositoryContext, read, write } from "./context.js";
 
 /** "docker on this server is logged in to this registry with credential version N." */
-export type RegistryLogin = typeof serverRegistryLogins.$inferSelect;
+export type RegistryLogin = StoreTables["serverRegistryLogins"]["$inferSelect"];
 
 export interface RegistryLoginRepository {
   /**
@@ -20,7 +20,9 @@ export interface RegistryLoginRepository {
   list(filter?: { serverId?: string; registryConnectionId?: string }): Promise<RegistryLogin[]>;
 }
 
+/** Across processes (PostgreSQL): `record` is one upsert on the (server, registry) key; the rest single statements. */
 export function createRegistryLoginRepository(ctx: RepositoryContext): RegistryLoginRepository {
+  const { registryConnections, serverRegistryLogins } = ctx.tables;
   const key = (serverId: string, registryConnectionId: string) =>
     and(
       eq(serverRegistryLogins.serverId, serverId),

@@ -1,5 +1,4 @@
 import { eq, sql } from "drizzle-orm";
-import { registrySyncHealth } from "../schema/index.js";
 import { type RepositoryContext, write } from "./context.js";
 
 /** A change worth telling: the registry has now failed `failures` syncs in a row, or works again after them. */
@@ -20,8 +19,13 @@ export interface RegistrySyncHealthRepository {
   ): Promise<RegistryHealthChange | null>;
 }
 
+/**
+ * Across processes (PostgreSQL): a failure is one upsert, which holds the row until commit, so
+ * a concurrent one for the same registry waits and reads the streak as this one left it: the
+ * threshold is reported once. A success is one delete.
+ */
 export function createRegistrySyncHealthRepository(ctx: RepositoryContext): RegistrySyncHealthRepository {
-  const h = registrySyncHealth;
+  const h = ctx.tables.registrySyncHealth;
   return {
     record: (registryId, outcome, threshold) =>
       write(ctx, async (tx) => {

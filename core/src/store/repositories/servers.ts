@@ -2,17 +2,14 @@ import { asc, count, eq } from "drizzle-orm";
 import { secretLocation } from "../../crypto/stored-secrets.js";
 import { ConflictError } from "../errors.js";
 import { newId } from "../ids.js";
-import {
-  type ServerAuthKind,
-  type ServerMode,
-  serverRegistryLogins,
-  servers,
-  services,
-} from "../schema/index.js";
+import type { ServerAuthKind, ServerMode } from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { found, ID, onDuplicate, pick, type RepositoryContext, read, type Tx, write } from "./context.js";
 
+type ServerRow = StoreTables["servers"]["$inferSelect"];
+
 /** A server's metadata. The key or password is never part of it: `hasSecret` says whether one is set. */
-export type Server = Omit<typeof servers.$inferSelect, "secretCiphertext"> & { hasSecret: boolean };
+export type Server = Omit<ServerRow, "secretCiphertext"> & { hasSecret: boolean };
 
 /** How to authenticate over SSH: a private key (PEM/OpenSSH text) or a password. */
 export interface ServerAuth {
@@ -66,11 +63,22 @@ const FIELDS = [
 ] as const;
 const TARGET_FIELDS = ["mode", "host", "port", "username", "socketPath", "dockerSocketPath"] as const;
 
+/**
+ * Across processes (PostgreSQL): update and delete lock the server's row before reading it
+ * (update decides from it whether cached logins go; delete counts the services on it, and a
+ * service inserted meanwhile waits, then meets the foreign key); names rely on the unique
+ * (environment, name).
+ */
 export function createServerRepository(ctx: RepositoryContext): ServerRepository {
+  const { servers, services, serverRegistryLogins } = ctx.tables;
   const byId = (id: string) => eq(servers.id, id);
   const getById = ctx.db.query.servers.findFirst({ where: eq(servers.id, ID) }).prepare();
   const load = async (tx: Tx, id: string) =>
     found(await tx.query.servers.findFirst({ where: byId(id) }), ENTITY, id);
+  const lockAndLoad = async (tx: Tx, id: string) => {
+    await ctx.dialect.lockForUpdate(tx, servers.id, id);
+    return load(tx, id);
+  };
   // Bound to the server's row: copied into another server, the value does not decrypt.
   const secretAt = (id: string) => secretLocation(servers.secretCiphertext, id);
   const encrypt = (id: string, auth: ServerAuth | null) =>
@@ -119,7 +127,7 @@ export function createServerRepository(ctx: RepositoryContext): ServerRepository
 
     update: (id, patch) =>
       write(ctx, async (tx) => {
-        const current = await load(tx, id);
+        const current = await lockAndLoad(tx, id);
         const fields = pick(patch, FIELDS);
         const targetChanged =
           patch.auth !== undefined ||
@@ -140,7 +148,7 @@ export function createServerRepository(ctx: RepositoryContext): ServerRepository
 
     delete: (id) =>
       write(ctx, async (tx) => {
-        await load(tx, id);
+        await lockAndLoad(tx, id);
         const [onServer] = await tx.select({ n: count() }).from(services).where(eq(services.serverId, id));
         const n = onServer?.n ?? 0;
         if (n > 0) throw new ConflictError(`Cannot delete server: ${n} service(s) are still on it`);
@@ -160,6 +168,6 @@ export function createServerRepository(ctx: RepositoryContext): ServerRepository
   };
 }
 
-function toServer({ secretCiphertext, ...metadata }: typeof servers.$inferSelect): Server {
+function toServer({ secretCiphertext, ...metadata }: ServerRow): Server {
   return { ...metadata, hasSecret: secretCiphertext !== null };
 }

@@ -1,17 +1,11 @@
 import { and, asc, eq, inArray, or } from "drizzle-orm";
 import { ConflictError } from "../errors.js";
 import { newId } from "../ids.js";
-import {
-  containerImages,
-  type HealthCheckDefinition,
-  type ServiceKind,
-  servers,
-  serviceDependencies,
-  services,
-} from "../schema/index.js";
+import type { HealthCheckDefinition, ServiceKind } from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { found, ID, onDuplicate, pick, type RepositoryContext, read, type Tx, write } from "./context.js";
 
-export type Service = typeof services.$inferSelect;
+export type Service = StoreTables["services"]["$inferSelect"];
 
 export interface NewService {
   serverId: string;
@@ -65,7 +59,13 @@ const FIELDS = [
   "deployedDigest",
 ] as const;
 
+/**
+ * Across processes (PostgreSQL): create and update read only what never changes (a server's
+ * and an image's environment) and rely on the foreign keys and the unique (server, container
+ * name); setDependencies locks the service's row, so two replacements of its edges do not mix.
+ */
 export function createServiceRepository(ctx: RepositoryContext): ServiceRepository {
+  const { services, servers, containerImages, serviceDependencies } = ctx.tables;
   const byId = (id: string) => eq(services.id, id);
   const getById = ctx.db.query.services.findFirst({ where: eq(services.id, ID) }).prepare();
   const load = async (tx: Tx, id: string) =>
@@ -156,6 +156,7 @@ export function createServiceRepository(ctx: RepositoryContext): ServiceReposito
 
     setDependencies: (id, dependsOn) =>
       write(ctx, async (tx) => {
+        await ctx.dialect.lockForUpdate(tx, services.id, id);
         await load(tx, id);
         if (dependsOn.includes(id)) throw new ConflictError("A service cannot depend on itself");
         await tx.delete(serviceDependencies).where(eq(serviceDependencies.serviceId, id));

@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
-import { signatureVerifications } from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { type RepositoryContext, read, write } from "./context.js";
 
-export type SignatureVerification = typeof signatureVerifications.$inferSelect;
+export type SignatureVerification = StoreTables["signatureVerifications"]["$inferSelect"];
 
 export interface SignatureVerificationRepository {
   /** The last check of this digest, whatever key set it was made against (the caller compares). */
@@ -13,10 +13,11 @@ export interface SignatureVerificationRepository {
   save(row: SignatureVerification): Promise<void>;
 }
 
+/** Across processes (PostgreSQL): save is one upsert on the (image, digest) key. */
 export function createSignatureVerificationRepository(
   ctx: RepositoryContext,
 ): SignatureVerificationRepository {
-  const t = signatureVerifications;
+  const t = ctx.tables.signatureVerifications;
   return {
     get: (containerImageId, manifestDigest) =>
       read(ctx, async (db) => {

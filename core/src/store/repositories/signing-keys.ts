@@ -1,10 +1,11 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import { newId } from "../ids.js";
-import { type SigningKeyAlgorithm, signingKeyEvents, signingKeys } from "../schema/index.js";
+import type { SigningKeyAlgorithm } from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { found, onDuplicate, type RepositoryContext, read, write } from "./context.js";
 
-export type SigningKey = typeof signingKeys.$inferSelect;
-export type SigningKeyEvent = typeof signingKeyEvents.$inferSelect;
+export type SigningKey = StoreTables["signingKeys"]["$inferSelect"];
+export type SigningKeyEvent = StoreTables["signingKeyEvents"]["$inferSelect"];
 
 export interface NewSigningKey {
   environmentId: string;
@@ -31,7 +32,12 @@ export interface SigningKeyRepository {
 const ENTITY = "Signing key";
 const DUPLICATE = "This environment already trusts a key with this name or this public key";
 
+/**
+ * Across processes (PostgreSQL): add relies on the unique name and fingerprint per environment;
+ * remove deletes first and records the event only for the row it deleted.
+ */
 export function createSigningKeyRepository(ctx: RepositoryContext): SigningKeyRepository {
+  const { signingKeys, signingKeyEvents } = ctx.tables;
   const event = (key: SigningKey, action: SigningKeyEvent["action"], actor: string, at: Date) => ({
     id: newId(at.getTime()),
     environmentId: key.environmentId,

@@ -1,11 +1,11 @@
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
-import { webhookDeliveries } from "../schema/index.js";
+import type { StoreTables } from "../schema/tables.js";
 import { type RepositoryContext, read, write } from "./context.js";
 import { type DeliveryIngest, deliveryGroupCommit, type IngestedDelivery } from "./delivery-group-commit.js";
 
 export type { DeliveryIngest, IngestedDelivery };
 
-export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+export type WebhookDelivery = StoreTables["webhookDeliveries"]["$inferSelect"];
 
 export interface WebhookDeliveryRepository {
   /**
@@ -27,7 +27,13 @@ export interface WebhookDeliveryRepository {
   purgeReceivedBefore(before: Date, limit: number): Promise<number>;
 }
 
+/**
+ * Across processes (PostgreSQL): `ingest` relies on the unique (source, delivery key) index
+ * (ON CONFLICT DO NOTHING: a delivery taken by two replicas at once is stored once, and queues
+ * its jobs once); the purge is one delete.
+ */
 export function createWebhookDeliveryRepository(ctx: RepositoryContext): WebhookDeliveryRepository {
+  const { webhookDeliveries } = ctx.tables;
   const keyed = (source: string, key: string) =>
     and(eq(webhookDeliveries.source, source), eq(webhookDeliveries.deliveryKey, key));
   return {

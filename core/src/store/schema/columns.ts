@@ -15,17 +15,19 @@ export function timestamps() {
 }
 
 /**
- * CHECK (column IN (...)) for a closed value list. The values are compile-time constants
- * from values.ts, so inlining them as literals is safe.
+ * A closed value list as SQL literals, `'a', 'b'`, for the CHECK constraints of both schemas.
+ * The values are compile-time constants from values.ts, so inlining them as literals is safe.
  */
+export function literalList(values: readonly string[]): SQL {
+  return sql.raw(values.map((v) => `'${v.replaceAll("'", "''")}'`).join(", "));
+}
+
+/** CHECK (column IN (...)) for a closed value list. */
 export function oneOf(name: string, column: SQLiteColumn, values: readonly string[]) {
-  const list = values.map((v) => `'${v.replaceAll("'", "''")}'`).join(", ");
-  return check(name, sql`${column} IN (${sql.raw(list)})`);
+  return check(name, sql`${column} IN (${literalList(values)})`);
 }
 
 /** CHECK for an optional column: NULL or one of the values. */
 export function nullOrOneOf(name: string, column: SQLiteColumn, values: readonly string[]) {
-  const list = values.map((v) => `'${v.replaceAll("'", "''")}'`).join(", ");
-  const condition: SQL = sql`${column} IS NULL OR ${column} IN (${sql.raw(list)})`;
-  return check(name, condition);
+  return check(name, sql`${column} IS NULL OR ${column} IN (${literalList(values)})`);
 }

@@ -21,5 +21,6 @@ export * from "./service-dependencies.js";
 export * from "./services.js";
 export * from "./signature-verifications.js";
 export * from "./signing-keys.js";
+export * from "./tables.js";
 export * from "./values.js";
 export * from "./webhook-deliveries.js";

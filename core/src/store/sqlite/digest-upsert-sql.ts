@@ -11,11 +11,7 @@
  * insert only.
  */
 
-/** One digest row in the JSON batch: [id, manifestDigest, mediaType, configDigest, tags (JSON text), size, pushedAt ms, pushedAtSource]. */
-export type DigestTuple = [string, string, string, string | null, string, number | null, number, string];
-
-/** One platform row in the JSON batch: [parent manifestDigest, os, architecture, variant, digest, size]. */
-export type PlatformTuple = [string, string, string, string | null, string, number | null];
+// Tuples: DigestTuple and PlatformTuple (../dialect.ts).
 
 const KEEP_FIRST_SEEN = (column: string) =>
   `CASE WHEN excluded.pushed_at_source = 'first_seen' THEN image_digests.${column} ELSE excluded.${column} END`;

@@ -6,14 +6,7 @@
  * compiled once per connection (the client's statement cache) whatever the group's size.
  */
 
-/** One delivery in the JSON batch: [id, source, delivery key, outcome, pushes (JSON text), detail]. */
-export type DeliveryTuple = [string, string, string, string, string, string | null];
-
-/**
- * One job in the JSON batch: [id, kind, payload (JSON text), dedupe key, max attempts, run at
- * ms, coalesce key, coalesce delay after a running one (ms), the delivery's new id].
- */
-export type JobTuple = [string, string, string, string | null, number, number, string | null, number, string];
+// Tuples: DeliveryTuple and JobTuple (../dialect.ts).
 
 /** Parameters: ?1 received at (ms), ?2 JSON array of DeliveryTuple. Returns the ids inserted (not redeliveries). */
 export const INSERT_DELIVERIES = `

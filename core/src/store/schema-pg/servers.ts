@@ -1,0 +1,43 @@
+import { sql } from "drizzle-orm";
+import { check, integer, pgTable, text, unique } from "drizzle-orm/pg-core";
+import { SERVER_AUTH_KINDS, SERVER_MODES } from "../schema/values.js";
+import { nullOrOneOf, oneOf, timestamps } from "./columns.js";
+import { environments } from "./environments.js";
+
+/** servers on PostgreSQL: see ../schema/servers.ts. */
+export const servers = pgTable(
+  "servers",
+  {
+    id: text("id").primaryKey(),
+    environmentId: text("environment_id")
+      .notNull()
+      .references(() => environments.id),
+    name: text("name").notNull(),
+    mode: text("mode", { enum: SERVER_MODES }).notNull(),
+    host: text("host"),
+    port: integer("port").notNull().default(22),
+    username: text("username"),
+    authKind: text("auth_kind", { enum: SERVER_AUTH_KINDS }),
+    secretCiphertext: text("secret_ciphertext"),
+    hostKeyFingerprint: text("host_key_fingerprint"),
+    socketPath: text("socket_path"),
+    dockerSocketPath: text("docker_socket_path").notNull().default("/var/run/docker.sock"),
+    platform: text("platform"),
+    ...timestamps(),
+  },
+  (t) => [
+    unique("servers_environment_name_unique").on(t.environmentId, t.name),
+    oneOf("servers_mode_check", t.mode, SERVER_MODES),
+    nullOrOneOf("servers_auth_kind_check", t.authKind, SERVER_AUTH_KINDS),
+    check(
+      "servers_ssh_target_check",
+      sql`${t.mode} <> 'ssh' OR (${t.host} IS NOT NULL AND ${t.username} IS NOT NULL)`,
+    ),
+    check(
+      "servers_swarm_target_check",
+      sql`${t.mode} <> 'swarm' OR ${t.socketPath} IS NOT NULL OR (${t.host} IS NOT NULL AND ${t.username} IS NOT NULL)`,
+    ),
+    check("servers_port_check", sql`${t.port} BETWEEN 1 AND 65535`),
+    check("servers_auth_pair_check", sql`(${t.authKind} IS NULL) = (${t.secretCiphertext} IS NULL)`),
+  ],
+);
