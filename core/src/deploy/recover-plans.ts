@@ -16,17 +16,38 @@ export interface RecoveryReport {
 
 const INTERRUPTED = "interrupted by a restart";
 
+export interface RecoverOptions {
+  /**
+   * A pending plan younger than this is left alone: the replica that made it is about to
+   * start it (the periodic takeover pass, where other replicas are alive). Default 0: at
+   * start, every pending plan is run.
+   */
+  pendingGraceMs?: number;
+}
+
 /**
- * On start, after a crash: every plan not in a final state is resolved, never dropped. A plan
- * still pending is run. A plan cut off while running is completed when every service had
- * already passed its health check (it was committing), and otherwise rolled back: each
- * service touched gets its previous container back and the health check of a deploy. A plan
- * whose lease another live runner holds is left to it.
+ * Resolves every plan not in a final state, never dropping one: on start after a crash, and
+ * (several replicas on PostgreSQL) periodically, taking over the plans of a replica that died
+ * once their lease has run out. A plan still pending is run. A plan cut off while running is
+ * completed when every service had already passed its health check (it was committing), and
+ * otherwise rolled back: each service touched gets its previous container back and the health
+ * check of a deploy. A plan whose lease a live runner still renews is never touched (the
+ * claim is a conditional write on the lease), nor is one of this runner's own (`deps.owner`).
+ * Each resolved plan's final event goes to `deps.onEvent`, so its followers on any replica hear
+ * of the end.
  */
-export async function recoverPlans(deps: ExecuteDeps): Promise<RecoveryReport[]> {
+export async function recoverPlans(
+  deps: ExecuteDeps,
+  options: RecoverOptions = {},
+): Promise<RecoveryReport[]> {
+  const now = deps.now ?? (() => new Date());
+  const graceMs = options.pendingGraceMs ?? 0;
   const reports: RecoveryReport[] = [];
   for (const record of await deps.store.plans.listUnfinished()) {
+    if (record.leaseOwner === deps.owner) continue;
+    const leased = record.leaseExpiresAt !== null && record.leaseExpiresAt > now();
     if (record.status === "pending") {
+      if (leased || now().getTime() - record.createdAt.getTime() < graceMs) continue;
       await executePlan(record.id, deps);
       reports.push({ planId: record.id, action: "executed", detail: "started after restart" });
       continue;
@@ -36,7 +57,11 @@ export async function recoverPlans(deps: ExecuteDeps): Promise<RecoveryReport[]>
       continue;
     }
     try {
-      reports.push(await resolveInterrupted(deps, record));
+      const report = await resolveInterrupted(deps, record);
+      reports.push(report);
+      const status = (await deps.store.plans.get(record.id))?.status ?? "failed";
+      if (status !== "pending" && status !== "running")
+        deps.onEvent?.({ type: "plan", planId: record.id, status, error: INTERRUPTED });
     } finally {
       await deps.store.locks.releasePlan(record.id);
       await deps.store.plans.releaseLease(record.id, deps.owner);

@@ -22,6 +22,7 @@ import {
 } from "./repositories/github-repositories.js";
 import { createJobRepository, type JobRepository } from "./repositories/jobs.js";
 import { createLockRepository, type LockRepository } from "./repositories/locks.js";
+import { createPlanEventRepository, type PlanEventRepository } from "./repositories/plan-events.js";
 import { createRegistryRepository, type RegistryRepository } from "./repositories/registries.js";
 import {
   createRegistryLoginRepository,
@@ -48,6 +49,8 @@ export interface Store {
   registryLogins: RegistryLoginRepository;
   plans: DeploymentPlanRepository;
   history: DeploymentHistoryRepository;
+  /** Plan events, numbered per plan: how a plan's progress reaches every replica. */
+  planEvents: PlanEventRepository;
   locks: LockRepository;
   apiTokens: ApiTokenRepository;
   jobs: JobRepository;
@@ -89,6 +92,7 @@ export function createStore(database: Database, options: StoreOptions): Store {
     registryLogins: createRegistryLoginRepository(ctx),
     plans: createDeploymentPlanRepository(ctx),
     history: createDeploymentHistoryRepository(ctx),
+    planEvents: createPlanEventRepository(ctx),
     locks: createLockRepository(ctx),
     apiTokens: createApiTokenRepository(ctx),
     jobs: createJobRepository(ctx),

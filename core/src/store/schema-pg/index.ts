@@ -22,6 +22,7 @@ export * from "./image-digest-platforms.js";
 export * from "./image-digests.js";
 export * from "./jobs.js";
 export * from "./locks.js";
+export * from "./plan-events.js";
 export * from "./registry-connections.js";
 export * from "./registry-credentials.js";
 export * from "./server-registry-logins.js";

@@ -9,6 +9,7 @@ import { imageDigestPlatforms } from "./image-digest-platforms.js";
 import { imageDigests } from "./image-digests.js";
 import { jobs } from "./jobs.js";
 import { locks } from "./locks.js";
+import { planEvents } from "./plan-events.js";
 import { registryConnections } from "./registry-connections.js";
 import { registryCredentials } from "./registry-credentials.js";
 import { serverRegistryLogins } from "./server-registry-logins.js";
@@ -37,6 +38,7 @@ export const pgStoreTables = {
   deploymentSteps,
   deploymentHistory,
   locks,
+  planEvents,
 };
 
 export type PgStoreTables = typeof pgStoreTables;
