@@ -225,6 +225,7 @@ describe("three replicas on one PostgreSQL database", () => {
     await lab.kill(syncRunner);
     proxy.clear();
     expect(alive()).toHaveLength(1);
+    const answers = await load.stop();
 
     await waitUntil(
       async () =>
@@ -236,7 +237,6 @@ describe("three replicas on one PostgreSQL database", () => {
         ),
       { what: "every job and plan to finish on the last replica", timeoutMs: 120_000, intervalMs: 250 },
     );
-    const answers = await load.stop();
     await expectAckedStoredOnce(answers);
 
     // Every job completed, none failed: the kills cost retries, not work.
