@@ -148,6 +148,44 @@ describe("three replicas on one PostgreSQL database", () => {
     expect(await lab.store.jobs.list({ status: "failed" })).toEqual([]);
   }, 180_000);
 
+  it("streams a plan's events from a replica that does not run it", async () => {
+    const replicas = await allThree();
+    const [runner, watcher] = replicas as [Replica, Replica];
+    const { deploy, proxy } = lab;
+    proxy.inject({
+      match: { method: "GET", pathIncludes: `/manifests/${deploy.versions.v2.digest}` },
+      times: Number.POSITIVE_INFINITY,
+      fault: { kind: "delay", ms: 1_500 },
+    });
+    const auth = { authorization: `Bearer ${lab.adminToken}`, "content-type": "application/json" };
+    const started = await fetch(`${runner.url}/api/container-images/${deploy.image.id}/deploy`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ imageDigestId: deploy.digestIds.v2 }),
+    });
+    expect(started.status).toBe(202);
+    const { planId } = (await started.json()) as { planId: string };
+    const stream = await fetch(`${watcher.url}/api/deployment-plans/${planId}/events`, {
+      headers: auth,
+      signal: AbortSignal.timeout(60_000),
+    });
+    const text = await stream.text();
+    proxy.clear();
+    const blocks = text.split("\n\n").filter((b) => b.includes("event: "));
+    const names = blocks.map((b) => /^event: (.*)$/m.exec(b)?.[1]);
+    expect(names[0]).toBe("state");
+    expect(names).toContain("step");
+    expect(names.at(-1)).toBe("state");
+    // Numbered in the plan's order: what a client resumes from (Last-Event-ID) on any replica.
+    const ids = blocks.flatMap((b) => /^id: (\d+)$/m.exec(b)?.[1] ?? []).map(Number);
+    expect(ids.length).toBeGreaterThan(2);
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    expect(JSON.parse(/^data: (.*)$/m.exec(blocks.at(-1) ?? "")?.[1] ?? "{}").plan.status).toBe("success");
+    // The plan ran on the replica that took the request, not on the one that streamed it.
+    const plan = await lab.store.plans.get(planId);
+    expect(plan?.status).toBe("success");
+  }, 120_000);
+
   it("loses nothing and deploys nothing twice when one replica is killed mid-plan and another mid-sync", async () => {
     const replicas = await allThree();
     const { store, proxy, registry, deploy } = lab;
