@@ -13,7 +13,7 @@ export interface BenchResult {
 }
 
 /** The benchmarks in this folder (bench/README.md says what each compares). */
-const BENCHMARKS = ["registry-sync", "digest-store", "deploy-fanout", "webhook-ingest"] as const;
+const BENCHMARKS = ["registry-sync", "digest-store", "deploy-fanout", "webhook-ingest", "ha"] as const;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const name = process.argv[2];

@@ -24,6 +24,7 @@ import {
   startRegistry,
   waitUntil,
 } from "@bridgeport/test/harness";
+import { bodyKey } from "../../bot/src/webhooks/ingest.js";
 import { type DeployLab, startDeployLab } from "../deploy/deploy-lab.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -228,4 +229,55 @@ export async function startHaLab(options: HaLabOptions): Promise<HaLab> {
     await stopAll();
     throw error;
   }
+}
+
+/** What one delivery of a load was answered: its delivery key, the HTTP status (0: no answer), when. */
+export interface LoadAnswer {
+  key: string;
+  status: number;
+  at: number;
+}
+
+/**
+ * Sends distribution deliveries (each with an event id of its own) round-robin to every
+ * replica until stopped (5,000 at most), skipping dead ones; remembers what each answered.
+ */
+export function deliveryLoad(
+  lab: Pick<HaLab, "replicas" | "notify">,
+  event: (n: number) => { repository: string; tag: string; digest: string },
+  everyMs = 40,
+) {
+  const answers: LoadAnswer[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    for (let n = 0; !stopped && n < 5_000; n++) {
+      const replica = lab.replicas[n % lab.replicas.length] as Replica;
+      const id = randomBytes(8).toString("hex");
+      const at = Date.now();
+      const status = replica.child.exitStatus() === null ? await lab.notify(replica, { id, ...event(n) }) : 0;
+      answers.push({ key: bodyKey(id), status, at });
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return {
+    answers,
+    async stop() {
+      stopped = true;
+      await loop;
+      return answers;
+    },
+  };
+}
+
+/** How many of the acknowledged (202) deliveries are stored, and whether any key is stored twice. */
+export async function storedOfAcked(store: Store, answers: readonly LoadAnswer[]) {
+  const stored = await store.webhookDeliveries.list({ source: "distribution", limit: 100_000 });
+  const count = new Map<string, number>();
+  for (const d of stored) count.set(d.deliveryKey, (count.get(d.deliveryKey) ?? 0) + 1);
+  const acked = answers.filter((a) => a.status === 202);
+  return {
+    acked: acked.length,
+    storedOnce: acked.filter((a) => count.get(a.key) === 1).length,
+    twice: [...count.values()].filter((n) => n > 1).length,
+  };
 }

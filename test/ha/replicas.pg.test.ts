@@ -1,8 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { type RunnableImage, retag, runnableImage, waitUntil } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bodyKey } from "../../bot/src/webhooks/ingest.js";
-import { type HaLab, type Replica, startHaLab } from "./ha-lab.js";
+import {
+  deliveryLoad,
+  type HaLab,
+  type LoadAnswer,
+  type Replica,
+  startHaLab,
+  storedOfAcked,
+} from "./ha-lab.js";
 
 // Issue 15's acceptance on real processes: three bot replicas (bot/src/server.ts children) on
 // one PostgreSQL database, a real registry behind a fault proxy, two real servers (sshd +
@@ -23,43 +29,11 @@ async function allThree(): Promise<Replica[]> {
   return lab.replicas;
 }
 
-/** Sends deliveries round-robin to every replica until stopped; remembers what each answered. */
-function deliveryLoad(
-  event: (n: number) => { repository: string; tag: string; digest: string },
-  everyMs = 40,
-) {
-  const answers: { key: string; status: number; at: number }[] = [];
-  let stopped = false;
-  const loop = (async () => {
-    for (let n = 0; !stopped && n < 5_000; n++) {
-      const replica = lab.replicas[n % lab.replicas.length] as Replica;
-      const id = randomBytes(8).toString("hex");
-      const at = Date.now();
-      const status = replica.child.exitStatus() === null ? await lab.notify(replica, { id, ...event(n) }) : 0;
-      answers.push({ key: bodyKey(id), status, at });
-      await new Promise((resolve) => setTimeout(resolve, everyMs));
-    }
-  })();
-  return {
-    answers,
-    async stop() {
-      stopped = true;
-      await loop;
-      return answers;
-    },
-  };
-}
-
 /** Each acknowledged delivery is stored exactly once. */
-async function expectAckedStoredOnce(answers: { key: string; status: number }[]) {
-  const stored = await lab.store.webhookDeliveries.list({ source: "distribution", limit: 100_000 });
-  const count = new Map<string, number>();
-  for (const d of stored) count.set(d.deliveryKey, (count.get(d.deliveryKey) ?? 0) + 1);
-  const acked = answers.filter((a) => a.status === 202);
-  expect(acked.length).toBeGreaterThan(0);
-  expect(acked.filter((a) => count.get(a.key) !== 1)).toEqual([]);
-  expect([...count.values()].every((n) => n === 1)).toBe(true);
-  return acked.length;
+async function expectAckedStoredOnce(answers: readonly LoadAnswer[]) {
+  const { acked, storedOnce, twice } = await storedOfAcked(lab.store, answers);
+  expect(acked).toBeGreaterThan(0);
+  expect({ storedOnce, twice }).toEqual({ storedOnce: acked, twice: 0 });
 }
 
 describe("three replicas on one PostgreSQL database", () => {
@@ -96,7 +70,7 @@ describe("three replicas on one PostgreSQL database", () => {
     const pids = replicas.map((r) => r.child.pid);
     const repo = lab.deploy.image.imageName.slice(lab.proxy.host.length + 1);
     const { digest } = lab.deploy.versions.v1;
-    const load = deliveryLoad(() => ({ repository: repo, tag: "v1.0.0", digest }));
+    const load = deliveryLoad(lab, () => ({ repository: repo, tag: "v1.0.0", digest }));
     await waitUntil(() => load.answers.filter((a) => a.status === 202).length >= 10 || undefined, {
       what: "deliveries acknowledged before the outage",
       timeoutMs: 20_000,
@@ -215,7 +189,7 @@ describe("three replicas on one PostgreSQL database", () => {
     if (!newest) throw new Error("no newest image");
 
     // A load of deliveries of the first version's push, to every replica, all along.
-    const load = deliveryLoad(() => ({ repository: repo, tag: "v2.1.0", digest: first.digest }), 60);
+    const load = deliveryLoad(lab, () => ({ repository: repo, tag: "v2.1.0", digest: first.digest }), 60);
     // The servers' pulls of the first version are slow, so its plan is still running at the kill.
     proxy.inject({
       match: { method: "GET", pathIncludes: `/manifests/${first.digest}` },
