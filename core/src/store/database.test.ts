@@ -16,6 +16,7 @@ const EXPECTED_TABLES = [
   "image_digests",
   "jobs",
   "locks",
+  "plan_events",
   "registry_connections",
   "registry_credentials",
   "server_registry_logins",

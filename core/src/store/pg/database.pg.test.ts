@@ -54,7 +54,7 @@ describe("openDatabase on PostgreSQL", () => {
     const tables = await first.rows(
       sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
     );
-    expect(tables.map((t) => t.name)).toHaveLength(18);
+    expect(tables.map((t) => t.name)).toHaveLength(19);
     expect(first.engine).toBe("postgres");
   });
 
