@@ -165,7 +165,8 @@ describe("three replicas on one PostgreSQL database", () => {
     const { store, proxy, registry, deploy } = lab;
     const repo = deploy.image.imageName.slice(proxy.host.length + 1);
     const api = (path: string, init: RequestInit = {}) =>
-      fetch(`${replicas[0]?.url}${path}`, {
+      // Whichever replica is still alive: the first may be one of those killed.
+      fetch(`${(alive()[0] ?? replicas[0])?.url}${path}`, {
         ...init,
         headers: { authorization: `Bearer ${lab.adminToken}`, "content-type": "application/json" },
       });
