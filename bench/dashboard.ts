@@ -95,7 +95,7 @@ export default async function dashboard(): Promise<BenchResult> {
       await browser.page.getByText("● Live").waitFor();
       await browser.page.evaluate(FIRST_LINE_OBSERVER);
       let emittedAt = 0;
-      const unsubscribe = lab.bot.deps.plans.subscribe(planId, () => {
+      const unsubscribe = await lab.bot.deps.plans.subscribe(planId, () => {
         emittedAt ||= Date.now();
       });
       lab.bot.deps.plans.start(planId);

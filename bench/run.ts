@@ -22,6 +22,7 @@ const BENCHMARKS = [
   "dashboard",
   "verify",
   "swarm-deploy",
+  "ha",
 ] as const;
 
 const here = dirname(fileURLToPath(import.meta.url));

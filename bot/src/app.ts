@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { routePath } from "hono/route";
 import { dashboardRoutes } from "./dashboard/index.js";
+import { refuseWhileDatabaseDown } from "./database-health.js";
 import type { BotDeps } from "./deps.js";
 import { gitHubAppRoutes } from "./github/webhook-route.js";
 import { type ApiEnv, bearerAuth } from "./http/auth.js";
@@ -44,6 +45,7 @@ export function createApp(deps: BotDeps) {
     deps.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
   });
   app.use("*", closeUnreadBodies());
+  if (deps.database) app.use("*", refuseWhileDatabaseDown(deps.database));
   app.route("/", healthRoutes(deps));
   app.route("/webhooks", webhookRoutes(deps));
   app.route("/github", gitHubAppRoutes(deps));

@@ -1,5 +1,6 @@
 import type { ImageSyncer, LoginCache, RegistryDeps, Store } from "@bridgeport/core";
 import type { BotConfig } from "./config.js";
+import type { DatabaseHealth } from "./database-health.js";
 import type { GitHubAppSetup } from "./github/github-app.js";
 import type { PlanRunner } from "./jobs/plan-runner.js";
 import type { Logger } from "./log.js";
@@ -24,6 +25,8 @@ export interface BotDeps {
   jobs?: { wake(kind?: string): void };
   /** The Probot app, or which variables it still needs (absent in app-only tests). */
   github?: GitHubAppSetup;
+  /** Whether the database answers; while it does not, new work gets 503 (absent in app-only tests). */
+  database?: Pick<DatabaseHealth, "up" | "suspect">;
   /** False until start-up (migrations, recovery) is done: /readyz says 503 until then. */
   ready: () => boolean;
 }

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 /** The bot's Prometheus metrics, one registry per app (tests build several apps). */
 export function createMetrics() {
@@ -33,6 +33,26 @@ export function createMetrics() {
       name: "bridgeport_plan_duration_seconds",
       help: "Deployment plan durations",
       buckets: [1, 5, 15, 30, 60, 120, 300, 900],
+      registers: [registry],
+    }),
+    schedulerPasses: new Counter({
+      name: "bridgeport_scheduler_passes_total",
+      help: "Scheduler passes this replica ran (one replica runs each pass)",
+      registers: [registry],
+    }),
+    schedulerLastPass: new Gauge({
+      name: "bridgeport_scheduler_last_pass_timestamp_seconds",
+      help: "When this replica last began a scheduler pass (Unix time)",
+      registers: [registry],
+    }),
+    schedulerHolder: new Gauge({
+      name: "bridgeport_scheduler_lock_held",
+      help: "1 while this replica holds the scheduler lock",
+      registers: [registry],
+    }),
+    databaseUp: new Gauge({
+      name: "bridgeport_database_up",
+      help: "1 while the database answers this replica",
       registers: [registry],
     }),
     httpRequests: new Counter({

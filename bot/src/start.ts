@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
+import { hostname } from "node:os";
 import { rootCertificates } from "node:tls";
 import {
   createCipher,
@@ -10,6 +12,7 @@ import {
   loadMasterKey,
   MemoryLoginCache,
   openDatabase,
+  pingDatabase,
   recoverPlans,
   storeHostProvider,
   upgradeStoredSecrets,
@@ -19,16 +22,20 @@ import { Agent } from "undici";
 import { createApp } from "./app.js";
 import { offerBootstrapToken, type Terminal } from "./bootstrap-token.js";
 import { type BotConfig, ConfigError } from "./config.js";
+import { watchDatabase } from "./database-health.js";
 import { holdDatabase } from "./database-lock.js";
 import type { BotDeps } from "./deps.js";
 import { GITHUB_COMMAND, gitHubCommandHandler } from "./github/command-job.js";
 import { createGitHubApp } from "./github/github-app.js";
 import { listen } from "./http/listen.js";
 import { createJobRunner, type JobRunner } from "./jobs/job-runner.js";
+import { createPlanEventFeed } from "./jobs/plan-events.js";
 import { startPlanRecovery } from "./jobs/plan-recovery.js";
 import { createPlanRunner } from "./jobs/plan-runner.js";
 import { purgeFinishedWork, RETENTION_BATCH } from "./jobs/retention.js";
 import { enqueueDueSyncs } from "./jobs/scheduler.js";
+import { schedulerLease } from "./jobs/scheduler-lease.js";
+import { startSchedulerLoop } from "./jobs/scheduler-loop.js";
 import { SYNC_IMAGE, syncImageHandler } from "./jobs/sync-image-job.js";
 import type { Logger } from "./log.js";
 import { createMetrics } from "./metrics.js";
@@ -95,8 +102,24 @@ export async function startBot(
   });
   let ready = false;
   const loginCache = new MemoryLoginCache();
-  const owner = `bot-${process.pid}`;
+  // Unique among replicas: containers all run as PID 1, and jobs and plans are leased by name.
+  const owner = `bot-${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const planLeaseMs = config.PLAN_LEASE_SECONDS * 1000;
+  const signals = database.dialect.signals;
+  const events = createPlanEventFeed({
+    store,
+    signals,
+    onError: (error) => log.warn({ err: String(error) }, "writing or reading plan events failed"),
+  });
+  const health = watchDatabase({
+    probe: () => pingDatabase(database),
+    onChange: (up, reason) => {
+      metrics.databaseUp.set(up ? 1 : 0);
+      if (up) log.warn("the database answers again; taking new work");
+      else log.error({ reason }, "the database is unreachable; refusing new work with 503 until it answers");
+    },
+  });
+  metrics.databaseUp.set(1);
   const { extraCa = [], ...tuning } = options.notify ?? {};
   const notifyPolicy: NotifyPolicy = { ...defaultNotifyPolicy, ...tuning };
   // Its own connections: a receiver that never answers holds none of the registries'.
@@ -126,6 +149,7 @@ export async function startBot(
       owner,
       leaseMs: planLeaseMs,
       log,
+      events,
       notifier,
       onSignatureWarning: (warning) => log.warn({ ...warning }, "deployed without a trusted signature"),
     },
@@ -180,13 +204,15 @@ export async function startBot(
     jobs,
     github,
     notify: { notifier, send },
-    ready: () => ready,
+    database: health,
+    ready: () => ready && health.up,
   };
 
   // Bound before the bootstrap token is made: a start that cannot serve must not use it up.
   const app = createApp(deps);
   const { server, url } = await listen(app.fetch, { port: config.PORT, host: config.HOST }).catch(
     async (error: unknown) => {
+      health.stop();
       await registries.transport.close();
       await notifyDispatcher.close();
       await database.close();
@@ -197,9 +223,22 @@ export async function startBot(
   await offerBootstrapToken({ store, config, log, terminal });
 
   const hosts = storeHostProvider(store);
+  const shared = database.engine === "postgres";
+  const recoveryDeps = {
+    store,
+    hosts,
+    registries,
+    loginCache,
+    owner,
+    leaseMs: planLeaseMs,
+    onEvent: events.publish,
+  };
   const recovery = startPlanRecovery({
-    recover: () => recoverPlans({ store, hosts, registries, loginCache, owner, leaseMs: planLeaseMs }),
+    // Later passes leave a young pending plan to the replica that made it and is starting it.
+    recover: (pass) => recoverPlans(recoveryDeps, { pendingGraceMs: pass === 0 ? 0 : planLeaseMs }),
     retryMs: planLeaseMs,
+    // Several replicas: a live one takes over a dead one's plans once their lease runs out.
+    ...(shared ? { everyMs: Math.max(1_000, planLeaseMs / 2) } : {}),
     onReport: (report) => {
       log.warn({ plan: report }, "resolved a plan left by an earlier run");
       // Recovery runs plans without the runner's events: their end is told from the stored status.
@@ -213,29 +252,33 @@ export async function startBot(
   });
   await recovery.firstPass;
 
-  // Messages a crash left unsent get a sender again; jobs a crash left running are taken
-  // over once their lease runs out.
+  // Messages a crash left unsent get a sender again; jobs a crash left running are taken over once their lease runs out. Another replica's
+  // enqueue wakes this one (NOTIFY); after a lost LISTEN connection, every pool looks again.
   await store.notificationDeliveries.scheduleAll();
   jobs.start();
-  let ticking: Promise<unknown> | null = null;
-  const tick = () => {
-    const now = new Date();
-    ticking ??= enqueueDueSyncs(store, now)
-      .then(async (report) => {
-        if (report.queued > 0) jobs.wake(SYNC_IMAGE);
-        const purged = await purgeFinishedWork(store, now, config.JOB_RETENTION_DAYS);
-        const retained = new Date(now.getTime() - config.JOB_RETENTION_DAYS * 86_400_000);
-        const notifications = await store.notificationDeliveries.purgeFinished(retained, RETENTION_BATCH);
-        if (notifications > 0) log.info({ notifications }, "old notification deliveries deleted");
-        log.info({ scheduler: report, purged }, "scheduler pass");
-      })
-      .catch((error: unknown) => log.error({ err: String(error) }, "scheduler pass failed"))
-      .finally(() => {
-        ticking = null;
-      });
-  };
-  const timer = setInterval(tick, config.SCHEDULER_UPDATE_CHECK_INTERVAL * 1000);
-  timer.unref();
+  const unlisten = [signals.on("jobs", (kind) => jobs.wake(kind)), signals.onResumed(() => jobs.wake())];
+  const scheduler = startSchedulerLoop({
+    lease: schedulerLease(config.databaseUrl, (message) =>
+      log.warn({ err: message }, "the scheduler lock went with its database session; a replica takes it"),
+    ),
+    intervalMs: config.SCHEDULER_UPDATE_CHECK_INTERVAL * 1000,
+    onTick: (held) => metrics.schedulerHolder.set(held ? 1 : 0),
+    pass: async (now) => {
+      metrics.schedulerPasses.inc();
+      metrics.schedulerLastPass.set(now.getTime() / 1000);
+      const report = await enqueueDueSyncs(store, now);
+      if (report.queued > 0) jobs.wake(SYNC_IMAGE);
+      const purged = await purgeFinishedWork(store, now, config.JOB_RETENTION_DAYS);
+      const retained = new Date(now.getTime() - config.JOB_RETENTION_DAYS * 86_400_000);
+      const notifications = await store.notificationDeliveries.purgeFinished(retained, RETENTION_BATCH);
+      if (notifications > 0) log.info({ notifications }, "old notification deliveries deleted");
+      // A plan's events serve its live followers and reconnects: history keeps the outcome.
+      const planEvents = await store.planEvents.purgeBefore(retained, RETENTION_BATCH);
+      if (planEvents > 0) log.info({ planEvents }, "old plan events deleted");
+      log.info({ scheduler: report, purged, owner }, "scheduler pass");
+    },
+    onError: (error) => log.error({ err: String(error) }, "scheduler pass failed"),
+  });
   ready = true;
   log.info({ url }, "bridgeport listening");
 
@@ -246,13 +289,14 @@ export async function startBot(
     server,
     async stop() {
       ready = false;
-      clearInterval(timer);
-      await ticking;
+      await scheduler.stop();
+      for (const off of unlisten) off();
       await recovery.stop();
       await jobs.stop();
       await plans.idle();
       await plans.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      health.stop();
       await hosts.close();
       await registries.transport.close();
       await notifyDispatcher.close();

@@ -227,6 +227,14 @@ CREATE TABLE "notification_deliveries" (
 	CONSTRAINT "notification_deliveries_status_check" CHECK ("notification_deliveries"."status" IN ('queued', 'sending', 'delivered', 'failed'))
 );
 --> statement-breakpoint
+CREATE TABLE "plan_events" (
+	"plan_id" text NOT NULL,
+	"seq" integer NOT NULL,
+	"event" jsonb NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "plan_events_pk" PRIMARY KEY("plan_id","seq")
+);
+--> statement-breakpoint
 CREATE TABLE "registry_connections" (
 	"id" text PRIMARY KEY NOT NULL,
 	"environment_id" text NOT NULL,
@@ -392,6 +400,7 @@ ALTER TABLE "image_digests" ADD CONSTRAINT "image_digests_container_image_id_con
 ALTER TABLE "locks" ADD CONSTRAINT "locks_plan_id_deployment_plans_id_fk" FOREIGN KEY ("plan_id") REFERENCES "public"."deployment_plans"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "notification_channels" ADD CONSTRAINT "notification_channels_environment_id_environments_id_fk" FOREIGN KEY ("environment_id") REFERENCES "public"."environments"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "notification_deliveries" ADD CONSTRAINT "notification_deliveries_channel_id_notification_channels_id_fk" FOREIGN KEY ("channel_id") REFERENCES "public"."notification_channels"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "plan_events" ADD CONSTRAINT "plan_events_plan_id_deployment_plans_id_fk" FOREIGN KEY ("plan_id") REFERENCES "public"."deployment_plans"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "registry_connections" ADD CONSTRAINT "registry_connections_environment_id_environments_id_fk" FOREIGN KEY ("environment_id") REFERENCES "public"."environments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "registry_credentials" ADD CONSTRAINT "registry_credentials_registry_connection_id_registry_connections_id_fk" FOREIGN KEY ("registry_connection_id") REFERENCES "public"."registry_connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "registry_sync_health" ADD CONSTRAINT "registry_sync_health_registry_connection_id_registry_connections_id_fk" FOREIGN KEY ("registry_connection_id") REFERENCES "public"."registry_connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

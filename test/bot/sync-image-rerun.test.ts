@@ -122,7 +122,7 @@ describe("a sync job run again", () => {
     const started: string[] = [];
     const runner = {
       start: (planId: string) => started.push(planId),
-      subscribe: () => () => {},
+      subscribe: async () => () => {},
       idle: async () => {},
     } satisfies PlanRunner;
     const handler = syncImageHandler({ store, syncer, plans: runner, metrics: createMetrics() });

@@ -27,6 +27,12 @@ export interface RunningPostgres extends PostgresCluster {
   dataDir: string;
   process: ManagedProcess;
   info(): PostgresCluster;
+  /**
+   * Stops the server (fast shutdown: every session is ended, as an outage does) and keeps the
+   * data; `startAgain` starts it on the same port. For tests of a database that goes away.
+   */
+  stopServer(): Promise<void>;
+  startAgain(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -84,13 +90,26 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     ]);
     const started = await startOnFreePort(dataDir, socketDir, options);
     const info: PostgresCluster = { host: "127.0.0.1", port: started.port, user: SUPERUSER };
+    let current = started.process;
     return {
       ...info,
       dataDir,
-      process: started.process,
+      get process() {
+        return current;
+      },
       info: () => ({ ...info }),
+      stopServer: () => stopFast(current),
+      async startAgain() {
+        current = spawnPostgres(dataDir, socketDir, started.port, options);
+        await waitUntil(() => answers(info), {
+          what: `postgres on 127.0.0.1:${started.port} again`,
+          timeoutMs: options.readyTimeoutMs ?? 20_000,
+          intervalMs: 50,
+          process: current,
+        });
+      },
       async stop() {
-        await stopFast(started.process);
+        await stopFast(current);
         await removeTempDir(dir);
       },
     };
@@ -112,36 +131,7 @@ async function startOnFreePort(
 ): Promise<{ port: number; process: ManagedProcess }> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const child = startProcess({
-      name: `postgres :${port}`,
-      // setpriv changes the user and THEN sets the parent-death signal (a uid change clears it).
-      argv: [
-        "setpriv",
-        `--reuid=${RUN_AS.user}`,
-        `--regid=${RUN_AS.group}`,
-        "--clear-groups",
-        "--pdeathsig",
-        "KILL",
-        "--",
-        `${BIN}/postgres`,
-        "-D",
-        dataDir,
-        "-p",
-        String(port),
-        "-k",
-        socketDir,
-        "-c",
-        "listen_addresses=127.0.0.1",
-        "-c",
-        `max_connections=${options.maxConnections ?? 300}`,
-        "-c",
-        "fsync=off",
-        "-c",
-        "synchronous_commit=off",
-        "-c",
-        "full_page_writes=off",
-      ],
-    });
+    const child = spawnPostgres(dataDir, socketDir, port, options);
     const cluster = { host: "127.0.0.1", port, user: SUPERUSER };
     try {
       await waitUntil(() => answers(cluster), {
@@ -156,6 +146,44 @@ async function startOnFreePort(
       if (attempt >= startAttempts || !child.output().includes("could not bind")) throw error;
     }
   }
+}
+
+function spawnPostgres(
+  dataDir: string,
+  socketDir: string,
+  port: number,
+  options: StartPostgresOptions,
+): ManagedProcess {
+  return startProcess({
+    name: `postgres :${port}`,
+    // setpriv changes the user and THEN sets the parent-death signal (a uid change clears it).
+    argv: [
+      "setpriv",
+      `--reuid=${RUN_AS.user}`,
+      `--regid=${RUN_AS.group}`,
+      "--clear-groups",
+      "--pdeathsig",
+      "KILL",
+      "--",
+      `${BIN}/postgres`,
+      "-D",
+      dataDir,
+      "-p",
+      String(port),
+      "-k",
+      socketDir,
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      `max_connections=${options.maxConnections ?? 300}`,
+      "-c",
+      "fsync=off",
+      "-c",
+      "synchronous_commit=off",
+      "-c",
+      "full_page_writes=off",
+    ],
+  });
 }
 
 async function answers(cluster: PostgresCluster): Promise<boolean> {

@@ -63,7 +63,7 @@ export async function runPlanWithFeedback(
     (text) => talk.update(commentId, text),
     (error) => log.warn({ err: String(error), planId: input.planId }, "updating the PR comment failed"),
   );
-  const unsubscribe = plans.subscribe(input.planId, (event) => {
+  const unsubscribe = await plans.subscribe(input.planId, (event) => {
     // A health attempt changes nothing the comment shows: no GitHub write for it.
     if (event.type === "health") return;
     loadPlanDetail(store, input.planId)

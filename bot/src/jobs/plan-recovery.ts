@@ -1,12 +1,18 @@
 import type { RecoveryReport } from "@bridgeport/core";
 
 export interface PlanRecoveryOptions {
-  /** One recovery pass (core's recoverPlans with the bot's deps). */
-  recover: () => Promise<RecoveryReport[]>;
+  /** One recovery pass (core's recoverPlans with the bot's deps); `pass` counts from 0. */
+  recover: (pass: number) => Promise<RecoveryReport[]>;
   /** Wait between passes while a plan is still leased: the plan lease length. */
   retryMs: number;
   /** Passes before giving up on a plan that stays leased (a live runner elsewhere holds it). */
   maxPasses?: number;
+  /**
+   * Several replicas on one database: pass every `everyMs` for as long as the bot runs, taking
+   * over the plans of a replica that died (their lease ran out). A plan a live replica renews
+   * is "busy" and left alone, without a word. Unset: the start-up behaviour below.
+   */
+  everyMs?: number;
   onReport: (report: RecoveryReport) => void;
   onError: (error: unknown) => void;
   onGiveUp?: (busy: RecoveryReport[]) => void;
@@ -23,7 +29,7 @@ export interface PlanRecovery {
  * Resolves the plans an earlier run left unfinished. A plan cut off by a crash is still leased
  * to the dead process for up to its lease, and a single pass at start would leave it running
  * for ever: so while a pass reports plans "busy", it is tried again every `retryMs` until every
- * plan is resolved (or `maxPasses` passes).
+ * plan is resolved (or `maxPasses` passes). With `everyMs`, passes go on for ever instead.
  */
 export function startPlanRecovery(options: PlanRecoveryOptions): PlanRecovery {
   const maxPasses = options.maxPasses ?? 120;
@@ -41,9 +47,10 @@ export function startPlanRecovery(options: PlanRecoveryOptions): PlanRecovery {
     });
 
   /** One pass; true when a plan is still leased elsewhere. */
+  let passes = 0;
   async function pass(): Promise<RecoveryReport[]> {
     try {
-      const reports = await options.recover();
+      const reports = await options.recover(passes++);
       for (const report of reports) if (report.action !== "busy") options.onReport(report);
       return reports.filter((r) => r.action === "busy");
     } catch (error) {
@@ -53,7 +60,15 @@ export function startPlanRecovery(options: PlanRecoveryOptions): PlanRecovery {
   }
 
   const firstPass = pass();
+  const { everyMs } = options;
   const retries = firstPass.then(async (busy) => {
+    if (everyMs !== undefined) {
+      while (!stopped) {
+        await wait(everyMs);
+        if (!stopped) await pass();
+      }
+      return;
+    }
     for (let n = 1; busy.length > 0 && !stopped; n++) {
       if (n >= maxPasses) {
         options.onGiveUp?.(busy);

@@ -1,4 +1,3 @@
-import { EventEmitter } from "node:events";
 import {
   type ExecuteDeps,
   executePlan,
@@ -7,44 +6,49 @@ import {
   storeHostProvider,
 } from "@bridgeport/core";
 import type { Notifier } from "../notify/notifier.js";
+import type { PlanEventFeed } from "./plan-events.js";
 
 /** Runs stored plans in the background and tells listeners (the SSE stream) what happens. */
 export interface PlanRunner {
   /** Starts a stored pending plan; returns at once. */
   start(planId: string): void;
-  /** Listens to one plan's events until the returned function is called. */
-  subscribe(planId: string, listener: (event: PlanEvent) => void): () => void;
+  /**
+   * Listens to one plan's events, whichever replica runs it (they travel through the database:
+   * plan-events.ts), until the returned function is called.
+   */
+  subscribe: PlanEventFeed["subscribe"];
   /** Resolves when every plan started so far has finished (shutdown, tests). */
   idle(): Promise<void>;
 }
 
 /**
  * The bot's plan runner: every plan runs with its own server connections, its events go to the
- * plan's subscribers, and its start, step outcomes and finish go to `log` (the bot's log).
+ * plan's subscribers through `events`, and its start, step outcomes and finish go to `log` (the
+ * bot's log).
  */
 export function createPlanRunner(
   deps: Omit<ExecuteDeps, "hosts" | "onEvent" | "log"> & {
     log: PlanLog & { error: PlanLog["warn"] };
+    events: PlanEventFeed;
     /** Told each plan status change (start, finish), off the plan's path: it only queues. */
     notifier?: Pick<Notifier, "planStatus">;
   },
   /** A plan's last event, with how long it ran (from its `running` event) in seconds. */
   onFinished?: (event: PlanEvent, seconds: number) => void,
 ): PlanRunner {
-  const bus = new EventEmitter();
-  bus.setMaxListeners(0);
+  const { events, notifier, ...executeDeps } = deps;
   const running = new Set<Promise<void>>();
   return {
     start(planId) {
       const hosts = storeHostProvider(deps.store);
       let since = performance.now();
       const run = executePlan(planId, {
-        ...deps,
+        ...executeDeps,
         hosts,
         onEvent: (event) => {
-          bus.emit(planId, event);
+          events.publish(event);
           if (event.type !== "plan") return;
-          void deps.notifier?.planStatus(planId, event.status);
+          void notifier?.planStatus(planId, event.status);
           if (event.status === "running") since = performance.now();
           else onFinished?.(event, (performance.now() - since) / 1000);
         },
@@ -52,8 +56,8 @@ export function createPlanRunner(
         .catch((error: unknown) => {
           deps.log.error({ planId, err: String(error) }, "plan run failed");
           const event: PlanEvent = { type: "plan", planId, status: "failed", error: String(error) };
-          bus.emit(planId, event);
-          void deps.notifier?.planStatus(planId, "failed");
+          events.publish(event);
+          void notifier?.planStatus(planId, "failed");
           // Counted like any finished plan: a run that threw is a failure the metrics must show.
           onFinished?.(event, (performance.now() - since) / 1000);
         })
@@ -63,12 +67,10 @@ export function createPlanRunner(
         });
       running.add(run);
     },
-    subscribe(planId, listener) {
-      bus.on(planId, listener);
-      return () => bus.off(planId, listener);
-    },
+    subscribe: events.subscribe,
     async idle() {
       while (running.size > 0) await Promise.allSettled([...running]);
+      await events.flushed();
     },
   };
 }

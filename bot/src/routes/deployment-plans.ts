@@ -36,7 +36,7 @@ const events = createRoute({
   responses: {
     200: {
       description:
-        "text/event-stream: `state` (the plan detail) first, then `plan`, `step` and `health` (one per health check attempt) events; a final `state` when the plan ends",
+        "text/event-stream: `state` (the plan detail) first, then `plan`, `step` and `health` (one per health check attempt) events, each with its number in the plan as `id` (send it back as `Last-Event-ID` to resume on any replica); a final `state` when the plan ends",
     },
     ...errorResponses,
   },
@@ -58,12 +58,18 @@ export function deploymentPlanRoutes(deps: Pick<BotDeps, "store" | "plans">) {
       const { planId } = c.req.valid("param");
       await detail(planId);
       return streamSSE(c, async (stream) => {
-        const queue: PlanEvent[] = [];
+        const queue: { event: PlanEvent; seq: number }[] = [];
         let wake = () => {};
-        const unsubscribe = deps.plans.subscribe(planId, (event) => {
-          queue.push(event);
-          wake();
-        });
+        // A client that reconnects (to any replica) says the last event it saw; it gets the rest.
+        const resumeFrom = Number(c.req.header("last-event-id"));
+        const unsubscribe = await deps.plans.subscribe(
+          planId,
+          (event, seq) => {
+            queue.push({ event, seq });
+            wake();
+          },
+          Number.isSafeInteger(resumeFrom) && resumeFrom >= 0 ? { afterSeq: resumeFrom } : {},
+        );
         stream.onAbort(() => wake());
         const sendState = async () => {
           const state = await detail(planId);
@@ -75,8 +81,8 @@ export function deploymentPlanRoutes(deps: Pick<BotDeps, "store" | "plans">) {
           if (await sendState()) return;
           const deadline = Date.now() + MAX_STREAM_MS;
           while (!stream.aborted && Date.now() < deadline) {
-            const event = queue.shift();
-            if (event === undefined) {
+            const next = queue.shift();
+            if (next === undefined) {
               const woken = await new Promise<boolean>((resolve) => {
                 const timer = setTimeout(() => resolve(false), Math.min(RECHECK_MS, deadline - Date.now()));
                 wake = () => {
@@ -87,7 +93,8 @@ export function deploymentPlanRoutes(deps: Pick<BotDeps, "store" | "plans">) {
               if (!woken && !stream.aborted && (await sendState())) return;
               continue;
             }
-            await stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
+            const { event, seq } = next;
+            await stream.writeSSE({ event: event.type, data: JSON.stringify(event), id: String(seq) });
             if (event.type === "plan" && isFinal(event.status)) {
               await sendState();
               return;

@@ -18,25 +18,53 @@ export interface RecoveryReport {
 
 const INTERRUPTED = "interrupted by a restart";
 
+export interface RecoverOptions {
+  /**
+   * A pending plan younger than this is left alone: the replica that made it is about to
+   * start it (the periodic takeover pass, where other replicas are alive). Default 0: at
+   * start, every pending plan is run.
+   */
+  pendingGraceMs?: number;
+}
+
 /**
- * On start, after a crash: every plan not in a final state is resolved, never dropped. A plan
- * still pending is run. A step cut off mid-way is first asked of its platform (a Swarm service
- * shows how its update ended; a container replacement shows nothing). A plan whose every step
- * then passed is completed; otherwise it is rolled back: each service touched gets its previous
- * digest back and the health check of a deploy. A plan whose lease another live runner holds is
- * left to it.
+ * Resolves every plan not in a final state, never dropping one: on start after a crash, and
+ * (several replicas on PostgreSQL) periodically, taking over the plans of a replica that died
+ * once their lease has run out. A plan still pending is run. A step cut off mid-way is first
+ * asked of its platform (a Swarm service shows how its update ended; a container replacement
+ * shows nothing). A plan whose every step then passed is completed; otherwise it is rolled
+ * back: each service touched gets its previous digest back and the health check of a deploy.
+ * A plan whose lease a live runner still renews is never touched (the claim is a conditional
+ * write on the lease), nor is one of this runner's own (`deps.owner`). Each resolved plan's
+ * final event goes to `deps.onEvent`, so its followers on any replica hear of the end.
  */
-export async function recoverPlans(deps: ExecuteDeps): Promise<RecoveryReport[]> {
+export async function recoverPlans(
+  deps: ExecuteDeps,
+  options: RecoverOptions = {},
+): Promise<RecoveryReport[]> {
+  const now = deps.now ?? (() => new Date());
+  const graceMs = options.pendingGraceMs ?? 0;
   const reports: RecoveryReport[] = [];
   for (const record of await deps.store.plans.listUnfinished()) {
+    if (record.leaseOwner === deps.owner) continue;
+    const leased = record.leaseExpiresAt !== null && record.leaseExpiresAt > now();
     if (record.status === "pending") {
+      if (leased || now().getTime() - record.createdAt.getTime() < graceMs) continue;
       await executePlan(record.id, deps);
       reports.push({ planId: record.id, action: "executed", detail: "started after restart" });
       continue;
     }
     const lease = { planId: record.id, owner: deps.owner, leaseMs: deps.leaseMs ?? 60_000 };
     const report = await withPlanLease(deps.store, lease, () => resolveInterrupted(deps, record));
-    reports.push(report ?? { planId: record.id, action: "busy", detail: "another runner holds its lease" });
+    if (report === undefined) {
+      reports.push({ planId: record.id, action: "busy", detail: "another runner holds its lease" });
+      continue;
+    }
+    reports.push(report);
+    const status = (await deps.store.plans.get(record.id))?.status ?? "failed";
+    if (status !== "pending" && status !== "running") {
+      deps.onEvent?.({ type: "plan", planId: record.id, status, error: INTERRUPTED });
+    }
   }
   return reports;
 }

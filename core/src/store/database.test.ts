@@ -19,6 +19,7 @@ const EXPECTED_TABLES = [
   "locks",
   "notification_channels",
   "notification_deliveries",
+  "plan_events",
   "registry_connections",
   "registry_credentials",
   "registry_sync_health",

@@ -1,5 +1,5 @@
 import type { Client } from "@libsql/client";
-import type { SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import type pg from "pg";
 import { isPostgresUrl } from "./database-url.js";
@@ -94,4 +94,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
     ...(options.onCheckpointError ? { onCheckpointError: options.onCheckpointError } : {}),
   });
+}
+
+/** One round trip to the database (`SELECT 1`): what the bot's readiness watches. Throws when it cannot be reached. */
+export async function pingDatabase(database: Pick<Database, "rows">): Promise<void> {
+  await database.rows(sql`SELECT 1`);
 }

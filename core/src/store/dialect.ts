@@ -4,6 +4,7 @@ import type { BridgeportDb } from "./database.js";
 import type { Tx } from "./repositories/context.js";
 import type { ClaimRequest, Job } from "./repositories/jobs.js";
 import type { DeploymentLock, LockResult } from "./repositories/locks.js";
+import type { StoreSignals } from "./signals.js";
 
 /** The database engines the store runs on: the embedded libsql file (default) or PostgreSQL. */
 export const ENGINES = ["libsql", "postgres"] as const;
@@ -93,6 +94,8 @@ export interface StoreDialect {
    * where another process may write at any time, reads them again.
    */
   imageNames(): Promise<{ id: string; imageName: string }[]>;
+  /** What the store tells the processes sharing the database as it commits (signals.ts). */
+  readonly signals: StoreSignals;
   /** greatest(a, b) (SQLite's two-argument max). */
   greatest(a: SQLWrapper, b: SQLWrapper | number): SQL;
   /** The text of the top-level `key` of a JSON column. */

@@ -40,3 +40,29 @@ export function uniqueViolation(error: unknown): Error | undefined {
   }
   return undefined;
 }
+
+/**
+ * Node's socket codes and PostgreSQL's SQLSTATE classes that mean "the database cannot be
+ * reached now": connection refused or cut, the server shutting down or starting (57P01-57P03),
+ * class 08 (connection exception).
+ */
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"]);
+const UNREACHABLE_MESSAGES = [
+  "Connection terminated",
+  "timeout exceeded when trying to connect",
+  "Client has encountered a connection error",
+];
+
+/**
+ * Whether `error` (or one in its cause chain) says the database is unreachable right now, not
+ * that the request was wrong: the API answers such a failure with 503, and the caller tries again.
+ */
+export function databaseUnreachable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && (UNREACHABLE_CODES.has(code) || /^(08|57P0[123])/.test(code)))
+      return true;
+    if (UNREACHABLE_MESSAGES.some((text) => e instanceof Error && e.message.includes(text))) return true;
+  }
+  return false;
+}

@@ -6,6 +6,7 @@ export * from "./errors.js";
 export * from "./ids.js";
 export { ADVISORY_LOCKS, type AdvisoryLock, advisoryLockArgs } from "./pg/advisory-locks.js";
 export { DEFAULT_POOL_SIZE } from "./pg/database.js";
+export { PG_CHANNELS, pgSignals } from "./pg/listener.js";
 export { postgresStoreExists, type SessionLock, trySessionLock } from "./pg/session-lock.js";
 export type * from "./repositories/api-tokens.js";
 export { hashToken } from "./repositories/api-tokens.js";
@@ -22,6 +23,7 @@ export { environmentLockScope, serviceLockScope } from "./repositories/locks.js"
 export type * from "./repositories/notification-channels.js";
 export type * from "./repositories/notification-deliveries.js";
 export { NOTIFY_JOB } from "./repositories/notification-deliveries.js";
+export type * from "./repositories/plan-events.js";
 export type * from "./repositories/registries.js";
 export type * from "./repositories/registry-logins.js";
 export type * from "./repositories/registry-sync-health.js";
@@ -42,4 +44,5 @@ export {
   type WebhookPush,
 } from "./schema/index.js";
 export * from "./schema/values.js";
+export * from "./signals.js";
 export * from "./store.js";

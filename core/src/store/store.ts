@@ -34,6 +34,7 @@ import {
   createNotificationDeliveryRepository,
   type NotificationDeliveryRepository,
 } from "./repositories/notification-deliveries.js";
+import { createPlanEventRepository, type PlanEventRepository } from "./repositories/plan-events.js";
 import { createRegistryRepository, type RegistryRepository } from "./repositories/registries.js";
 import {
   createRegistryLoginRepository,
@@ -70,6 +71,8 @@ export interface Store {
   registryLogins: RegistryLoginRepository;
   plans: DeploymentPlanRepository;
   history: DeploymentHistoryRepository;
+  /** Plan events, numbered per plan: how a plan's progress reaches every replica. */
+  planEvents: PlanEventRepository;
   locks: LockRepository;
   apiTokens: ApiTokenRepository;
   dashboardSessions: DashboardSessionRepository;
@@ -117,6 +120,7 @@ export function createStore(database: Database, options: StoreOptions): Store {
     registryLogins: createRegistryLoginRepository(ctx),
     plans: createDeploymentPlanRepository(ctx),
     history: createDeploymentHistoryRepository(ctx),
+    planEvents: createPlanEventRepository(ctx),
     locks: createLockRepository(ctx),
     apiTokens: createApiTokenRepository(ctx),
     dashboardSessions: createDashboardSessionRepository(ctx),

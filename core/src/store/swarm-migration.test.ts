@@ -27,7 +27,8 @@ async function databaseBeforeSwarm(): Promise<{ url: string; client: Client }> {
   await cp(MIGRATIONS, older, { recursive: true });
   const journalFile = join(older, "meta", "_journal.json");
   const journal = JSON.parse(await readFile(journalFile, "utf8")) as { entries: { tag: string }[] };
-  journal.entries = journal.entries.filter((e) => e.tag !== SWARM);
+  // 0011 and every migration after it: the database as it stood before 0011.
+  journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === SWARM));
   await writeFile(journalFile, JSON.stringify(journal));
   const url = `file:${join(dir, "bridgeport.db")}`;
   const client = createClient({ url });

@@ -7,6 +7,7 @@ import { migrationsFolder } from "../migrations-folder.js";
 import { pgStoreTables } from "../schema-pg/tables.js";
 import { advisoryLockArgs } from "./advisory-locks.js";
 import { createPostgresDialect } from "./dialect.js";
+import { pgSignals } from "./listener.js";
 import { asSharedDb, sharedTables } from "./shared-types.js";
 
 export interface OpenPostgresOptions {
@@ -47,16 +48,20 @@ export async function openPostgresDatabase(options: OpenPostgresOptions): Promis
   try {
     await migratePostgres(pool);
     const db = drizzle({ client: pool, schema: pgStoreTables });
+    const signals = pgSignals({
+      url: options.url,
+      ...(options.onConnectionError ? { onError: options.onConnectionError } : {}),
+    });
     return {
       engine: "postgres",
       pool,
       db: asSharedDb(db),
       tables: sharedTables,
-      dialect: createPostgresDialect(pool, db),
+      dialect: createPostgresDialect(pool, db, signals),
       checkpointing: Promise.resolve(),
       rows: async (statement: SQL) => (await db.execute<Record<string, unknown>>(statement)).rows,
       close: () => {
-        closed ??= pool.end();
+        closed ??= signals.close().then(() => pool.end());
         return closed;
       },
     };

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type pg from "pg";
 import type { StoreDialect } from "../dialect.js";
+import type { StoreSignals } from "../signals.js";
 import { INSERT_DELIVERIES, INSERT_JOBS, SELECT_DELIVERY, SET_JOB_IDS } from "./delivery-ingest-sql.js";
 import { INSERT_PLATFORMS, UPSERT_DIGESTS } from "./digest-upsert-sql.js";
 import { freshReads } from "./fresh-reads.js";
@@ -15,7 +16,7 @@ import { inTransaction, retryOnDeadlock } from "./transaction.js";
  * transaction PostgreSQL aborted to break a deadlock is run again (its work was rolled back
  * whole). The hot paths are plain SQL as named prepared statements.
  */
-export function createPostgresDialect(pool: pg.Pool, db: PgStoreDb): StoreDialect {
+export function createPostgresDialect(pool: pg.Pool, db: PgStoreDb, signals: StoreSignals): StoreDialect {
   const shared = asSharedDb(db);
   const imageNames = freshReads(async () => {
     const { rows } = await pool.query<{ id: string; imageName: string }>({
@@ -27,6 +28,7 @@ export function createPostgresDialect(pool: pg.Pool, db: PgStoreDb): StoreDialec
 
   return {
     engine: "postgres",
+    signals,
     exclusive: (task) => task(),
     read: (task) => task(shared),
     write: (task) => retryOnDeadlock(() => db.transaction((tx) => task(asSharedTx(tx)))),

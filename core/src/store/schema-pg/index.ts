@@ -25,6 +25,7 @@ export * from "./jobs.js";
 export * from "./locks.js";
 export * from "./notification-channels.js";
 export * from "./notification-deliveries.js";
+export * from "./plan-events.js";
 export * from "./registry-connections.js";
 export * from "./registry-credentials.js";
 export * from "./registry-sync-health.js";

@@ -12,6 +12,7 @@ import { jobs } from "./jobs.js";
 import { locks } from "./locks.js";
 import { notificationChannels } from "./notification-channels.js";
 import { notificationDeliveries } from "./notification-deliveries.js";
+import { planEvents } from "./plan-events.js";
 import { registryConnections } from "./registry-connections.js";
 import { registryCredentials } from "./registry-credentials.js";
 import { registrySyncHealth } from "./registry-sync-health.js";
@@ -50,6 +51,7 @@ export const pgStoreTables = {
   signingKeys,
   signingKeyEvents,
   signatureVerifications,
+  planEvents,
 };
 
 export type PgStoreTables = typeof pgStoreTables;

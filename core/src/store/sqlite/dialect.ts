@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { BridgeportDb } from "../database.js";
 import type { StoreDialect } from "../dialect.js";
 import type { Tx } from "../repositories/context.js";
+import { localSignals } from "../signals.js";
 import { INSERT_DELIVERIES, INSERT_JOBS, SELECT_DELIVERY, SET_JOB_IDS } from "./delivery-ingest-sql.js";
 import { INSERT_PLATFORMS, UPSERT_DIGESTS } from "./digest-upsert-sql.js";
 import { createExclusive } from "./exclusive.js";
@@ -31,6 +32,7 @@ export function createSqliteDialect(client: Client, db: BridgeportDb): StoreDial
 
   return {
     engine: "libsql",
+    signals: localSignals(),
     exclusive,
     read: (task) => exclusive(() => task(db)),
     write,
