@@ -28,7 +28,10 @@ async function databaseBeforeSwarm(): Promise<{ url: string; client: Client }> {
   const journalFile = join(older, "meta", "_journal.json");
   const journal = JSON.parse(await readFile(journalFile, "utf8")) as { entries: { tag: string }[] };
   // 0011 and every migration after it: the database as it stood before 0011.
-  journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === SWARM));
+  journal.entries = journal.entries.slice(
+    0,
+    journal.entries.findIndex((e) => e.tag === SWARM),
+  );
   await writeFile(journalFile, JSON.stringify(journal));
   const url = `file:${join(dir, "bridgeport.db")}`;
   const client = createClient({ url });
