@@ -1,4 +1,5 @@
 import type { TestProject } from "vitest/node";
+import { serveKubernetesOnDemand } from "./kubernetes-on-demand.js";
 import "./provided-context.js";
 import { startRegistry } from "./registry.js";
 
@@ -37,6 +38,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
       startRegistry({ auth: "token" }),
     ]);
     project.provide("registries", { basic: basic.info(), token: token.info() });
+
+    // --- Kubernetes control plane: started by the first test file that asks for it ------------
+    const [kubernetes] = await startTogether(running, [serveKubernetesOnDemand()]);
+    project.provide("kubernetes", kubernetes.info());
 
     // --- Other components (sshd, dockerd hosts) start here with startTogether(running, ...)
     // --- and provide their connection info under their own key (see provided-context.ts).

@@ -18,6 +18,25 @@ export type { ImageOptions, OciImageOptions, PushedImage } from "./image-fixture
 export { deleteManifest, pushDockerV2Image, pushOciImage, retag } from "./image-fixtures.js";
 export type { IndexOptions, PushedIndex, PushedIndexChild } from "./index-fixtures.js";
 export { pushDockerManifestList, pushOciIndex } from "./index-fixtures.js";
+export type { KubeletStandIn } from "./kubelet.js";
+export { startKubelet } from "./kubelet.js";
+export type { ImageDeclaration, ImageVerdict } from "./kubelet-images.js";
+export { imageVerdicts } from "./kubelet-images.js";
+export type { KubernetesInfo, RunningKubernetes, StartKubernetesOptions } from "./kubernetes.js";
+export { startKubernetes } from "./kubernetes.js";
+export type {
+  KubeClient,
+  KubeMethod,
+  KubeRequestOptions,
+  KubeResponse,
+  KubernetesEndpoint,
+} from "./kubernetes-api.js";
+export { kubeClient, statusMessage } from "./kubernetes-api.js";
+export type { KubernetesCluster } from "./kubernetes-cluster.js";
+export { connectKubernetes } from "./kubernetes-cluster.js";
+export type { NamespacedAccess, PolicyRule } from "./kubernetes-identities.js";
+export type { KubernetesOnDemand } from "./kubernetes-on-demand.js";
+export { useKubernetes } from "./kubernetes-on-demand.js";
 export type { ManyTagsOptions } from "./many-tags.js";
 export { pushManyTags } from "./many-tags.js";
 export { manifestAccept, mediaTypes } from "./media-types.js";

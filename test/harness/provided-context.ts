@@ -1,3 +1,4 @@
+import type { KubernetesOnDemand } from "./kubernetes-on-demand.js";
 import type { RegistryInfo } from "./registry.js";
 
 /** The registries the global set-up starts once for the whole integration run. */
@@ -11,6 +12,8 @@ export interface ProvidedRegistries {
 declare module "vitest" {
   export interface ProvidedContext {
     registries: ProvidedRegistries;
+    /** Pass to `useKubernetes`: the run's one control plane, started when a file first asks. */
+    kubernetes: KubernetesOnDemand;
     // Other components (sshd, dockerd hosts) add their connection info here.
   }
 }

@@ -12,12 +12,17 @@ export interface SelfSignedCert {
 
 /**
  * Makes an RSA 2048 key and a self-signed certificate in `dir` with openssl. The key has no
- * passphrase, so no secret ever reaches openssl's argv.
+ * passphrase, so no secret ever reaches openssl's argv. A server certificate needs
+ * `subjectAltName` (e.g. `IP:127.0.0.1`): TLS clients match the address dialled against it.
  *
  * @example
  * const cert = await makeSelfSignedCert(dir, "bridgeport-test-token-issuer");
  */
-export async function makeSelfSignedCert(dir: string, commonName: string): Promise<SelfSignedCert> {
+export async function makeSelfSignedCert(
+  dir: string,
+  commonName: string,
+  options: { subjectAltName?: string } = {},
+): Promise<SelfSignedCert> {
   const certPath = join(dir, "token-cert.pem");
   const keyPath = join(dir, "token-key.pem");
   await runCommand([
@@ -35,6 +40,7 @@ export async function makeSelfSignedCert(dir: string, commonName: string): Promi
     "2",
     "-subj",
     `/CN=${commonName}`,
+    ...(options.subjectAltName === undefined ? [] : ["-addext", `subjectAltName=${options.subjectAltName}`]),
   ]);
   const privateKey = createPrivateKey(await readFile(keyPath));
   return { certPath, keyPath, privateKey, publicKey: createPublicKey(privateKey) };
