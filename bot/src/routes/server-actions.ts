@@ -6,6 +6,7 @@ import {
   pruneImages,
   SERVER_TEST_CHECKS,
   type Server,
+  type ServerAuth,
   type ServerTestResult,
   type Store,
   storeHostProvider,
@@ -121,6 +122,13 @@ async function testSwarmManager(
   }
 }
 
+/** The stored SSH key or password; null when none is stored (or it is a cluster's credential). */
+function sshAuth(auth: ServerAuth | undefined) {
+  return auth && (auth.kind === "key" || auth.kind === "password")
+    ? { kind: auth.kind, secret: auth.secret }
+    : null;
+}
+
 /** Work on a server's Docker: connection test, image pruning and container discovery. */
 export function serverActionRoutes(deps: Pick<BotDeps, "store" | "log">) {
   const { store } = deps;
@@ -154,7 +162,7 @@ export function serverActionRoutes(deps: Pick<BotDeps, "store" | "log">) {
               host: server.host ?? "",
               port: server.port,
               username: server.username ?? "",
-              auth: (await store.servers.getSecret(id)) ?? null,
+              auth: sshAuth(await store.servers.getSecret(id)),
               hostKeyFingerprint: server.hostKeyFingerprint,
             },
             { readyTimeoutMs: TEST_TIMEOUT_MS },

@@ -67,6 +67,10 @@ async function sshTargetOf(store: Store, serverId: string): Promise<SshTarget> {
       `server ${server.name} has no pinned host key: set hostKeyFingerprint (SHA256:...)`,
     );
   }
+  if (auth.kind !== "key" && auth.kind !== "password")
+    throw new ServerConfigError(
+      `server ${server.name} holds a cluster's ${auth.kind}, not an SSH key or password`,
+    );
   return {
     host: server.host,
     port: server.port,

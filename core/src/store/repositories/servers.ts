@@ -14,7 +14,10 @@ import { found, ID, onDuplicate, pick, type RepositoryContext, read, type Tx, wr
 /** A server's metadata. The key or password is never part of it: `hasSecret` says whether one is set. */
 export type Server = Omit<typeof servers.$inferSelect, "secretCiphertext"> & { hasSecret: boolean };
 
-/** How to authenticate over SSH: a private key (PEM/OpenSSH text) or a password. */
+/**
+ * How to authenticate: over SSH a private key (PEM/OpenSSH text) or a password; to a cluster a
+ * bearer token, or a client certificate (`clientCertificateSecret` packs the PEM pair in one secret).
+ */
 export interface ServerAuth {
   kind: ServerAuthKind;
   secret: string;
@@ -32,6 +35,9 @@ export interface NewServer {
   socketPath?: string | null;
   dockerSocketPath?: string;
   platform?: string | null;
+  apiServerUrl?: string | null;
+  caCertificate?: string | null;
+  namespace?: string | null;
 }
 
 export type ServerPatch = Partial<Omit<NewServer, "environmentId" | "auth">> & { auth?: ServerAuth | null };
@@ -47,7 +53,7 @@ export interface ServerRepository {
   update(id: string, patch: ServerPatch): Promise<Server>;
   /** Refuses while services still run on the server. */
   delete(id: string): Promise<void>;
-  /** Decrypts the SSH key or password: only for the transport that connects. */
+  /** Decrypts the SSH key or password, or the cluster's credential: only for the transport that connects. */
   getSecret(id: string): Promise<ServerAuth | undefined>;
 }
 
@@ -63,8 +69,19 @@ const FIELDS = [
   "socketPath",
   "dockerSocketPath",
   "platform",
+  "apiServerUrl",
+  "caCertificate",
+  "namespace",
 ] as const;
-const TARGET_FIELDS = ["mode", "host", "port", "username", "socketPath", "dockerSocketPath"] as const;
+const TARGET_FIELDS = [
+  "mode",
+  "host",
+  "port",
+  "username",
+  "socketPath",
+  "dockerSocketPath",
+  "apiServerUrl",
+] as const;
 
 export function createServerRepository(ctx: RepositoryContext): ServerRepository {
   const byId = (id: string) => eq(servers.id, id);

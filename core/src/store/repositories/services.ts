@@ -8,6 +8,7 @@ import {
   servers,
   serviceDependencies,
   services,
+  type WorkloadKind,
 } from "../schema/index.js";
 import { found, ID, onDuplicate, pick, type RepositoryContext, read, type Tx, write } from "./context.js";
 
@@ -17,8 +18,13 @@ export interface NewService {
   serverId: string;
   containerImageId: string;
   name: string;
+  /** The container's, the Swarm service's or the Kubernetes workload's name. */
   containerName: string;
   kind?: ServiceKind;
+  /** A `k8s-workload`: where it is, what it is, and which of its containers runs the image. */
+  namespace?: string | null;
+  workloadKind?: WorkloadKind | null;
+  workloadContainer?: string | null;
   composeFile?: string | null;
   composeService?: string | null;
   healthCheck?: HealthCheckDefinition | null;
@@ -63,6 +69,9 @@ const FIELDS = [
   "composeService",
   "healthCheck",
   "deployedDigest",
+  "namespace",
+  "workloadKind",
+  "workloadContainer",
 ] as const;
 
 export function createServiceRepository(ctx: RepositoryContext): ServiceRepository {

@@ -1,0 +1,137 @@
+import { pullSecretName } from "@bridgeport/core";
+import { type KubernetesCluster, useKubernetes } from "@bridgeport/test/harness";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { openTestStore } from "../images/support.js";
+import { DEPLOYER_RULES, type KubernetesLab, startKubernetesLab } from "./kubernetes-lab.js";
+
+// The Kubernetes target under the deploy engine (store, plan, executePlan) against a real
+// control plane: kube-apiserver with RBAC and the real Deployment and ReplicaSet controllers.
+// There is no kubelet: the harness's stand-in marks pods Ready only for the digests this file
+// calls healthy (and Running-not-ready for the bad one), so the controllers decide the rollout
+// from real pod status; pulls with the pull secret are proven for Docker against the registry.
+const { basic } = inject("registries");
+let cluster: KubernetesCluster;
+let ctx: Awaited<ReturnType<typeof openTestStore>>;
+let lab: KubernetesLab;
+
+type Secret = {
+  type: string;
+  metadata: { annotations: Record<string, string> };
+  data: Record<string, string>;
+};
+const readSecret = async (name: string) =>
+  (await cluster.admin.ok("GET", `/api/v1/namespaces/${lab.namespace}/secrets/${name}`)) as Secret;
+const dockerConfig = (secret: Secret) =>
+  JSON.parse(Buffer.from(secret.data[".dockerconfigjson"] ?? "", "base64").toString("utf8"));
+
+beforeAll(async () => {
+  cluster = await useKubernetes(inject("kubernetes"));
+  ctx = await openTestStore();
+  lab = await startKubernetesLab(cluster, basic, ctx);
+  await lab.deployment("web");
+}, 300_000);
+afterAll(async () => {
+  await lab?.stop();
+  await ctx?.close();
+  await cluster?.close();
+});
+
+describe("a Deployment deployed by digest, with exactly the README's Role", () => {
+  it("a healthy digest: the container is repo@digest, the pull secret holds the registry's credentials, the rollout completes", async () => {
+    const { plan, steps } = await lab.deploy("v2");
+    expect(steps[0]?.error ?? null).toBeNull();
+    expect(plan.status).toBe("success");
+    expect(steps[0]).toMatchObject({
+      status: "success",
+      health: "healthy",
+      fromDigest: lab.versions.v1.digest,
+    });
+    const deployment = await lab.read("web");
+    expect(deployment.spec.template.spec.containers).toEqual([
+      expect.objectContaining({ name: "web", image: lab.ref("v2") }),
+    ]);
+    const secretName = pullSecretName(lab.image.registryConnectionId ?? "");
+    expect(deployment.spec.template.spec.imagePullSecrets).toEqual([{ name: secretName }]);
+    expect(deployment.status).toMatchObject({
+      replicas: 3,
+      updatedReplicas: 3,
+      readyReplicas: 3,
+      availableReplicas: 3,
+    });
+    const secret = await readSecret(secretName);
+    expect(secret.type).toBe("kubernetes.io/dockerconfigjson");
+    expect(secret.metadata.annotations["bridgeport.dev/credential-version"]).toBe("1");
+    const auth = dockerConfig(secret).auths[basic.host];
+    expect(auth).toMatchObject({ username: basic.username, password: basic.password });
+    expect(Buffer.from(auth.auth, "base64").toString()).toBe(`${basic.username}:${basic.password}`);
+    const log = steps[0]?.log ?? "";
+    expect(log).toMatch(
+      new RegExp(`pull secret ${secretName} in ${lab.namespace}: created \\(credential version 1\\)`),
+    );
+    expect(log).toMatch(
+      /patched Deployment team-\w+\/web container web to .*@sha256:\w+ \(was .*\) at resourceVersion \d+/,
+    );
+    // Per-replica progress, as the Deployment controller reports it.
+    expect(log).toMatch(/Deployment team-\w+\/web: rolling out: [0-2]\/3 updated/);
+    expect(log).toMatch(
+      /Deployment team-\w+\/web: rollout complete: 3\/3 updated, 3\/3 ready, 3\/3 available/,
+    );
+    expect((await ctx.store.services.list({ serverId: lab.server.id }))[0]?.deployedDigest).toBe(
+      lab.versions.v2.digest,
+    );
+  }, 120_000);
+
+  it("an unhealthy digest: the Deployment controller reports ProgressDeadlineExceeded, the plan puts v2 back, which completes", async () => {
+    const { plan, steps } = await lab.deploy("bad");
+    expect(steps[0]).toMatchObject({ status: "failed", health: "unhealthy" });
+    expect(steps[0]?.error).toMatch(
+      /^unhealthy: Deployment team-\w+\/web: ProgressDeadlineExceeded: ReplicaSet "web-\w+" has timed out progressing/,
+    );
+    expect(plan.status).toBe("rolled_back");
+    const deployment = await lab.read("web");
+    expect(deployment.spec.template.spec.containers[0]?.image).toBe(lab.ref("v2"));
+    expect(deployment.status).toMatchObject({ replicas: 3, updatedReplicas: 3, availableReplicas: 3 });
+    expect(steps[0]?.log).toMatch(
+      /put Deployment team-\w+\/web container web back on .*@sha256:\w+ \(the same patch/,
+    );
+    expect((await ctx.store.services.list({ serverId: lab.server.id }))[0]?.deployedDigest).toBe(
+      lab.versions.v2.digest,
+    );
+  }, 120_000);
+
+  it("a credential rotation updates the pull secret on the next deploy", async () => {
+    const connectionId = lab.image.registryConnectionId ?? "";
+    const rotated = await ctx.store.registries.saveCredentials(connectionId, {
+      username: basic.username,
+      password: basic.password,
+    });
+    expect(rotated.activeCredentialVersion).toBe(2);
+    const { plan, steps } = await lab.deploy("v1");
+    expect(plan.status).toBe("success");
+    expect(steps[0]?.log).toMatch(/pull secret bridgeport-\w+ in team-\w+: updated \(credential version 2\)/);
+    const secret = await readSecret(pullSecretName(connectionId));
+    expect(secret.metadata.annotations["bridgeport.dev/credential-version"]).toBe("2");
+    expect(dockerConfig(secret).auths[basic.host]).toMatchObject({ username: basic.username });
+  }, 120_000);
+});
+
+describe("a Role without a verb the deploy needs", () => {
+  it("fails the step naming the missing verb, resource and namespace; nothing changes", async () => {
+    const rules = DEPLOYER_RULES.map((rule) =>
+      rule.apiGroups.includes("apps") ? { ...rule, verbs: rule.verbs.filter((v) => v !== "patch") } : rule,
+    );
+    const narrow = await startKubernetesLab(cluster, basic, ctx, { rules, prefix: "team" });
+    try {
+      await narrow.deployment("web");
+      const { plan, steps } = await narrow.deploy("v2");
+      expect(plan.status).toBe("failed");
+      expect(steps[0]?.status).toBe("failed");
+      expect(steps[0]?.error).toMatch(
+        new RegExp(`^forbidden: needs patch on deployments\\.apps in ${narrow.namespace} \\(`),
+      );
+      expect((await narrow.read("web")).spec.template.spec.containers[0]?.image).toBe(narrow.ref("v1"));
+    } finally {
+      await narrow.stop();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,198 @@
+import { randomUUID } from "node:crypto";
+import {
+  type ContainerImage,
+  executePlan,
+  MemoryLoginCache,
+  type RegistryDeps,
+  requestDeploy,
+  type Server,
+  type Service,
+  type Store,
+  storeHostProvider,
+  syncImage,
+} from "@bridgeport/core";
+import {
+  type KubeletStandIn,
+  type KubernetesCluster,
+  type PolicyRule,
+  type PushedImage,
+  pushOciImage,
+  type RegistryInfo,
+  seedRegistryImage,
+  startKubelet,
+  waitUntil,
+} from "@bridgeport/test/harness";
+
+/**
+ * The Role README.md gives the bot in a namespace it deploys to: read, watch and patch the
+ * workloads, keep the pull secret, and list pods (which digest a tag resolved to).
+ */
+export const DEPLOYER_RULES: readonly PolicyRule[] = [
+  {
+    apiGroups: ["apps"],
+    resources: ["deployments", "statefulsets", "daemonsets"],
+    verbs: ["get", "list", "watch", "patch"],
+  },
+  { apiGroups: [""], resources: ["secrets"], verbs: ["get", "create", "update"] },
+  { apiGroups: [""], resources: ["pods"], verbs: ["list"] },
+];
+
+/**
+ * A Kubernetes deploy world on the run's control plane: a namespace of its own, the stand-in
+ * kubelet watching it (there is no real kubelet: pods become Ready only for digests the test
+ * calls healthy, and image pulls with the pull secret are proven for Docker against the real
+ * registry elsewhere), three images in the htpasswd registry (v1 and v2 healthy, bad never
+ * Ready), the image synced into a store, and a cluster server whose token holds `rules` only.
+ */
+export interface KubernetesLab {
+  namespace: string;
+  kubelet: KubeletStandIn;
+  image: ContainerImage;
+  imageName: string;
+  versions: Record<"v1" | "v2" | "bad", PushedImage>;
+  server: Server;
+  /** `<imageName>@<digest>` of a version. */
+  ref(version: "v1" | "v2" | "bad"): string;
+  /** Creates Deployment `name` on v1 (3 replicas unless told) and its service, and waits until it is available. */
+  deployment(
+    name: string,
+    options?: { replicas?: number; progressDeadlineSeconds?: number },
+  ): Promise<Service>;
+  /** The Deployment as the API server has it (as cluster-admin). */
+  read(name: string): Promise<DeploymentView>;
+  /** Requests a deploy of a version and runs its plan to the end; the plan and its steps. */
+  deploy(
+    version: "v1" | "v2" | "bad",
+  ): Promise<NonNullable<Awaited<ReturnType<Store["plans"]["getWithSteps"]>>>>;
+  stop(): Promise<void>;
+}
+
+export interface DeploymentView {
+  metadata: { resourceVersion: string; generation: number };
+  spec: {
+    replicas: number;
+    template: {
+      spec: { containers: { name: string; image: string }[]; imagePullSecrets?: { name: string }[] };
+    };
+  };
+  status: { updatedReplicas?: number; availableReplicas?: number; readyReplicas?: number; replicas?: number };
+}
+
+export async function startKubernetesLab(
+  cluster: KubernetesCluster,
+  registry: RegistryInfo,
+  ctx: { store: Store; registries: RegistryDeps },
+  options: { rules?: readonly PolicyRule[]; prefix?: string } = {},
+): Promise<KubernetesLab> {
+  const id = randomUUID().slice(0, 8);
+  const namespace = `${options.prefix ?? "team"}-${id}`;
+  await cluster.createNamespace(namespace);
+  const kubelet = startKubelet(cluster.info, { namespaces: [namespace] });
+  const repo = `kube/web-${id}`;
+  const versions = {
+    v1: await pushOciImage(registry, repo, "v1.0.0", { seed: `${id}-1`, created: "2026-05-01T00:00:00Z" }),
+    v2: await pushOciImage(registry, repo, "v2.0.0", { seed: `${id}-2`, created: "2026-06-01T00:00:00Z" }),
+    bad: await pushOciImage(registry, repo, "v3.0.0", { seed: `${id}-3`, created: "2026-07-01T00:00:00Z" }),
+  };
+  const imageName = `${registry.host}/${repo}`;
+  const ref = (version: keyof typeof versions) => `${imageName}@${versions[version].digest}`;
+  kubelet.healthy(versions.v1.digest);
+  kubelet.healthy(versions.v2.digest);
+  kubelet.unhealthy(versions.bad.digest);
+
+  const { store } = ctx;
+  const seeded = await seedRegistryImage(store, registry, {
+    environment: `kube-${id}`,
+    connection: "lab",
+    name: "web",
+    repository: repo,
+    tagFilter: "v*.*.*",
+  });
+  await syncImage({ store, registries: ctx.registries, now: () => new Date() }, seeded.image);
+  const digestIds = new Map(
+    (await store.digests.listForImage(seeded.image.id)).map((d) => [d.manifestDigest, d.id]),
+  );
+  const token = await cluster.bearerTokenFor("bridgeport", {
+    namespace,
+    rules: options.rules ?? DEPLOYER_RULES,
+  });
+  const server = await store.servers.create({
+    environmentId: seeded.environment.id,
+    name: "cluster",
+    mode: "kubernetes",
+    apiServerUrl: cluster.info.url,
+    caCertificate: cluster.info.caPem,
+    namespace,
+    auth: { kind: "token", secret: token },
+  });
+  const path = (name = "") => `/apis/apps/v1/namespaces/${namespace}/deployments${name ? `/${name}` : ""}`;
+  const read = async (name: string) => (await cluster.admin.ok("GET", path(name))) as DeploymentView;
+
+  return {
+    namespace,
+    kubelet,
+    image: seeded.image,
+    imageName,
+    versions,
+    server,
+    ref,
+    read,
+    async deployment(name, { replicas = 3, progressDeadlineSeconds = 6 } = {}) {
+      const labels = { app: name };
+      await cluster.admin.ok("POST", path(), {
+        body: {
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: { name, namespace },
+          spec: {
+            replicas,
+            progressDeadlineSeconds,
+            selector: { matchLabels: labels },
+            template: { metadata: { labels }, spec: { containers: [{ name: "web", image: ref("v1") }] } },
+          },
+        },
+      });
+      await waitUntil(async () => (await read(name)).status.availableReplicas === replicas, {
+        what: `Deployment ${name} to have ${replicas} available replicas`,
+        timeoutMs: 30_000,
+      });
+      return store.services.create({
+        serverId: server.id,
+        containerImageId: seeded.image.id,
+        name,
+        kind: "k8s-workload",
+        containerName: name,
+        namespace,
+        workloadKind: "Deployment",
+        workloadContainer: "web",
+        deployedDigest: versions.v1.digest,
+      });
+    },
+    async deploy(version) {
+      const requested = await requestDeploy(store, {
+        containerImageId: seeded.image.id,
+        imageDigestId: digestIds.get(versions[version].digest) ?? "",
+        autoRollback: true,
+        trigger: "api",
+        triggeredBy: "tests@example.com",
+      });
+      if (requested.kind !== "planned") throw new Error(`deploy refused: ${JSON.stringify(requested)}`);
+      const hosts = storeHostProvider(store);
+      try {
+        await executePlan(requested.planId, {
+          store,
+          hosts,
+          registries: ctx.registries,
+          loginCache: new MemoryLoginCache(),
+          owner: "kubernetes-test",
+        });
+      } finally {
+        await hosts.close();
+      }
+      const detail = await store.plans.getWithSteps(requested.planId);
+      if (!detail) throw new Error("plan vanished");
+      return detail;
+    },
+    stop: () => kubelet.stop(),
+  };
+}
