@@ -1,4 +1,12 @@
-import { pullSecretName } from "@bridgeport/core";
+import {
+  MemoryLoginCache,
+  type PlanStep,
+  planTargets,
+  pullSecretName,
+  registryAccess,
+  storeClusterProvider,
+  storeHostProvider,
+} from "@bridgeport/core";
 import { type KubernetesCluster, useKubernetes } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openTestStore } from "../images/support.js";
@@ -29,6 +37,7 @@ beforeAll(async () => {
   ctx = await openTestStore();
   lab = await startKubernetesLab(cluster, basic, ctx);
   await lab.deployment("web");
+  await lab.service("web");
 }, 300_000);
 afterAll(async () => {
   await lab?.stop();
@@ -123,6 +132,7 @@ describe("a Role without a verb the deploy needs", () => {
     const narrow = await startKubernetesLab(cluster, basic, ctx, { rules, prefix: "team" });
     try {
       await narrow.deployment("web");
+      await narrow.service("web");
       const { plan, steps } = await narrow.deploy("v2");
       expect(plan.status).toBe("failed");
       expect(steps[0]?.status).toBe("failed");
@@ -134,4 +144,55 @@ describe("a Role without a verb the deploy needs", () => {
       await narrow.stop();
     }
   }, 120_000);
+});
+
+describe("a concurrent edit between the read and the patch", () => {
+  it("fails the deploy with a clear 409, patches nothing and retries nothing", async () => {
+    const { store, registries } = ctx;
+    await lab.deployment("api", { replicas: 1 });
+    const service = await lab.service("api");
+    const hosts = storeHostProvider(store);
+    const target = planTargets({
+      hosts,
+      imageRef: lab.imageName,
+      registry: () => registryAccess({ store, registries }, lab.image.id),
+      loginCache: new MemoryLoginCache(),
+      healthCheckOf: () => null,
+      clusters: storeClusterProvider(store),
+      workloadOf: () => ({ namespace: lab.namespace, kind: "Deployment", name: "api", container: "web" }),
+    })({ kind: "k8s-workload" });
+    const step: PlanStep = {
+      serviceId: service.id,
+      serviceName: "api",
+      kind: "k8s-workload",
+      serverId: lab.server.id,
+      serverName: "cluster",
+      containerName: "api",
+      fromDigest: lab.versions.v1.digest,
+      toDigest: lab.versions.v2.digest,
+      level: 0,
+      position: 0,
+    };
+    const patches: string[] = [];
+    // Someone scales the Deployment after the bot read it (the pull secret is ensured in between).
+    const log = async (line: string) => {
+      if (!line.startsWith("pull secret")) return;
+      await cluster.admin.ok("PATCH", `/apis/apps/v1/namespaces/${lab.namespace}/deployments/api`, {
+        body: { spec: { replicas: 2 } },
+        contentType: "application/merge-patch+json",
+      });
+      patches.push(line);
+    };
+    try {
+      await expect(target.deploy(step, { log })).rejects.toThrow(
+        /^Deployment api in team-\w+ was changed by someone else since it was read \(409 Conflict\): nothing was changed/,
+      );
+    } finally {
+      await hosts.close();
+    }
+    expect(patches).toHaveLength(1);
+    const deployment = await lab.read("api");
+    expect(deployment.spec.replicas).toBe(2);
+    expect(deployment.spec.template.spec.containers[0]?.image).toBe(lab.ref("v1"));
+  }, 60_000);
 });

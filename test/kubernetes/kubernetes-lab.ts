@@ -53,11 +53,10 @@ export interface KubernetesLab {
   server: Server;
   /** `<imageName>@<digest>` of a version. */
   ref(version: "v1" | "v2" | "bad"): string;
-  /** Creates Deployment `name` on v1 (3 replicas unless told) and its service, and waits until it is available. */
-  deployment(
-    name: string,
-    options?: { replicas?: number; progressDeadlineSeconds?: number },
-  ): Promise<Service>;
+  /** Creates Deployment `name` on v1 (3 replicas unless told) and waits until it is available. */
+  deployment(name: string, options?: { replicas?: number; progressDeadlineSeconds?: number }): Promise<void>;
+  /** The lab's `k8s-workload` service for Deployment `name` (container web), on v1. */
+  service(name: string): Promise<Service>;
   /** The Deployment as the API server has it (as cluster-admin). */
   read(name: string): Promise<DeploymentView>;
   /** Requests a deploy of a version and runs its plan to the end; the plan and its steps. */
@@ -156,6 +155,8 @@ export async function startKubernetesLab(
         what: `Deployment ${name} to have ${replicas} available replicas`,
         timeoutMs: 30_000,
       });
+    },
+    service(name) {
       return store.services.create({
         serverId: server.id,
         containerImageId: seeded.image.id,

@@ -1,4 +1,5 @@
 import {
+  type ClusterAccess,
   type DockerHost,
   discoverServer,
   NotFoundError,
@@ -9,10 +10,14 @@ import {
   type ServerAuth,
   type ServerTestResult,
   type Store,
+  storedClusterAccess,
   storeHostProvider,
   swarmRole,
+  testKubernetesServer,
   testSocketServer,
   testSshServer,
+  type WorkloadKind,
+  workloadRefOf,
 } from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
@@ -71,7 +76,7 @@ const test = createRoute({
   path: "/api/servers/{id}/test",
   tags,
   summary:
-    "Test the connection: SSH answers, the host key is the pinned one, the login works, docker answers (and, for mode swarm, is a Swarm manager)",
+    "Test the connection: SSH answers, the host key is the pinned one, the login works, docker answers (and, for mode swarm, is a Swarm manager); a cluster: its API server answers, its CA, its token or client certificate, and RBAC grants what deploys need",
   request: { params: idParams },
   responses: {
     200: jsonResponse(
@@ -84,6 +89,12 @@ const test = createRoute({
             .openapi({ description: "The first check that failed" }),
           error: z.string().optional(),
           docker: z.object({ version: z.string(), apiVersion: z.string() }).optional(),
+          kubernetes: z
+            .object({ version: z.string(), namespaces: z.array(z.string()) })
+            .optional()
+            .openapi({
+              description: "A cluster: its version, and the namespaces whose permissions were checked",
+            }),
           offeredHostKeyFingerprint: z
             .string()
             .optional()
@@ -122,6 +133,26 @@ async function testSwarmManager(
   }
 }
 
+/**
+ * A cluster server's test, over the namespaces and workload kinds its services deploy (its own
+ * namespace's Deployments when it has none yet).
+ */
+async function testCluster(store: Store, server: Server): Promise<ServerTestResult> {
+  let access: ClusterAccess;
+  try {
+    access = await storedClusterAccess(store, server.id);
+  } catch (error) {
+    return { ok: false, failed: "credential", error: (error as Error).message };
+  }
+  const scope = new Map<string, Set<WorkloadKind>>();
+  for (const service of await store.services.list({ serverId: server.id })) {
+    const ref = workloadRefOf(service);
+    if (ref) scope.set(ref.namespace, (scope.get(ref.namespace) ?? new Set()).add(ref.kind));
+  }
+  if (scope.size === 0 && server.namespace !== null) scope.set(server.namespace, new Set(["Deployment"]));
+  return testKubernetesServer(access, scope);
+}
+
 /** The stored SSH key or password; null when none is stored (or it is a cluster's credential). */
 function sshAuth(auth: ServerAuth | undefined) {
   return auth && (auth.kind === "key" || auth.kind === "password")
@@ -153,6 +184,7 @@ export function serverActionRoutes(deps: Pick<BotDeps, "store" | "log">) {
       const { id } = c.req.valid("param");
       const server = await store.servers.get(id);
       if (!server) throw new NotFoundError("Server", id);
+      if (server.mode === "kubernetes") return c.json(await testCluster(store, server), 200);
       const viaSocket = server.mode === "socket" || (server.mode === "swarm" && server.socketPath !== null);
       const result: ServerTestResult = viaSocket
         ? await testSocketServer(server.socketPath ?? server.dockerSocketPath)
