@@ -124,8 +124,7 @@ export async function startKubernetesLab(
     namespace,
     auth: { kind: "token", secret: token },
   });
-  const path = (name = "") => `/apis/apps/v1/namespaces/${namespace}/deployments${name ? `/${name}` : ""}`;
-  const read = async (name: string) => (await cluster.admin.ok("GET", path(name))) as DeploymentView;
+  const read = (name: string) => readDeployment(cluster, namespace, name);
 
   return {
     namespace,
@@ -136,26 +135,7 @@ export async function startKubernetesLab(
     server,
     ref,
     read,
-    async deployment(name, { replicas = 3, progressDeadlineSeconds = 6 } = {}) {
-      const labels = { app: name };
-      await cluster.admin.ok("POST", path(), {
-        body: {
-          apiVersion: "apps/v1",
-          kind: "Deployment",
-          metadata: { name, namespace },
-          spec: {
-            replicas,
-            progressDeadlineSeconds,
-            selector: { matchLabels: labels },
-            template: { metadata: { labels }, spec: { containers: [{ name: "web", image: ref("v1") }] } },
-          },
-        },
-      });
-      await waitUntil(async () => (await read(name)).status.availableReplicas === replicas, {
-        what: `Deployment ${name} to have ${replicas} available replicas`,
-        timeoutMs: 30_000,
-      });
-    },
+    deployment: (name, options) => createDeployment(cluster, namespace, name, ref("v1"), options),
     service(name) {
       return store.services.create({
         serverId: server.id,
@@ -196,4 +176,50 @@ export async function startKubernetesLab(
     },
     stop: () => kubelet.stop(),
   };
+}
+
+/** The Deployment as the API server has it (as cluster-admin). */
+export async function readDeployment(
+  cluster: KubernetesCluster,
+  namespace: string,
+  name: string,
+): Promise<DeploymentView> {
+  return (await cluster.admin.ok(
+    "GET",
+    `/apis/apps/v1/namespaces/${namespace}/deployments/${name}`,
+  )) as DeploymentView;
+}
+
+/**
+ * Creates Deployment `name` with one container `web` on `image` (3 replicas and a 6 s progress
+ * deadline unless told) and waits until every replica is available.
+ */
+export async function createDeployment(
+  cluster: KubernetesCluster,
+  namespace: string,
+  name: string,
+  image: string,
+  { replicas = 3, progressDeadlineSeconds = 6 }: { replicas?: number; progressDeadlineSeconds?: number } = {},
+): Promise<void> {
+  const labels = { app: name };
+  await cluster.admin.ok("POST", `/apis/apps/v1/namespaces/${namespace}/deployments`, {
+    body: {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name, namespace },
+      spec: {
+        replicas,
+        progressDeadlineSeconds,
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [{ name: "web", image }] } },
+      },
+    },
+  });
+  await waitUntil(
+    async () => (await readDeployment(cluster, namespace, name)).status.availableReplicas === replicas,
+    {
+      what: `Deployment ${name} to have ${replicas} available replicas`,
+      timeoutMs: 30_000,
+    },
+  );
 }
