@@ -19,6 +19,7 @@ const BENCHMARKS = [
   "deploy-fanout",
   "webhook-ingest",
   "swarm-deploy",
+  "k8s-rollout",
 ] as const;
 
 const here = dirname(fileURLToPath(import.meta.url));
