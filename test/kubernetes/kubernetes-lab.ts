@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import {
   type ContainerImage,
   executePlan,
@@ -22,20 +23,21 @@ import {
   startKubelet,
   waitUntil,
 } from "@bridgeport/test/harness";
+import { parseAllDocuments } from "yaml";
+
+/** `deploy/kubernetes/rbac.yaml`: the ServiceAccount, Role and RoleBinding README.md gives the bot. */
+export const RBAC_MANIFEST = new URL("../../deploy/kubernetes/rbac.yaml", import.meta.url);
 
 /**
- * The Role README.md gives the bot in a namespace it deploys to: read, watch and patch the
- * workloads, keep the pull secret, and list pods (which digest a tag resolved to).
+ * The rules of the Role in `deploy/kubernetes/rbac.yaml` (what README.md gives the bot in a
+ * namespace it deploys to): read, watch and patch the workloads, keep the pull secret, list pods.
  */
-export const DEPLOYER_RULES: readonly PolicyRule[] = [
-  {
-    apiGroups: ["apps"],
-    resources: ["deployments", "statefulsets", "daemonsets"],
-    verbs: ["get", "list", "watch", "patch"],
-  },
-  { apiGroups: [""], resources: ["secrets"], verbs: ["get", "create", "update"] },
-  { apiGroups: [""], resources: ["pods"], verbs: ["list"] },
-];
+export const DEPLOYER_RULES: readonly PolicyRule[] = (() => {
+  const documents = parseAllDocuments(readFileSync(RBAC_MANIFEST, "utf8")).map((d) => d.toJSON());
+  const role = documents.find((d) => d?.kind === "Role");
+  if (!role) throw new Error("deploy/kubernetes/rbac.yaml has no Role");
+  return role.rules as PolicyRule[];
+})();
 
 /**
  * A Kubernetes deploy world on the run's control plane: a namespace of its own, the stand-in
@@ -81,7 +83,12 @@ export async function startKubernetesLab(
   cluster: KubernetesCluster,
   registry: RegistryInfo,
   ctx: { store: Store; registries: RegistryDeps },
-  options: { rules?: readonly PolicyRule[]; prefix?: string } = {},
+  options: {
+    rules?: readonly PolicyRule[];
+    prefix?: string;
+    /** The bot's token in the new namespace; default: a ServiceAccount with exactly `rules`. */
+    tokenFor?: (namespace: string) => Promise<string>;
+  } = {},
 ): Promise<KubernetesLab> {
   const id = randomUUID().slice(0, 8);
   const namespace = `${options.prefix ?? "team"}-${id}`;
@@ -111,10 +118,9 @@ export async function startKubernetesLab(
   const digestIds = new Map(
     (await store.digests.listForImage(seeded.image.id)).map((d) => [d.manifestDigest, d.id]),
   );
-  const token = await cluster.bearerTokenFor("bridgeport", {
-    namespace,
-    rules: options.rules ?? DEPLOYER_RULES,
-  });
+  const token = options.tokenFor
+    ? await options.tokenFor(namespace)
+    : await cluster.bearerTokenFor("bridgeport", { namespace, rules: options.rules ?? DEPLOYER_RULES });
   const server = await store.servers.create({
     environmentId: seeded.environment.id,
     name: "cluster",
