@@ -59,5 +59,5 @@ CREATE TABLE `__new_services` (
 INSERT INTO `__new_services`("id", "server_id", "container_image_id", "name", "container_name", "kind", "compose_file", "compose_service", "health_check", "deployed_digest", "created_at", "updated_at") SELECT "id", "server_id", "container_image_id", "name", "container_name", "kind", "compose_file", "compose_service", "health_check", "deployed_digest", "created_at", "updated_at" FROM `services`;--> statement-breakpoint
 DROP TABLE `services`;--> statement-breakpoint
 ALTER TABLE `__new_services` RENAME TO `services`;--> statement-breakpoint
-CREATE UNIQUE INDEX `services_server_container_unique` ON `services` (`server_id`,coalesce("namespace", ''),coalesce("workload_kind", ''),`container_name`);--> statement-breakpoint
+CREATE UNIQUE INDEX `services_server_container_unique` ON `services` (`server_id`,coalesce("namespace", ''),coalesce("workload_kind", ''),`container_name`,coalesce("workload_container", ''));--> statement-breakpoint
 CREATE INDEX `services_image_idx` ON `services` (`container_image_id`);

@@ -11,7 +11,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { call, type Json, leaks } from "../bot/api-helpers.js";
 import { type BotLab, startBotLab } from "../bot/bot-lab.js";
 import { makeSelfSignedCert } from "../harness/self-signed-cert.js";
-import { DEPLOYER_RULES, type KubernetesLab, startKubernetesLab } from "./kubernetes-lab.js";
+import {
+  createDeployment,
+  DEPLOYER_RULES,
+  type KubernetesLab,
+  startKubernetesLab,
+} from "./kubernetes-lab.js";
 
 // A cluster and its workloads through the bot's REST API: a kubeconfig pasted once, the
 // connection test's checks, a workload service, and POST /api/deploy. The control plane is
@@ -232,4 +237,31 @@ describe("a cluster server", () => {
     ]);
     expect((await lab.read("web")).spec.template.spec.containers[0]?.image).toBe(lab.ref("v2"));
   }, 90_000);
+
+  it("discovers the workloads of the namespace it may read, with the digest a tag resolved to from the pods", async () => {
+    const tagged = `${lab.imageName}:v1.0.0`;
+    lab.kubelet.healthy(tagged, { digest: lab.versions.v1.digest });
+    await createDeployment(cluster, lab.namespace, "tagged", tagged, { replicas: 2 });
+    const report = await api("POST", `/api/servers/${serverId}/discover`);
+    expect(report.status).toBe(200);
+    // The Role may not list namespaces: the server's own is read. "web" is already a service.
+    expect(report.body).toEqual({
+      imagesCreated: [],
+      servicesCreated: [`${lab.namespace}/tagged`],
+      servicesLinked: [],
+      skipped: [],
+      withoutDigest: [],
+    });
+    const services = await bot.bot.deps.store.services.list({ serverId });
+    expect(services.find((s) => s.containerName === "tagged")).toMatchObject({
+      kind: "k8s-workload",
+      namespace: lab.namespace,
+      workloadKind: "Deployment",
+      workloadContainer: "web",
+      containerImageId: lab.image.id,
+      deployedDigest: lab.versions.v1.digest,
+    });
+    const prune = await api("POST", `/api/servers/${serverId}/prune-images`, {});
+    expect(prune.body.error).toMatch(/is a Kubernetes cluster: it has no Docker engine$/);
+  });
 });

@@ -1,7 +1,9 @@
 import {
   type ClusterAccess,
   type DockerHost,
+  discoverCluster,
   discoverServer,
+  kubeCluster,
   NotFoundError,
   PRUNE_IMAGES_MODES,
   pruneImages,
@@ -179,6 +181,16 @@ export function serverActionRoutes(deps: Pick<BotDeps, "store" | "log">) {
       await hosts.close();
     }
   }
+  /** Work on a cluster's API; failures are a 502 naming the server. */
+  async function onCluster<T>(server: Server, work: () => Promise<T>) {
+    try {
+      return { ok: true as const, value: await work() };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      deps.log.warn({ server: server.name, err: { message } }, "cluster call failed");
+      return { ok: false as const, error: `Server ${server.name}: ${message}` };
+    }
+  }
   return apiRouter()
     .openapi(test, async (c) => {
       const { id } = c.req.valid("param");
@@ -208,9 +220,14 @@ export function serverActionRoutes(deps: Pick<BotDeps, "store" | "log">) {
       return result.ok ? c.json(result.value, 200) : c.json({ error: result.error }, 502);
     })
     .openapi(discover, async (c) => {
-      const result = await onHost(c.req.valid("param").id, (host, server) =>
-        discoverServer(store, server, host),
-      );
+      const { id } = c.req.valid("param");
+      const server = await store.servers.get(id);
+      const result =
+        server?.mode === "kubernetes"
+          ? await onCluster(server, async () =>
+              discoverCluster(store, server, kubeCluster(await storedClusterAccess(store, id))),
+            )
+          : await onHost(id, (host, found) => discoverServer(store, found, host));
       return result.ok ? c.json(result.value, 200) : c.json({ error: result.error }, 502);
     });
 }

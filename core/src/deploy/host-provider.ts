@@ -32,6 +32,8 @@ export function storeHostProvider(store: Store, options: { timeouts?: SshTimeout
   const open = async (serverId: string): Promise<DockerHost> => {
     const server = await store.servers.get(serverId);
     if (!server) throw new ServerConfigError(`server ${serverId} no longer exists`);
+    if (server.mode === "kubernetes")
+      throw new ServerConfigError(`server ${server.name} is a Kubernetes cluster: it has no Docker engine`);
     if (server.mode === "socket" || (server.mode === "swarm" && server.socketPath !== null))
       return socketDockerHost(serverId, server.socketPath ?? server.dockerSocketPath);
     return sshDockerHost(serverId, await pool.acquire(serverId));

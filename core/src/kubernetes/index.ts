@@ -1,6 +1,7 @@
 export * from "./access-review.js";
 export * from "./cluster-access.js";
 export * from "./cluster-test.js";
+export * from "./cluster-workloads.js";
 export * from "./follow-rollout.js";
 export * from "./kube-cluster.js";
 export * from "./kube-error.js";

@@ -1,3 +1,4 @@
+import type { V1Pod } from "@kubernetes/client-node";
 import { type RepoDigestFinding, repoDigestFor } from "../remote/index.js";
 import type { KubeCluster } from "./kube-cluster.js";
 import { kubeCall } from "./kube-error.js";
@@ -23,9 +24,20 @@ export async function podImageIds(
   const pods = await kubeCall({ verb: "list", resource: "pods", namespace: ref.namespace }, () =>
     cluster.core.listNamespacedPod({ namespace: ref.namespace, labelSelector }),
   );
-  return pods.items.flatMap((pod) =>
+  return containerImageIds(pods.items, ref.container);
+}
+
+/**
+ * The image ids pods report for one container, without the runtime's scheme
+ * (`docker-pullable://repo@sha256:…` as `repo@sha256:…`).
+ *
+ * @example
+ * containerImageIds(pods, "web") // => ["registry.example.com/web@sha256:ab…"]
+ */
+export function containerImageIds(pods: readonly V1Pod[], container: string): string[] {
+  return pods.flatMap((pod) =>
     (pod.status?.containerStatuses ?? [])
-      .filter((status) => status.name === ref.container && status.imageID)
+      .filter((status) => status.name === container && status.imageID)
       .map((status) => status.imageID.replace(/^[a-z-]+:\/\//, "")),
   );
 }

@@ -41,12 +41,14 @@ export const services = sqliteTable(
     ...timestamps(),
   },
   (t) => [
-    // One service per container, Swarm service, or workload (a name is unique per namespace and kind).
+    // One service per container, Swarm service, or workload container (a workload's name is
+    // unique per namespace and kind, and it may hold several containers).
     uniqueIndex("services_server_container_unique").on(
       t.serverId,
       sql`coalesce(${t.namespace}, '')`,
       sql`coalesce(${t.workloadKind}, '')`,
       t.containerName,
+      sql`coalesce(${t.workloadContainer}, '')`,
     ),
     index("services_image_idx").on(t.containerImageId),
     oneOf("services_kind_check", t.kind, SERVICE_KINDS),
