@@ -4,6 +4,7 @@ import {
   planTargets,
   pullSecretName,
   registryAccess,
+  type Service,
   storeClusterProvider,
   storeHostProvider,
 } from "@bridgeport/core";
@@ -146,33 +147,41 @@ describe("a Role without a verb the deploy needs", () => {
   }, 120_000);
 });
 
+/** A fresh Kubernetes target for Deployment `name` (as a plan run, or a bot after a restart, makes one). */
+function targetFor(name: string) {
+  const { store, registries } = ctx;
+  return planTargets({
+    hosts: storeHostProvider(store),
+    imageRef: lab.imageName,
+    registry: () => registryAccess({ store, registries }, lab.image.id),
+    loginCache: new MemoryLoginCache(),
+    healthCheckOf: () => null,
+    clusters: storeClusterProvider(store),
+    workloadOf: () => ({ namespace: lab.namespace, kind: "Deployment", name, container: "web" }),
+  })({ kind: "k8s-workload" });
+}
+
+function stepFor(service: Service, from: "v1" | "v2", to: "v1" | "v2" | "bad"): PlanStep {
+  return {
+    serviceId: service.id,
+    serviceName: service.name,
+    kind: "k8s-workload",
+    serverId: lab.server.id,
+    serverName: "cluster",
+    containerName: service.containerName,
+    fromDigest: lab.versions[from].digest,
+    toDigest: lab.versions[to].digest,
+    level: 0,
+    position: 0,
+  };
+}
+
+const quiet = { log: async () => undefined };
+
 describe("a concurrent edit between the read and the patch", () => {
   it("fails the deploy with a clear 409, patches nothing and retries nothing", async () => {
-    const { store, registries } = ctx;
     await lab.deployment("api", { replicas: 1 });
-    const service = await lab.service("api");
-    const hosts = storeHostProvider(store);
-    const target = planTargets({
-      hosts,
-      imageRef: lab.imageName,
-      registry: () => registryAccess({ store, registries }, lab.image.id),
-      loginCache: new MemoryLoginCache(),
-      healthCheckOf: () => null,
-      clusters: storeClusterProvider(store),
-      workloadOf: () => ({ namespace: lab.namespace, kind: "Deployment", name: "api", container: "web" }),
-    })({ kind: "k8s-workload" });
-    const step: PlanStep = {
-      serviceId: service.id,
-      serviceName: "api",
-      kind: "k8s-workload",
-      serverId: lab.server.id,
-      serverName: "cluster",
-      containerName: "api",
-      fromDigest: lab.versions.v1.digest,
-      toDigest: lab.versions.v2.digest,
-      level: 0,
-      position: 0,
-    };
+    const step = stepFor(await lab.service("api"), "v1", "v2");
     const patches: string[] = [];
     // Someone scales the Deployment after the bot read it (the pull secret is ensured in between).
     const log = async (line: string) => {
@@ -183,16 +192,38 @@ describe("a concurrent edit between the read and the patch", () => {
       });
       patches.push(line);
     };
-    try {
-      await expect(target.deploy(step, { log })).rejects.toThrow(
-        /^Deployment api in team-\w+ was changed by someone else since it was read \(409 Conflict\): nothing was changed/,
-      );
-    } finally {
-      await hosts.close();
-    }
+    await expect(targetFor("api").deploy(step, { log })).rejects.toThrow(
+      /^Deployment api in team-\w+ was changed by someone else since it was read \(409 Conflict\): nothing was changed/,
+    );
     expect(patches).toHaveLength(1);
     const deployment = await lab.read("api");
     expect(deployment.spec.replicas).toBe(2);
     expect(deployment.spec.template.spec.containers[0]?.image).toBe(lab.ref("v1"));
   }, 60_000);
+});
+
+describe("a bot restarted in the middle of a rollout", () => {
+  it("reads how it ended from the Deployment: a finished rollout is deployed, a failed one is failed and put back", async () => {
+    await lab.deployment("resume", { replicas: 1 });
+    const service = await lab.service("resume");
+    await targetFor("resume").deploy(stepFor(service, "v1", "v2"), quiet);
+    // A new process: nothing remembered but the step and what the cluster says.
+    expect(await targetFor("resume").resume(stepFor(service, "v1", "v2"), quiet)).toMatchObject({
+      state: "deployed",
+      detail: expect.stringMatching(/: rollout complete: 1\/1 updated, 1\/1 ready, 1\/1 available$/),
+    });
+
+    const bad = stepFor(service, "v2", "bad");
+    await targetFor("resume").deploy(bad, quiet);
+    const restarted = targetFor("resume");
+    expect(await restarted.resume(bad, quiet)).toMatchObject({
+      state: "failed",
+      detail: expect.stringMatching(
+        /: ProgressDeadlineExceeded: ReplicaSet "resume-\w+" has timed out progressing/,
+      ),
+    });
+    expect(await restarted.restore(bad, quiet)).toBe(true);
+    expect(await restarted.verify(bad, quiet)).toMatchObject({ healthy: true });
+    expect((await lab.read("resume")).spec.template.spec.containers[0]?.image).toBe(lab.ref("v2"));
+  }, 90_000);
 });

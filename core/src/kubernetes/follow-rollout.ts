@@ -15,6 +15,8 @@ export type WorkloadRolloutEnd =
 export interface FollowOptions {
   timeoutMs: number;
   signal?: AbortSignal | undefined;
+  /** A deadline condition the workload had before the patch being followed (see `rolloutStatus`). */
+  staleDeadline?: number | null | undefined;
   /** Every status seen, in order (a watch event, or a read after the watch closed). */
   onStatus?: ((status: RolloutStatus, workload: Workload) => Promise<void> | void) | undefined;
 }
@@ -40,7 +42,7 @@ export async function followRollout(
   const deadline = Date.now() + options.timeoutMs;
   let last: RolloutStatus | null = null;
   const judge = async (workload: Workload): Promise<WorkloadRolloutEnd | null> => {
-    const status = rolloutStatus(ref.kind, workload);
+    const status = rolloutStatus(ref.kind, workload, { staleDeadline: options.staleDeadline });
     last = status;
     await options.onStatus?.(status, workload);
     return status.state === "progressing" ? null : { end: status.state, status, workload };

@@ -83,6 +83,22 @@ describe("rolloutStatus", () => {
     expect(rolloutStatus("Deployment", workload).state).toBe(state);
   });
 
+  it("a deadline condition read before the bot's own patch is the previous rollout's, not this one's", () => {
+    const at = "2026-12-04T21:00:00Z";
+    const failed = deployment({
+      observedGeneration: 2,
+      replicas: 2,
+      updatedReplicas: 1,
+      readyReplicas: 1,
+      availableReplicas: 1,
+      conditions: [{ ...deadline, lastUpdateTime: at }],
+    });
+    const stale = Date.parse(at);
+    expect(rolloutStatus("Deployment", failed, { staleDeadline: stale }).state).toBe("progressing");
+    expect(rolloutStatus("Deployment", failed, { staleDeadline: stale - 1000 }).state).toBe("failed");
+    expect(rolloutStatus("Deployment", failed).state).toBe("failed");
+  });
+
   it("names the controller's message and the replica counts", () => {
     const failed = rolloutStatus(
       "Deployment",

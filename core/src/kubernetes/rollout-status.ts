@@ -23,13 +23,20 @@ export type RolloutStatus =
  * A workload's rollout as its controller reports it (pure): done when `observedGeneration >=
  * generation` and updated = ready = available = the spec's count, with no old replica left;
  * failed when the Deployment's `Progressing` condition says `ProgressDeadlineExceeded`. What
- * `kubectl rollout status` decides, from the same fields.
+ * `kubectl rollout status` decides, from the same fields, with one difference: a deadline
+ * condition already there before the bot's own patch (`staleDeadline`, from
+ * {@link deadlineExceededAt}) is the previous rollout's, which the controller keeps until the new
+ * one progresses, so it does not fail the new one.
  *
  * @example
  * rolloutStatus("Deployment", deployment)
  * // => { state: "failed", message: 'ProgressDeadlineExceeded: ReplicaSet "web-5d4c" has timed out progressing.', tally: { desired: 3, updated: 1, ready: 3, available: 3, total: 4 } }
  */
-export function rolloutStatus(kind: WorkloadKind, workload: Workload): RolloutStatus {
+export function rolloutStatus(
+  kind: WorkloadKind,
+  workload: Workload,
+  options: { staleDeadline?: number | null | undefined } = {},
+): RolloutStatus {
   const tally = tallyOf(kind, workload);
   const generation = workload.metadata?.generation ?? 0;
   const observed = workload.status?.observedGeneration ?? 0;
@@ -40,7 +47,8 @@ export function rolloutStatus(kind: WorkloadKind, workload: Workload): RolloutSt
       message: `waiting for the ${kind} controller to see generation ${generation} (it saw ${observed})`,
     };
   const progressing = workload.status?.conditions?.find((c) => c.type === "Progressing");
-  if (kind === "Deployment" && progressing?.reason === "ProgressDeadlineExceeded")
+  const exceededAt = deadlineExceededAt(workload);
+  if (kind === "Deployment" && progressing && exceededAt !== null && exceededAt !== options.staleDeadline)
     return {
       state: "failed",
       tally,
@@ -61,6 +69,24 @@ export function rolloutStatus(kind: WorkloadKind, workload: Workload): RolloutSt
   return settled
     ? { state: "done", tally, message: `rollout complete: ${tallyLine(tally)}` }
     : { state: "progressing", tally, message: `rolling out: ${tallyLine(tally)}` };
+}
+
+/**
+ * When the Deployment's `ProgressDeadlineExceeded` condition was last written (ms since the
+ * epoch), or null when it has none: read before a patch, it marks that condition as stale.
+ *
+ * @example
+ * deadlineExceededAt(failedDeployment) // => 1796421572000
+ */
+export function deadlineExceededAt(workload: Workload): number | null {
+  const condition = workload.status?.conditions?.find(
+    (c) => c.type === "Progressing" && c.reason === "ProgressDeadlineExceeded",
+  );
+  if (!condition) return null;
+  const at =
+    condition.lastUpdateTime === undefined ? Number.NaN : new Date(condition.lastUpdateTime).getTime();
+  // A condition without a time still tells a stale one from a new one: both read as 0.
+  return Number.isNaN(at) ? 0 : at;
 }
 
 /** `2/3 updated, 1/3 ready, 1/3 available (4 replicas)`, for step logs. */

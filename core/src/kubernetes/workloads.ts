@@ -21,6 +21,8 @@ interface Condition {
   status: string;
   reason?: string | undefined;
   message?: string | undefined;
+  /** A Date from the client's reads, an RFC 3339 string in watch events. */
+  lastUpdateTime?: Date | string | undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   containerImage,
   containerNames,
+  deadlineExceededAt,
   describeWorkload,
   ensurePullSecret,
   followRollout,
@@ -46,6 +47,8 @@ const NO_DEADLINE_WAIT_MS = 600_000;
 export function kubernetesWorkloadTarget(ctx: TargetContext): Target {
   /** The image each service ran before this run patched it. */
   const previous = new Map<string, string>();
+  /** The previous rollout's deadline condition, as read before this run's latest patch. */
+  const staleDeadlines = new Map<string, number | null>();
   const logged = new Map<string, string>();
   const { clusters, workloadOf } = ctx;
   const open = async (service: TargetService): Promise<{ cluster: KubeCluster; ref: WorkloadRef }> => {
@@ -66,12 +69,14 @@ export function kubernetesWorkloadTarget(ctx: TargetContext): Target {
   };
   /** Sets the container's image at the resourceVersion just read; a 409 fails, naming the change. */
   const setImage = async (
+    serviceId: string,
     cluster: KubeCluster,
     ref: WorkloadRef,
     workload: Workload,
     image: string,
     pullSecret: string | null,
   ) => {
+    staleDeadlines.set(serviceId, deadlineExceededAt(workload));
     const resourceVersion = workload.metadata?.resourceVersion;
     if (resourceVersion === undefined) throw new Error(`${describeWorkload(ref)} has no resourceVersion`);
     await patchWorkload(
@@ -84,6 +89,7 @@ export function kubernetesWorkloadTarget(ctx: TargetContext): Target {
   const follow = (cluster: KubeCluster, step: PlanStep, ref: WorkloadRef, workload: Workload, io: StepIo) =>
     followRollout(cluster, ref, {
       timeoutMs: waitLimitMs(workload, ctx.healthCheckOf(step.serviceId)),
+      staleDeadline: staleDeadlines.get(step.serviceId),
       signal: io.signal,
       onStatus: async (status) => {
         const line = `${describeWorkload(ref)}: ${status.message}`;
@@ -125,7 +131,7 @@ export function kubernetesWorkloadTarget(ctx: TargetContext): Target {
           `pull secret ${secret.name} in ${ref.namespace}: ${secret.outcome} (credential version ${access.credentialVersion})`,
         );
       const image = `${ctx.imageRef}@${step.toDigest}`;
-      const resourceVersion = await setImage(cluster, ref, workload, image, secret.name);
+      const resourceVersion = await setImage(step.serviceId, cluster, ref, workload, image, secret.name);
       previous.set(step.serviceId, was);
       await io.log(
         `patched ${describeWorkload(ref)} container ${ref.container} to ${image} (was ${was}) at resourceVersion ${resourceVersion}${secret.name === null ? "" : `, pulling with imagePullSecrets ${secret.name}`}; the ${ref.kind} controller rolls it out`,
@@ -152,7 +158,7 @@ export function kubernetesWorkloadTarget(ctx: TargetContext): Target {
       const workload = await mustReadWorkload(cluster, ref);
       // Already back (put back by someone, or never moved): the rollout verify follows says the rest.
       if (imageOf(workload, ref) === was) return changed !== undefined;
-      const resourceVersion = await setImage(cluster, ref, workload, was, null);
+      const resourceVersion = await setImage(step.serviceId, cluster, ref, workload, was, null);
       await io.log(
         `put ${describeWorkload(ref)} container ${ref.container} back on ${was} (the same patch, at resourceVersion ${resourceVersion})`,
       );
