@@ -96,10 +96,23 @@ export default async function k8sRollout(): Promise<BenchResult> {
       workloadContainer: "web",
       deployedDigest: first.digest,
     });
-    // kubectl acts as the same identity, with the same Role.
+    // kubectl acts as the same identity, with the same Role (and caches in the bench's temp dir:
+    // it gets no HOME).
     const kubeconfig = await cluster.writeKubeconfig(join(dir, "kubeconfig"), token);
     const kubectl = (args: string[]) =>
-      runCommand(["kubectl", "--kubeconfig", kubeconfig, "-n", namespace, ...args], { timeoutMs: 120_000 });
+      runCommand(
+        [
+          "kubectl",
+          "--kubeconfig",
+          kubeconfig,
+          "--cache-dir",
+          join(dir, "kube-cache"),
+          "-n",
+          namespace,
+          ...args,
+        ],
+        { timeoutMs: 120_000 },
+      );
     const setupS = (performance.now() - setupStarted) / 1000;
 
     const viaBot = async (digest: string) => {

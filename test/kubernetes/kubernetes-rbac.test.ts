@@ -32,6 +32,8 @@ beforeAll(async () => {
         "kubectl",
         "--kubeconfig",
         kubeconfig,
+        "--cache-dir",
+        `${dir}/kube-cache`,
         "-n",
         namespace,
         "apply",
