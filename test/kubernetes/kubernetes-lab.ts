@@ -155,33 +155,41 @@ export async function startKubernetesLab(
         deployedDigest: versions.v1.digest,
       });
     },
-    async deploy(version) {
-      const requested = await requestDeploy(store, {
-        containerImageId: seeded.image.id,
-        imageDigestId: digestIds.get(versions[version].digest) ?? "",
-        autoRollback: true,
-        trigger: "api",
-        triggeredBy: "tests@example.com",
-      });
-      if (requested.kind !== "planned") throw new Error(`deploy refused: ${JSON.stringify(requested)}`);
-      const hosts = storeHostProvider(store);
-      try {
-        await executePlan(requested.planId, {
-          store,
-          hosts,
-          registries: ctx.registries,
-          loginCache: new MemoryLoginCache(),
-          owner: "kubernetes-test",
-        });
-      } finally {
-        await hosts.close();
-      }
-      const detail = await store.plans.getWithSteps(requested.planId);
-      if (!detail) throw new Error("plan vanished");
-      return detail;
-    },
+    deploy: (version) => runDeploy(ctx, seeded.image.id, digestIds.get(versions[version].digest) ?? ""),
     stop: () => kubelet.stop(),
   };
+}
+
+/** The plan, with its steps, of a deploy of one digest of an image, run to the end (autoRollback on). */
+export async function runDeploy(
+  ctx: { store: Store; registries: RegistryDeps },
+  containerImageId: string,
+  imageDigestId: string,
+): Promise<NonNullable<Awaited<ReturnType<Store["plans"]["getWithSteps"]>>>> {
+  const { store } = ctx;
+  const requested = await requestDeploy(store, {
+    containerImageId,
+    imageDigestId,
+    autoRollback: true,
+    trigger: "api",
+    triggeredBy: "tests@example.com",
+  });
+  if (requested.kind !== "planned") throw new Error(`deploy refused: ${JSON.stringify(requested)}`);
+  const hosts = storeHostProvider(store);
+  try {
+    await executePlan(requested.planId, {
+      store,
+      hosts,
+      registries: ctx.registries,
+      loginCache: new MemoryLoginCache(),
+      owner: "kubernetes-test",
+    });
+  } finally {
+    await hosts.close();
+  }
+  const detail = await store.plans.getWithSteps(requested.planId);
+  if (!detail) throw new Error("plan vanished");
+  return detail;
 }
 
 /** The Deployment as the API server has it (as cluster-admin). */

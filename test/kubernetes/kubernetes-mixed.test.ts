@@ -1,13 +1,9 @@
 import { randomUUID } from "node:crypto";
 import {
   type ContainerImage,
-  executePlan,
   imageDigestOf,
   inspectContainer,
-  MemoryLoginCache,
-  requestDeploy,
   type Service,
-  storeHostProvider,
   syncImage,
 } from "@bridgeport/core";
 import {
@@ -22,7 +18,7 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openTestStore } from "../images/support.js";
 import { type SwarmLab, startSwarmLab } from "../swarm/swarm-lab.js";
-import { createDeployment, DEPLOYER_RULES, readDeployment } from "./kubernetes-lab.js";
+import { createDeployment, DEPLOYER_RULES, readDeployment, runDeploy } from "./kubernetes-lab.js";
 
 // One plan over three kinds of target, one image: a Kubernetes Deployment (the real control
 // plane; no kubelet, the stand-in marks pods Ready by this file's word on each digest), a plain
@@ -146,29 +142,7 @@ afterAll(async () => {
 });
 
 async function deploy(digest: string) {
-  const { store } = ctx;
-  const requested = await requestDeploy(store, {
-    containerImageId: image.id,
-    imageDigestId: digestIds[digest] ?? "",
-    autoRollback: true,
-    trigger: "api",
-    triggeredBy: "tests@example.com",
-  });
-  if (requested.kind !== "planned") throw new Error(`deploy refused: ${JSON.stringify(requested)}`);
-  const hosts = storeHostProvider(store);
-  try {
-    await executePlan(requested.planId, {
-      store,
-      hosts,
-      registries: ctx.registries,
-      loginCache: new MemoryLoginCache(),
-      owner: "mixed-test",
-    });
-  } finally {
-    await hosts.close();
-  }
-  const detail = await store.plans.getWithSteps(requested.planId);
-  if (!detail) throw new Error("plan vanished");
+  const detail = await runDeploy(ctx, image.id, digestIds[digest] ?? "");
   const step = (service: Service) => detail.steps.find((s) => s.serviceId === service.id);
   return {
     plan: detail.plan,
