@@ -201,8 +201,8 @@ const DESTINATION_FIELDS = ["mode", "host", "port", "username", "apiServerUrl"] 
 
 /**
  * The field of a PATCH that sends the server's stored key or password (or a cluster's token)
- * somewhere else, or null: another mode, host, port, user or API server, or another pinned host key. Pinning a key where none was
- * pinned only narrows where the secret may go, so it is no move.
+ * somewhere else, or null: another mode, host, port, user or API server, or another pinned host
+ * key. Pinning a key where none was pinned only narrows where the secret may go, so it is no move.
  */
 export function serverMovedBy(
   current: Server,

@@ -238,7 +238,8 @@ function whatOnServer(
     if (field !== namedBy && input[field] !== undefined)
       throw badRequest(field, `${WHAT[kind]} is named by ${namedBy}, not ${field}`);
   }
-  const keeps = current?.kind === kind ? current : undefined;
+  // A PATCH keeps the name of a service named the same way (a container and a compose service).
+  const keeps = current && NAMED_BY[current.kind] === namedBy ? current : undefined;
   if (kind === "k8s-workload") {
     const given = input.workload;
     if (given)
@@ -251,27 +252,12 @@ function whatOnServer(
       };
     if (!keeps)
       throw badRequest("workload", "required for kind k8s-workload: { namespace, kind, name, container }");
-    return { kind, containerName: keeps.containerName, ...pickWorkload(keeps) };
+    const { containerName, namespace, workloadKind, workloadContainer } = keeps;
+    return { kind, containerName, namespace, workloadKind, workloadContainer };
   }
-  const name =
-    input[namedBy as "containerName" | "swarmService"] ??
-    keeps?.containerName ??
-    (kind !== "swarm-service" &&
-    current &&
-    current.kind !== "swarm-service" &&
-    current.kind !== "k8s-workload"
-      ? current.containerName
-      : undefined);
+  const name = input[namedBy as "containerName" | "swarmService"] ?? keeps?.containerName;
   if (name === undefined) throw badRequest(namedBy, `required for kind ${kind}`);
   return { kind, containerName: name, ...NO_WORKLOAD };
-}
-
-function pickWorkload(service: Service) {
-  return {
-    namespace: service.namespace,
-    workloadKind: service.workloadKind,
-    workloadContainer: service.workloadContainer,
-  };
 }
 
 async function withDependencies(store: Store, service: Service) {
