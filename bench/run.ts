@@ -23,6 +23,7 @@ const BENCHMARKS = [
   "verify",
   "swarm-deploy",
   "ha",
+  "k8s-rollout",
 ] as const;
 
 const here = dirname(fileURLToPath(import.meta.url));

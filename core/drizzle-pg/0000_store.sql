@@ -296,13 +296,17 @@ CREATE TABLE "servers" (
 	"socket_path" text,
 	"docker_socket_path" text DEFAULT '/var/run/docker.sock' NOT NULL,
 	"platform" text,
+	"api_server_url" text,
+	"ca_certificate" text,
+	"namespace" text,
 	"created_at" timestamp (3) with time zone NOT NULL,
 	"updated_at" timestamp (3) with time zone NOT NULL,
 	CONSTRAINT "servers_environment_name_unique" UNIQUE("environment_id","name"),
-	CONSTRAINT "servers_mode_check" CHECK ("servers"."mode" IN ('ssh', 'socket', 'swarm')),
-	CONSTRAINT "servers_auth_kind_check" CHECK ("servers"."auth_kind" IS NULL OR "servers"."auth_kind" IN ('key', 'password')),
+	CONSTRAINT "servers_mode_check" CHECK ("servers"."mode" IN ('ssh', 'socket', 'swarm', 'kubernetes')),
+	CONSTRAINT "servers_auth_kind_check" CHECK ("servers"."auth_kind" IS NULL OR "servers"."auth_kind" IN ('key', 'password', 'token', 'client-certificate')),
 	CONSTRAINT "servers_ssh_target_check" CHECK ("servers"."mode" <> 'ssh' OR ("servers"."host" IS NOT NULL AND "servers"."username" IS NOT NULL)),
 	CONSTRAINT "servers_swarm_target_check" CHECK ("servers"."mode" <> 'swarm' OR "servers"."socket_path" IS NOT NULL OR ("servers"."host" IS NOT NULL AND "servers"."username" IS NOT NULL)),
+	CONSTRAINT "servers_kubernetes_target_check" CHECK ("servers"."mode" <> 'kubernetes' OR "servers"."api_server_url" IS NOT NULL),
 	CONSTRAINT "servers_port_check" CHECK ("servers"."port" BETWEEN 1 AND 65535),
 	CONSTRAINT "servers_auth_pair_check" CHECK (("servers"."auth_kind" IS NULL) = ("servers"."secret_ciphertext" IS NULL))
 );
@@ -325,10 +329,14 @@ CREATE TABLE "services" (
 	"compose_service" text,
 	"health_check" jsonb,
 	"deployed_digest" text,
+	"namespace" text,
+	"workload_kind" text,
+	"workload_container" text,
 	"created_at" timestamp (3) with time zone NOT NULL,
 	"updated_at" timestamp (3) with time zone NOT NULL,
-	CONSTRAINT "services_server_container_unique" UNIQUE("server_id","container_name"),
-	CONSTRAINT "services_kind_check" CHECK ("services"."kind" IN ('container', 'compose', 'swarm-service'))
+	CONSTRAINT "services_kind_check" CHECK ("services"."kind" IN ('container', 'compose', 'swarm-service', 'k8s-workload')),
+	CONSTRAINT "services_workload_check" CHECK (("services"."kind" = 'k8s-workload') = ("services"."namespace" IS NOT NULL AND "services"."workload_kind" IS NOT NULL AND "services"."workload_container" IS NOT NULL)),
+	CONSTRAINT "services_workload_kind_check" CHECK ("services"."workload_kind" IS NULL OR "services"."workload_kind" IN ('Deployment', 'StatefulSet', 'DaemonSet'))
 );
 --> statement-breakpoint
 CREATE TABLE "signature_verifications" (
@@ -434,6 +442,7 @@ CREATE INDEX "notification_deliveries_channel_idx" ON "notification_deliveries" 
 CREATE INDEX "notification_deliveries_updated_idx" ON "notification_deliveries" USING btree ("updated_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "registry_connections_one_default" ON "registry_connections" USING btree ("environment_id") WHERE "registry_connections"."is_default";--> statement-breakpoint
 CREATE INDEX "service_dependencies_depends_on_idx" ON "service_dependencies" USING btree ("depends_on_service_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "services_server_container_unique" ON "services" USING btree ("server_id",coalesce("namespace", ''),coalesce("workload_kind", ''),"container_name",coalesce("workload_container", ''));--> statement-breakpoint
 CREATE INDEX "services_image_idx" ON "services" USING btree ("container_image_id");--> statement-breakpoint
 CREATE INDEX "signing_key_events_environment_at_idx" ON "signing_key_events" USING btree ("environment_id","at" DESC NULLS FIRST);--> statement-breakpoint
 CREATE UNIQUE INDEX "webhook_deliveries_source_key_idx" ON "webhook_deliveries" USING btree ("source","delivery_key");--> statement-breakpoint

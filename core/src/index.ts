@@ -1,6 +1,7 @@
 export * from "./crypto/index.js";
 export * from "./deploy/index.js";
 export * from "./images/index.js";
+export * from "./kubernetes/index.js";
 export * from "./notify/index.js";
 export * from "./registry/index.js";
 export * from "./remote/index.js";

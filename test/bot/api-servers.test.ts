@@ -70,7 +70,12 @@ describe("servers API", () => {
     [{ mode: "ssh", host: "bad host; rm -rf", username: "deploy" }, "host:"],
     [{ mode: "ssh", host: "h", username: "deploy", port: 70000 }, "port:"],
     [{ mode: "socket", socketPath: "relative.sock" }, "socketPath:"],
-    [{ mode: "ssh", host: "h", username: "deploy", auth: { kind: "token", secret: "x" } }, "auth.kind:"],
+    [{ mode: "ssh", host: "h", username: "deploy", auth: { kind: "cookie", secret: "x" } }, "auth.kind:"],
+    // A cluster's kind of credential, on an SSH server.
+    [
+      { mode: "ssh", host: "h", username: "deploy", auth: { kind: "token", secret: "x" } },
+      "auth: kind token",
+    ],
     [{ mode: "ssh", host: "h", username: "deploy", hostKeyFingerprint: "MD5:aa" }, "hostKeyFingerprint:"],
   ])("answers 400 naming the field for %j", async (change, field) => {
     const res = await api("POST", `/api/environments/${envId}/servers`, { name: "bad", ...change });

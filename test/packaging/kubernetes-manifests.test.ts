@@ -22,6 +22,8 @@ const Deployment = z.object({
     template: z.object({
       metadata: z.object({ labels: z.record(z.string(), z.string()) }),
       spec: z.object({
+        serviceAccountName: z.string(),
+        automountServiceAccountToken: z.boolean(),
         securityContext: z.object({ runAsNonRoot: z.boolean(), runAsUser: z.number(), fsGroup: z.number() }),
         containers: z.tuple([
           z.object({
@@ -54,6 +56,11 @@ const Claim = z.object({
   kind: z.literal("PersistentVolumeClaim"),
   metadata: z.object({ name: z.string() }),
 });
+const RoleBinding = z.object({
+  kind: z.literal("RoleBinding"),
+  roleRef: z.object({ kind: z.literal("Role"), name: z.string() }),
+  subjects: z.tuple([z.object({ kind: z.literal("ServiceAccount"), name: z.string() })]),
+});
 const Secret = z.object({
   kind: z.literal("Secret"),
   metadata: z.object({ name: z.string() }),
@@ -73,12 +80,23 @@ const pod = deployment.spec.template.spec;
 const [container] = pod.containers;
 
 describe("the Kubernetes manifests", () => {
-  it("render as a Deployment, a Service and a claim, never the Secret template", () => {
+  it("render as a Deployment, a Service, a claim and the Kubernetes target's RBAC, never the Secret template", () => {
     expect(objects.map((object) => object.kind).sort()).toEqual([
       "Deployment",
       "PersistentVolumeClaim",
+      "Role",
+      "RoleBinding",
       "Service",
+      "ServiceAccount",
     ]);
+  });
+
+  it("run the pod as the ServiceAccount the Role is bound to, with no API token mounted", () => {
+    const binding = RoleBinding.parse(objects.find((object) => object.kind === "RoleBinding"));
+    const role = objects.find((object) => object.kind === "Role") as { metadata: { name: string } };
+    expect(binding.roleRef.name).toBe(role.metadata.name);
+    expect(binding.subjects[0].name).toBe(pod.serviceAccountName);
+    expect(pod.automountServiceAccountToken).toBe(false);
   });
 
   it("probe /healthz and /readyz on the port the image listens on", () => {
@@ -122,8 +140,11 @@ describe("the Kubernetes manifests", () => {
       expect(overlay.map((object) => [object.kind, object.metadata.namespace]).sort()).toEqual([
         ["Deployment", "bridgeport"],
         ["PersistentVolumeClaim", "bridgeport"],
+        ["Role", "bridgeport"],
+        ["RoleBinding", "bridgeport"],
         ["Secret", "bridgeport"],
         ["Service", "bridgeport"],
+        ["ServiceAccount", "bridgeport"],
       ]);
       const image = Deployment.parse(overlay.find((object) => object.kind === "Deployment")).spec.template
         .spec.containers[0].image;
@@ -154,8 +175,11 @@ describe("the Kubernetes manifests", () => {
         [
           `deployment.apps/${deployment.metadata.name} created ${suffix}`,
           `persistentvolumeclaim/${claim.metadata.name} created ${suffix}`,
+          `role.rbac.authorization.k8s.io/bridgeport-deployer created ${suffix}`,
+          `rolebinding.rbac.authorization.k8s.io/bridgeport-deployer created ${suffix}`,
           `secret/${secret.metadata.name} created ${suffix}`,
           `service/${service.metadata.name} created ${suffix}`,
+          `serviceaccount/${pod.serviceAccountName} created ${suffix}`,
         ].sort(),
       );
     } finally {

@@ -17,6 +17,16 @@ describe("transportProblem", () => {
       { mode: "swarm", socketPath: "/var/run/docker.sock", host: "10.0.0.5", username: "deploy" },
       "socketPath",
     ],
+    [{ mode: "kubernetes", apiServerUrl: "https://10.0.0.1:6443", authKind: "token" }, null],
+    [{ mode: "kubernetes", apiServerUrl: "https://10.0.0.1:6443", authKind: "client-certificate" }, null],
+    [{ mode: "kubernetes", authKind: "token" }, "apiServerUrl"],
+    [{ mode: "kubernetes", apiServerUrl: "https://10.0.0.1:6443", authKind: "key" }, "auth"],
+    [{ mode: "kubernetes", apiServerUrl: "https://10.0.0.1:6443", host: "10.0.0.1" }, "host"],
+    [
+      { mode: "ssh", host: "10.0.0.5", username: "deploy", apiServerUrl: "https://10.0.0.1:6443" },
+      "apiServerUrl",
+    ],
+    [{ mode: "socket", authKind: "token" }, "auth"],
   ] as const)("%j: %s", (server, field) => {
     expect(transportProblem({ ...none, ...server })?.field ?? null).toBe(field);
   });

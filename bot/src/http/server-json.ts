@@ -5,6 +5,8 @@ import {
   SERVICE_KINDS,
   type Server,
   type Service,
+  WORKLOAD_KINDS,
+  workloadRefOf,
 } from "@bridgeport/core";
 import { z } from "@hono/zod-openapi";
 import { iso } from "./openapi-router.js";
@@ -25,6 +27,10 @@ export const ServerJson = z
     socketPath: z.string().nullable(),
     dockerSocketPath: z.string(),
     platform: z.string().nullable(),
+    /** A cluster (mode kubernetes): its API server, the CA it is checked against, its namespace. */
+    apiServerUrl: z.string().nullable(),
+    caCertificate: z.string().nullable(),
+    namespace: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -45,6 +51,9 @@ export function serverJson(server: Server): z.infer<typeof ServerJson> {
     socketPath: server.socketPath,
     dockerSocketPath: server.dockerSocketPath,
     platform: server.platform,
+    apiServerUrl: server.apiServerUrl,
+    caCertificate: server.caCertificate,
+    namespace: server.namespace,
     createdAt: iso(server.createdAt),
     updatedAt: iso(server.updatedAt),
   };
@@ -60,6 +69,15 @@ export const ServiceJson = z
     /** The Swarm service's name, for kind swarm-service (its containerName too); null otherwise. */
     swarmService: z.string().nullable(),
     kind: z.enum(SERVICE_KINDS),
+    /** The Kubernetes workload and its container, for kind k8s-workload; null otherwise. */
+    workload: z
+      .object({
+        namespace: z.string(),
+        kind: z.enum(WORKLOAD_KINDS),
+        name: z.string(),
+        container: z.string(),
+      })
+      .nullable(),
     composeFile: z.string().nullable(),
     composeService: z.string().nullable(),
     // The stored definition (defaults filled in); its input rules are healthCheckSchema's.
@@ -86,6 +104,7 @@ export function serviceJson(
     containerName: service.containerName,
     swarmService: service.kind === "swarm-service" ? service.containerName : null,
     kind: service.kind,
+    workload: workloadRefOf(service),
     composeFile: service.composeFile,
     composeService: service.composeService,
     healthCheck: service.healthCheck,

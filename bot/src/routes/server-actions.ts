@@ -1,18 +1,26 @@
 import {
+  type ClusterAccess,
   type DockerHost,
+  discoverCluster,
   discoverServer,
+  kubeCluster,
   NotFoundError,
   PRUNE_IMAGES_MODES,
   pruneImages,
   reachedBySocket,
   SERVER_TEST_CHECKS,
   type Server,
+  type ServerAuth,
   type ServerTestResult,
   type Store,
+  storedClusterAccess,
   storeHostProvider,
   swarmRole,
+  testKubernetesServer,
   testSocketServer,
   testSshServer,
+  type WorkloadKind,
+  workloadRefOf,
 } from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
@@ -71,7 +79,7 @@ const test = createRoute({
   path: "/api/servers/{id}/test",
   tags,
   summary:
-    "Test the connection: SSH answers, the host key is the pinned one, the login works, docker answers (and, for mode swarm, is a Swarm manager)",
+    "Test the connection: SSH answers, the host key is the pinned one, the login works, docker answers (and, for mode swarm, is a Swarm manager); a cluster: its API server answers, its CA, its token or client certificate, and RBAC grants what deploys need",
   request: { params: idParams },
   responses: {
     200: jsonResponse(
@@ -84,6 +92,12 @@ const test = createRoute({
             .openapi({ description: "The first check that failed" }),
           error: z.string().optional(),
           docker: z.object({ version: z.string(), apiVersion: z.string() }).optional(),
+          kubernetes: z
+            .object({ version: z.string(), namespaces: z.array(z.string()) })
+            .optional()
+            .openapi({
+              description: "A cluster: its version, and the namespaces whose permissions were checked",
+            }),
           offeredHostKeyFingerprint: z
             .string()
             .optional()
@@ -122,6 +136,33 @@ async function testSwarmManager(
   }
 }
 
+/**
+ * A cluster server's test, over the namespaces and workload kinds its services deploy (its own
+ * namespace's Deployments when it has none yet).
+ */
+async function testCluster(store: Store, server: Server): Promise<ServerTestResult> {
+  let access: ClusterAccess;
+  try {
+    access = await storedClusterAccess(store, server.id);
+  } catch (error) {
+    return { ok: false, failed: "credential", error: (error as Error).message };
+  }
+  const scope = new Map<string, Set<WorkloadKind>>();
+  for (const service of await store.services.list({ serverId: server.id })) {
+    const ref = workloadRefOf(service);
+    if (ref) scope.set(ref.namespace, (scope.get(ref.namespace) ?? new Set()).add(ref.kind));
+  }
+  if (scope.size === 0 && server.namespace !== null) scope.set(server.namespace, new Set(["Deployment"]));
+  return testKubernetesServer(access, scope);
+}
+
+/** The stored SSH key or password; null when none is stored (or it is a cluster's credential). */
+function sshAuth(auth: ServerAuth | undefined) {
+  return auth && (auth.kind === "key" || auth.kind === "password")
+    ? { kind: auth.kind, secret: auth.secret }
+    : null;
+}
+
 /** Work on a server's Docker: connection test, image pruning and container discovery. */
 export function serverActionRoutes(deps: Pick<BotDeps, "store" | "log">) {
   const { store } = deps;
@@ -141,11 +182,22 @@ export function serverActionRoutes(deps: Pick<BotDeps, "store" | "log">) {
       await hosts.close();
     }
   }
+  /** Work on a cluster's API; failures are a 502 naming the server. */
+  async function onCluster<T>(server: Server, work: () => Promise<T>) {
+    try {
+      return { ok: true as const, value: await work() };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      deps.log.warn({ server: server.name, err: { message } }, "cluster call failed");
+      return { ok: false as const, error: `Server ${server.name}: ${message}` };
+    }
+  }
   return apiRouter()
     .openapi(test, async (c) => {
       const { id } = c.req.valid("param");
       const server = await store.servers.get(id);
       if (!server) throw new NotFoundError("Server", id);
+      if (server.mode === "kubernetes") return c.json(await testCluster(store, server), 200);
       const result: ServerTestResult = reachedBySocket(server)
         ? await testSocketServer(server.socketPath ?? server.dockerSocketPath)
         : await testSshServer(
@@ -154,7 +206,7 @@ export function serverActionRoutes(deps: Pick<BotDeps, "store" | "log">) {
               host: server.host ?? "",
               port: server.port,
               username: server.username ?? "",
-              auth: (await store.servers.getSecret(id)) ?? null,
+              auth: sshAuth(await store.servers.getSecret(id)),
               hostKeyFingerprint: server.hostKeyFingerprint,
             },
             { readyTimeoutMs: TEST_TIMEOUT_MS },
@@ -168,9 +220,14 @@ export function serverActionRoutes(deps: Pick<BotDeps, "store" | "log">) {
       return result.ok ? c.json(result.value, 200) : c.json({ error: result.error }, 502);
     })
     .openapi(discover, async (c) => {
-      const result = await onHost(c.req.valid("param").id, (host, server) =>
-        discoverServer(store, server, host),
-      );
+      const { id } = c.req.valid("param");
+      const server = await store.servers.get(id);
+      const result =
+        server?.mode === "kubernetes"
+          ? await onCluster(server, async () =>
+              discoverCluster(store, server, kubeCluster(await storedClusterAccess(store, id))),
+            )
+          : await onHost(id, (host, found) => discoverServer(store, found, host));
       return result.ok ? c.json(result.value, 200) : c.json({ error: result.error }, 502);
     });
 }

@@ -9,6 +9,8 @@ import {
   ServerCreateInput,
   ServerPatchInput,
   serverMovedBy,
+  storedServerInput,
+  type TransportFields,
   transportProblem,
 } from "../http/server-input.js";
 import { ServerJson, serverJson } from "../http/server-json.js";
@@ -36,9 +38,26 @@ const list = createRoute({
 });
 const { get, patch, remove } = itemRoutes("/api/servers/{id}", tags, One, ServerPatchInput, "The server");
 
+/** The transport fields of a server as created or as a PATCH leaves it, absent ones null. */
+function transportOf(server: {
+  mode: TransportFields["mode"];
+  host?: string | null | undefined;
+  username?: string | null | undefined;
+  socketPath?: string | null | undefined;
+  apiServerUrl?: string | null | undefined;
+}): TransportFields {
+  return {
+    mode: server.mode,
+    host: server.host ?? null,
+    username: server.username ?? null,
+    socketPath: server.socketPath ?? null,
+    apiServerUrl: server.apiServerUrl ?? null,
+  };
+}
+
 /**
- * Docker hosts and Swarm managers, reached over SSH or a local socket. The key or password shows
- * only as hasSecret.
+ * Docker hosts and Swarm managers, reached over SSH or a local socket, and Kubernetes clusters
+ * (their API server). The key, password, token or client certificate shows only as hasSecret.
  */
 export function serverRoutes(deps: Pick<BotDeps, "store">) {
   const { store } = deps;
@@ -46,7 +65,9 @@ export function serverRoutes(deps: Pick<BotDeps, "store">) {
     .openapi(create, async (c) => {
       const { envId } = c.req.valid("param");
       if (!(await store.environments.get(envId))) throw new NotFoundError("Environment", envId);
-      const { auth, ...fields } = definedOnly(c.req.valid("json"));
+      const { auth, fields } = storedServerInput(definedOnly(c.req.valid("json")));
+      const problem = transportProblem({ ...transportOf(fields), authKind: auth?.kind ?? null });
+      if (problem) throw badRequest(problem.field, problem.message);
       const server = await store.servers.create({
         ...fields,
         ...(auth ? { auth } : {}),
@@ -70,24 +91,20 @@ export function serverRoutes(deps: Pick<BotDeps, "store">) {
       const { id } = c.req.valid("param");
       const current = await store.servers.get(id);
       if (!current) throw new NotFoundError("Server", id);
-      const input = definedOnly(c.req.valid("json"));
+      const { auth, fields: input } = storedServerInput(definedOnly(c.req.valid("json")));
       // The same rules as on create, over the merged result.
       const merged = { ...current, ...input };
-      const problem = transportProblem({
-        mode: merged.mode,
-        host: merged.host ?? null,
-        username: merged.username ?? null,
-        socketPath: merged.socketPath ?? null,
-      });
+      const authKind = auth === undefined ? current.authKind : (auth?.kind ?? null);
+      const problem = transportProblem({ ...transportOf(merged), authKind });
       if (problem) throw badRequest(problem.field, problem.message);
       const moved = serverMovedBy(current, input);
-      if (moved !== null && current.hasSecret && input.auth === undefined) {
+      if (moved !== null && current.hasSecret && auth === undefined) {
         throw badRequest(
           moved,
           "this changes where the server's key or password goes: send auth again in the same request (or auth: null to remove it)",
         );
       }
-      const server = await store.servers.update(id, input);
+      const server = await store.servers.update(id, { ...input, ...(auth === undefined ? {} : { auth }) });
       return c.json({ server: serverJson(server) }, 200);
     })
     .openapi(remove, async (c) => {

@@ -7,7 +7,10 @@ import {
   type Service,
   type ServiceKind,
   type Store,
+  storeClusterProvider,
   storeHostProvider,
+  WORKLOAD_KINDS,
+  type WorkloadKind,
 } from "@bridgeport/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BotDeps } from "../deps.js";
@@ -15,6 +18,7 @@ import { badRequest } from "../http/bad-request.js";
 import { definedOnly } from "../http/defined-only.js";
 import { itemRoutes } from "../http/item-routes.js";
 import { apiRouter, errorResponses, idSchema, jsonBody, jsonResponse } from "../http/openapi-router.js";
+import { namespaceName } from "../http/server-input.js";
 import { ServiceJson, serviceJson } from "../http/server-json.js";
 import { nameText } from "../http/text-input.js";
 
@@ -29,12 +33,31 @@ const swarmService = z
   .min(1)
   .max(63)
   .regex(/^[a-zA-Z0-9](?:[-_]*[a-zA-Z0-9]+)*$/, "a Swarm service name");
+/** A Kubernetes object name (a DNS subdomain) or container name (a DNS label). */
+const kubeName = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a Kubernetes name: lower-case letters, digits, - and .");
+const workload = z
+  .object({
+    namespace: namespaceName,
+    /** Default Deployment. */
+    kind: z.enum(WORKLOAD_KINDS).default("Deployment"),
+    name: kubeName(253),
+    /** The container whose image is deployed. */
+    container: kubeName(63),
+  })
+  .strict();
 const fields = {
   name: nameText(100),
   /** The container (kinds container and compose). */
   containerName: containerName.optional(),
   /** The Swarm service (kind swarm-service), by name. */
   swarmService: swarmService.optional(),
+  /** The Kubernetes workload and its container (kind k8s-workload, on a server of mode kubernetes). */
+  workload: workload.optional(),
   containerImageId: idSchema,
   /** Default: swarm-service on a Swarm manager, container elsewhere. */
   kind: z.enum(SERVICE_KINDS).optional(),
@@ -102,6 +125,7 @@ export function serviceRoutes(deps: Pick<BotDeps, "store">) {
         dependsOn,
         swarmService: _swarm,
         containerName: _container,
+        workload: _workload,
         ...input
       } = definedOnly(c.req.valid("json"));
       const on = whatOnServer(server.mode, c.req.valid("json"));
@@ -109,9 +133,12 @@ export function serviceRoutes(deps: Pick<BotDeps, "store">) {
       if (dependsOn) await store.services.setDependencies(service.id, dependsOn);
       const image = await store.images.get(service.containerImageId);
       const hosts = storeHostProvider(store, { timeouts: { readyTimeoutMs: INSPECT_TIMEOUT_MS } });
-      const running = await currentDigest(hosts, server, service, image?.imageName ?? "").finally(() =>
-        hosts.close(),
-      );
+      const running = await currentDigest(
+        { hosts, clusters: storeClusterProvider(store) },
+        server,
+        service,
+        image?.imageName ?? "",
+      ).finally(() => hosts.close());
       if (running.digest)
         service = await store.services.update(service.id, { deployedDigest: running.digest });
       return c.json({ service: await withDependencies(store, service), currentDigest: running }, 201);
@@ -131,9 +158,10 @@ export function serviceRoutes(deps: Pick<BotDeps, "store">) {
         dependsOn,
         swarmService: _swarm,
         containerName: _container,
+        workload: _workload,
         ...patchFields
       } = definedOnly(json);
-      const identity = json.kind ?? json.containerName ?? json.swarmService;
+      const identity = json.kind ?? json.containerName ?? json.swarmService ?? json.workload;
       const server = identity === undefined ? undefined : await store.servers.get(current.serverId);
       const on = server
         ? whatOnServer(server.mode, { kind: current.kind, ...definedOnly(json) }, current)
@@ -148,10 +176,39 @@ export function serviceRoutes(deps: Pick<BotDeps, "store">) {
     });
 }
 
+type OnServer = {
+  kind: ServiceKind;
+  containerName: string;
+  namespace: string | null;
+  workloadKind: WorkloadKind | null;
+  workloadContainer: string | null;
+};
+
+const NO_WORKLOAD = { namespace: null, workloadKind: null, workloadContainer: null } as const;
+/** The kind each server mode's services default to, and the only kind a Swarm manager or cluster has. */
+const KIND_OF_MODE: Partial<Record<ServerMode, ServiceKind>> = {
+  swarm: "swarm-service",
+  kubernetes: "k8s-workload",
+};
+const NAMED_BY: Record<ServiceKind, "containerName" | "swarmService" | "workload"> = {
+  container: "containerName",
+  compose: "containerName",
+  "swarm-service": "swarmService",
+  "k8s-workload": "workload",
+};
+
+const WHAT: Record<ServiceKind, string> = {
+  container: "a container",
+  compose: "a compose service's container",
+  "swarm-service": "a Swarm service",
+  "k8s-workload": "a Kubernetes workload",
+};
+
 /**
  * What a service is on its server, from the request: a Swarm service on a Swarm manager (kind
- * swarm-service, named by `swarmService`), a container elsewhere (named by `containerName`).
- * A mismatch is a 400 naming the field to change.
+ * swarm-service, named by `swarmService`), a workload's container on a cluster (kind
+ * k8s-workload, named by `workload`), a container elsewhere (named by `containerName`). A
+ * mismatch is a 400 naming the field to change.
  */
 function whatOnServer(
   mode: ServerMode,
@@ -159,32 +216,48 @@ function whatOnServer(
     kind?: ServiceKind | undefined;
     containerName?: string | undefined;
     swarmService?: string | undefined;
+    workload?: z.infer<typeof workload> | undefined;
   },
   /** A PATCH keeps the name it does not change. */
   current?: Service,
-): { kind: ServiceKind; containerName: string } {
-  const kind = input.kind ?? (mode === "swarm" ? "swarm-service" : "container");
-  if ((kind === "swarm-service") !== (mode === "swarm")) {
+): OnServer {
+  const only = KIND_OF_MODE[mode];
+  const kind = input.kind ?? only ?? "container";
+  if (only !== undefined && kind !== only)
     throw badRequest(
       "kind",
-      mode === "swarm"
-        ? "a Swarm manager's services are Swarm services: use kind swarm-service with swarmService"
-        : `kind swarm-service needs a server with mode swarm (this one is ${mode})`,
+      `a server with mode ${mode} holds services of kind ${only}: use ${NAMED_BY[only]}`,
     );
+  if (only === undefined && (kind === "swarm-service" || kind === "k8s-workload"))
+    throw badRequest(
+      "kind",
+      `kind ${kind} needs a server with mode ${kind === "swarm-service" ? "swarm" : "kubernetes"} (this one is ${mode})`,
+    );
+  const namedBy = NAMED_BY[kind];
+  for (const field of ["containerName", "swarmService", "workload"] as const) {
+    if (field !== namedBy && input[field] !== undefined)
+      throw badRequest(field, `${WHAT[kind]} is named by ${namedBy}, not ${field}`);
   }
-  if (kind === "swarm-service") {
-    if (input.containerName !== undefined)
-      throw badRequest("containerName", "a Swarm service is named by swarmService, not containerName");
-    const name = input.swarmService ?? (current?.kind === kind ? current.containerName : undefined);
-    if (name === undefined) throw badRequest("swarmService", "required for kind swarm-service");
-    return { kind, containerName: name };
+  // A PATCH keeps the name of a service named the same way (a container and a compose service).
+  const keeps = current && NAMED_BY[current.kind] === namedBy ? current : undefined;
+  if (kind === "k8s-workload") {
+    const given = input.workload;
+    if (given)
+      return {
+        kind,
+        containerName: given.name,
+        namespace: given.namespace,
+        workloadKind: given.kind,
+        workloadContainer: given.container,
+      };
+    if (!keeps)
+      throw badRequest("workload", "required for kind k8s-workload: { namespace, kind, name, container }");
+    const { containerName, namespace, workloadKind, workloadContainer } = keeps;
+    return { kind, containerName, namespace, workloadKind, workloadContainer };
   }
-  if (input.swarmService !== undefined)
-    throw badRequest("swarmService", `only for kind swarm-service; a ${kind} is named by containerName`);
-  const name =
-    input.containerName ?? (current && current.kind !== "swarm-service" ? current.containerName : undefined);
-  if (name === undefined) throw badRequest("containerName", `required for kind ${kind}`);
-  return { kind, containerName: name };
+  const name = input[namedBy as "containerName" | "swarmService"] ?? keeps?.containerName;
+  if (name === undefined) throw badRequest(namedBy, `required for kind ${kind}`);
+  return { kind, containerName: name, ...NO_WORKLOAD };
 }
 
 async function withDependencies(store: Store, service: Service) {

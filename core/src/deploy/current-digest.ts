@@ -1,7 +1,15 @@
+import { type ClusterProvider, workloadRefOf } from "../kubernetes/index.js";
 import { MemoryLoginCache } from "../remote/index.js";
-import type { Server, ServiceKind } from "../store/index.js";
+import type { Server, Service, ServiceKind } from "../store/index.js";
 import type { HostProvider } from "./host-provider.js";
 import { NO_REGISTRY, planTargets } from "./targets/index.js";
+
+const WHAT: Record<ServiceKind, string> = {
+  container: "container",
+  compose: "container",
+  "swarm-service": "Swarm service",
+  "k8s-workload": "Kubernetes workload",
+};
 
 /** The digest a service runs now, or null, with what was seen, for the answer. */
 export interface CurrentDigest {
@@ -11,31 +19,36 @@ export interface CurrentDigest {
 
 /**
  * Reads what digest a service runs on its server when it is added, so the first deploy has a
- * From and a rollback a target: a container's image, a Swarm service's spec. Never throws: a
- * missing container or Swarm service, an image never pulled by digest from the image's
- * registry, or a server that does not answer all give no digest and say why.
+ * From and a rollback a target: a container's image, a Swarm service's spec, a Kubernetes
+ * workload's container (its pods' image ids for a tag). Never throws: a missing container,
+ * Swarm service or workload, an image never pulled by digest from the image's registry, or a
+ * server that does not answer all give no digest and say why.
  *
  * @example
- * await currentDigest(hosts, server, { kind: "container", containerName: "web" }, "registry.example.com/team/web")
+ * await currentDigest({ hosts }, server, { id, kind: "container", containerName: "web", ... }, "registry.example.com/team/web")
  * // => { digest: "sha256:…", detail: "container web runs registry.example.com/team/web@sha256:…" }
  */
 export async function currentDigest(
-  hosts: HostProvider,
+  targets: { hosts: HostProvider; clusters?: ClusterProvider },
   server: Server,
-  service: { kind: ServiceKind; containerName: string },
+  service: Pick<
+    Service,
+    "id" | "kind" | "containerName" | "namespace" | "workloadKind" | "workloadContainer"
+  >,
   imageName: string,
 ): Promise<CurrentDigest> {
   const name = service.containerName;
-  const what = service.kind === "swarm-service" ? "Swarm service" : "container";
+  const what = WHAT[service.kind];
   try {
     const target = planTargets({
-      hosts,
+      ...targets,
       imageRef: imageName,
       registry: async () => NO_REGISTRY,
       loginCache: new MemoryLoginCache(),
       healthCheckOf: () => null,
+      workloadOf: () => workloadRefOf(service),
     })(service);
-    const found = await target.current({ serverId: server.id, containerName: name });
+    const found = await target.current({ serverId: server.id, containerName: name, serviceId: service.id });
     if (!found) {
       return {
         digest: null,

@@ -1,4 +1,10 @@
 import { autoLinkRegistry } from "../images/index.js";
+import {
+  type KubeCluster,
+  listClusterWorkloads,
+  type WorkloadRef,
+  workloadDigest,
+} from "../kubernetes/index.js";
 import { parseImageReference } from "../registry/index.js";
 import type { DockerHost, RepoDigestFinding } from "../remote/index.js";
 import { listContainers, listSwarmServices, pinnedDigest, repoDigestFor } from "../remote/index.js";
@@ -14,10 +20,14 @@ export interface DiscoveryReport {
   withoutDigest: { container: string; reason: string }[];
 }
 
-/** A container or Swarm service found on a server, as discovery turns it into a Service. */
+/** A container, Swarm service or workload container found on a server, as discovery turns it into a Service. */
 interface Found {
   name: string;
   kind: ServiceKind;
+  /** A workload's container: where it is (its `name` is then the workload's). */
+  workload?: WorkloadRef;
+  /** How the report names it (default `name`). */
+  label?: string;
   /** The image as configured (`registry/repo:tag`, `...@sha256:...`). */
   image: string;
   /** Registry references it is known by, besides `image` (a container image's RepoDigests). */
@@ -38,24 +48,68 @@ export async function discoverServer(
   server: Server,
   host: DockerHost,
 ): Promise<DiscoveryReport> {
+  const found = server.mode === "swarm" ? await swarmServices(host) : await containers(host);
+  return recordFound(store, server, found);
+}
+
+/**
+ * Workload discovery on a cluster: every container of every Deployment, StatefulSet and
+ * DaemonSet in the namespaces the credential may read (all of them when it may list namespaces,
+ * else the server's own) becomes a `k8s-workload` Service, linked as containers are. The digest
+ * is the one the spec pins, or for a tag the one its pods' image ids report.
+ */
+export async function discoverCluster(
+  store: Store,
+  server: Server,
+  cluster: KubeCluster,
+): Promise<DiscoveryReport> {
+  const { found, skipped } = await listClusterWorkloads(cluster, server.namespace);
+  const perWorkload = new Map<string, number>();
+  const key = (ref: WorkloadRef) => `${ref.namespace}/${ref.kind}/${ref.name}`;
+  for (const f of found) perWorkload.set(key(f.ref), (perWorkload.get(key(f.ref)) ?? 0) + 1);
+  return recordFound(
+    store,
+    server,
+    found.map(({ ref, workload, image, imageIds }) => ({
+      name: ref.name,
+      kind: "k8s-workload" as const,
+      workload: ref,
+      label: `${ref.namespace}/${ref.name}${(perWorkload.get(key(ref)) ?? 0) > 1 ? `:${ref.container}` : ""}`,
+      image,
+      references: imageIds,
+      digest: (imageName: string) => workloadDigest(ref, workload, imageName, imageIds),
+    })),
+    skipped,
+  );
+}
+
+/** Turns what was found into Services linked to ContainerImages (created when missing). */
+async function recordFound(
+  store: Store,
+  server: Server,
+  found: readonly Found[],
+  /** What the listing itself had to leave out. */
+  skipped: DiscoveryReport["skipped"] = [],
+): Promise<DiscoveryReport> {
   const report: DiscoveryReport = {
     imagesCreated: [],
     servicesCreated: [],
     servicesLinked: [],
-    skipped: [],
+    skipped: [...skipped],
     withoutDigest: [],
   };
   const registries = await store.registries.list({ environmentId: server.environmentId });
   const existing = await store.services.list({ serverId: server.id });
-  for (const container of server.mode === "swarm" ? await swarmServices(host) : await containers(host)) {
+  for (const container of found) {
+    const label = container.label ?? container.name;
     if (/\.bridgeport-(previous|next)$/.test(container.name)) {
-      report.skipped.push({ container: container.name, reason: "a deploy's parked container" });
+      report.skipped.push({ container: label, reason: "a deploy's parked container" });
       continue;
     }
     const imageName = imageNameOf(container);
     if (!imageName) {
       report.skipped.push({
-        container: container.name,
+        container: label,
         reason: `image "${container.image}" is not a registry reference`,
       });
       continue;
@@ -74,23 +128,33 @@ export async function discoverServer(
     }
     const running = container.digest(imageName);
     const deployedDigest = running.digest;
-    const service = existing.find((s) => s.containerName === container.name);
+    const ref = container.workload;
+    const service = existing.find(
+      (s) =>
+        s.containerName === container.name &&
+        s.namespace === (ref?.namespace ?? null) &&
+        s.workloadKind === (ref?.kind ?? null) &&
+        s.workloadContainer === (ref?.container ?? null),
+    );
     const recorded = !service || service.containerImageId !== image.id;
     if (recorded && deployedDigest === null)
-      report.withoutDigest.push({ container: container.name, reason: running.detail });
+      report.withoutDigest.push({ container: label, reason: running.detail });
     if (!service) {
       await store.services.create({
         serverId: server.id,
         containerImageId: image.id,
-        name: container.name,
+        name: label,
         kind: container.kind,
         containerName: container.name,
+        ...(ref
+          ? { namespace: ref.namespace, workloadKind: ref.kind, workloadContainer: ref.container }
+          : {}),
         deployedDigest,
       });
-      report.servicesCreated.push(container.name);
+      report.servicesCreated.push(label);
     } else if (service.containerImageId !== image.id) {
       await store.services.update(service.id, { containerImageId: image.id, deployedDigest });
-      report.servicesLinked.push(container.name);
+      report.servicesLinked.push(label);
     }
   }
   return report;

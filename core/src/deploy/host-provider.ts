@@ -32,6 +32,8 @@ export function storeHostProvider(store: Store, options: { timeouts?: SshTimeout
   const open = async (serverId: string): Promise<DockerHost> => {
     const server = await store.servers.get(serverId);
     if (!server) throw new ServerConfigError(`server ${serverId} no longer exists`);
+    if (server.mode === "kubernetes")
+      throw new ServerConfigError(`server ${server.name} is a Kubernetes cluster: it has no Docker engine`);
     if (reachedBySocket(server))
       return socketDockerHost(serverId, server.socketPath ?? server.dockerSocketPath);
     return sshDockerHost(serverId, await pool.acquire(serverId));
@@ -78,6 +80,10 @@ async function sshTargetOf(store: Store, serverId: string): Promise<SshTarget> {
       `server ${server.name} has no pinned host key: set hostKeyFingerprint (SHA256:...)`,
     );
   }
+  if (auth.kind !== "key" && auth.kind !== "password")
+    throw new ServerConfigError(
+      `server ${server.name} holds a cluster's ${auth.kind}, not an SSH key or password`,
+    );
   return {
     host: server.host,
     port: server.port,

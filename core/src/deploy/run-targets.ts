@@ -1,3 +1,4 @@
+import { storeClusterProvider, workloadRefOf } from "../kubernetes/index.js";
 import type { RegistryDeps } from "../registry/index.js";
 import type { LoginCache, RegistryAccess } from "../remote/index.js";
 import type { Store } from "../store/index.js";
@@ -31,6 +32,11 @@ export async function runTargets(
     loginCache: deps.loginCache,
     settleMs: deps.settleMs,
     healthCheckOf: (serviceId) => services.get(serviceId)?.healthCheck ?? null,
+    clusters: storeClusterProvider(deps.store),
+    workloadOf: (serviceId) => {
+      const service = services.get(serviceId);
+      return service ? workloadRefOf(service) : null;
+    },
     registry: () => {
       access ??= registryAccess(deps, plan.containerImageId);
       return access;

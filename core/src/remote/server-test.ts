@@ -11,12 +11,30 @@ import { offeredHostKey } from "./ssh-connect.js";
 import { SshConnection } from "./ssh-connection.js";
 import { describeTarget, type SshTarget, type SshTimeouts } from "./ssh-target.js";
 
-/** The checks of a server connection test, in the order they run; the first that fails is named. */
-export const SERVER_TEST_CHECKS = ["ssh", "host-key", "auth", "docker", "socket", "swarm"] as const;
+/**
+ * The checks of a server connection test, in the order they run; the first that fails is named.
+ * A cluster's: its API server answers (`api-server`), its certificate is signed by the CA given
+ * (`ca`), the token or client certificate is accepted (`credential`), and RBAC grants what the
+ * deploys need (`permissions`).
+ */
+export const SERVER_TEST_CHECKS = [
+  "ssh",
+  "host-key",
+  "auth",
+  "docker",
+  "socket",
+  "swarm",
+  "api-server",
+  "ca",
+  "credential",
+  "permissions",
+] as const;
 export type ServerTestCheck = (typeof SERVER_TEST_CHECKS)[number];
 
 export type ServerTestResult = (
   | { ok: true; docker: { version: string; apiVersion: string } }
+  /** A cluster: the API server's version, and the namespaces whose permissions were checked. */
+  | { ok: true; kubernetes: { version: string; namespaces: string[] } }
   | { ok: false; failed: ServerTestCheck; error: string }
 ) & {
   /** The host key the SSH server offered, to pin as `hostKeyFingerprint` (SSH servers only). */

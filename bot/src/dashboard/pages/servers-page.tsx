@@ -7,15 +7,19 @@ import type { FormState } from "../ui/form-state.js";
 import { ServerForm } from "./server-form.js";
 
 /** Whether the bot reaches the server over SSH (so its host key matters). */
-export const overSsh = (s: Server) => !reachedBySocket(s);
+export const overSsh = (s: Server) => s.mode !== "kubernetes" && !reachedBySocket(s);
 
-/** Where a server is, in one line: `user@host:port` or its socket. */
-export const serverAddress = (s: Server) =>
-  overSsh(s) ? `${s.username ?? ""}@${s.host ?? ""}:${s.port}` : (s.socketPath ?? s.dockerSocketPath);
+/** Where a server is, in one line: `user@host:port`, its socket, or a cluster's API server. */
+export const serverAddress = (s: Server) => {
+  if (s.mode === "kubernetes") return s.apiServerUrl ?? "";
+  return overSsh(s) ? `${s.username ?? ""}@${s.host ?? ""}:${s.port}` : (s.socketPath ?? s.dockerSocketPath);
+};
 
 /** The connection in a word or two: the mode, and for a Swarm manager how it is reached. */
-export const connectionText = (s: Server) =>
-  s.mode === "swarm" ? `swarm manager (${overSsh(s) ? "ssh" : "socket"})` : s.mode;
+export const connectionText = (s: Server) => {
+  if (s.mode === "swarm") return `swarm manager (${overSsh(s) ? "ssh" : "socket"})`;
+  return s.mode === "kubernetes" ? "kubernetes cluster" : s.mode;
+};
 
 /** Servers: the Docker hosts services run on, and Add Server. */
 export function ServersPage(props: {
@@ -29,8 +33,8 @@ export function ServersPage(props: {
     <>
       <h1>Servers</h1>
       <p class="lead">
-        Docker hosts and Swarm managers, over SSH or a local socket. A deploy replaces containers on them, or
-        updates Swarm services.
+        Docker hosts and Swarm managers, over SSH or a local socket, and Kubernetes clusters. A deploy
+        replaces containers on them, updates Swarm services, or patches Kubernetes workloads.
       </p>
       {props.servers.length === 0 ? (
         <Empty>No servers yet: add one below, then add a service running on it.</Empty>

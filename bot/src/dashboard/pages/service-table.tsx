@@ -15,7 +15,23 @@ export const KIND_WORDS: Record<Service["kind"], string> = {
   container: "container",
   compose: "compose service",
   "swarm-service": "Swarm service",
+  "k8s-workload": "container",
 };
+
+/** What a service is on its server: its name there and what that names (for a workload, where). */
+function RunsAs(props: { service: Service }) {
+  const { workload, containerName, kind } = props.service;
+  return workload ? (
+    <>
+      <code>{`${workload.namespace}/${workload.kind}/${workload.name}`}</code> container{" "}
+      <code>{workload.container}</code>
+    </>
+  ) : (
+    <>
+      <code>{containerName}</code> <span class="muted">{KIND_WORDS[kind]}</span>
+    </>
+  );
+}
 
 /** Services as the image, server and services pages list them; a column shows when its data is given. */
 export function ServiceTable(props: {
@@ -58,7 +74,7 @@ export function ServiceTable(props: {
               ""
             )}
             <td>
-              <code>{s.containerName}</code> <span class="muted">{KIND_WORDS[s.kind]}</span>
+              <RunsAs service={s} />
             </td>
             <td>
               {s.deployedDigest ? (

@@ -95,7 +95,10 @@ export function serverRoutes(ctx: DashboardContext) {
     if (result.ok) {
       return {
         ok: true,
-        title: `Connection OK: Docker ${result.docker.version} (API ${result.docker.apiVersion}).`,
+        title:
+          "kubernetes" in result
+            ? `Connection OK: Kubernetes ${result.kubernetes.version}; namespaces ${result.kubernetes.namespaces.join(", ")}.`
+            : `Connection OK: Docker ${result.docker.version} (API ${result.docker.apiVersion}).`,
         ...(pin ? { lines: [pin] } : {}),
       };
     }

@@ -1,6 +1,7 @@
 import type { ServiceKind } from "../../store/index.js";
 import type { PlanStep } from "../plan.js";
 import { dockerContainerTarget } from "./docker-container.js";
+import { kubernetesWorkloadTarget } from "./kubernetes-workload.js";
 import { swarmServiceTarget } from "./swarm-service.js";
 import type { Target, TargetContext } from "./target.js";
 
@@ -34,5 +35,7 @@ function targetFor(kind: ServiceKind, ctx: TargetContext): Target {
       return dockerContainerTarget(ctx);
     case "swarm-service":
       return swarmServiceTarget(ctx);
+    case "k8s-workload":
+      return kubernetesWorkloadTarget(ctx);
   }
 }

@@ -1,3 +1,4 @@
+import type { ClusterProvider, WorkloadRef } from "../../kubernetes/index.js";
 import type { LoginCache, RegistryAccess } from "../../remote/index.js";
 import type { HealthCheckDefinition } from "../../store/index.js";
 import type { HealthAttempt, HealthVerdict } from "../health/index.js";
@@ -14,8 +15,11 @@ export interface RunningDigest {
   detail: string;
 }
 
-/** A service as a target looks it up: the server it is on and its name there. */
-export type TargetService = Pick<PlanStep, "serverId" | "containerName">;
+/**
+ * A service as a target looks it up: the server it is on and its name there (and its id, which
+ * a Kubernetes target needs to find the workload's namespace, kind and container).
+ */
+export type TargetService = Pick<PlanStep, "serverId" | "containerName"> & { serviceId?: string };
 
 /** What a step's work tells as it goes: step log lines, health attempts, and when to stop waiting. */
 export interface StepIo {
@@ -79,6 +83,10 @@ export interface TargetContext {
   healthCheckOf(serviceId: string): HealthCheckDefinition | null;
   /** Settle time for Docker services without any health check. */
   settleMs?: number | undefined;
+  /** The Kubernetes clusters (servers of mode kubernetes) of the plan. */
+  clusters?: ClusterProvider | undefined;
+  /** The workload a `k8s-workload` service names; null for other services. */
+  workloadOf?: ((serviceId: string) => WorkloadRef | null) | undefined;
 }
 
 /** No registry credentials: a public image, or an image without a registry connection. */

@@ -11,7 +11,10 @@ type ServerRow = StoreTables["servers"]["$inferSelect"];
 /** A server's metadata. The key or password is never part of it: `hasSecret` says whether one is set. */
 export type Server = Omit<ServerRow, "secretCiphertext"> & { hasSecret: boolean };
 
-/** How to authenticate over SSH: a private key (PEM/OpenSSH text) or a password. */
+/**
+ * How to authenticate: over SSH a private key (PEM/OpenSSH text) or a password; to a cluster a
+ * bearer token, or a client certificate (`clientCertificateSecret` packs the PEM pair in one secret).
+ */
 export interface ServerAuth {
   kind: ServerAuthKind;
   secret: string;
@@ -29,6 +32,9 @@ export interface NewServer {
   socketPath?: string | null;
   dockerSocketPath?: string;
   platform?: string | null;
+  apiServerUrl?: string | null;
+  caCertificate?: string | null;
+  namespace?: string | null;
 }
 
 export type ServerPatch = Partial<Omit<NewServer, "environmentId" | "auth">> & { auth?: ServerAuth | null };
@@ -44,7 +50,7 @@ export interface ServerRepository {
   update(id: string, patch: ServerPatch): Promise<Server>;
   /** Refuses while services still run on the server. */
   delete(id: string): Promise<void>;
-  /** Decrypts the SSH key or password: only for the transport that connects. */
+  /** Decrypts the SSH key or password, or the cluster's credential: only for the transport that connects. */
   getSecret(id: string): Promise<ServerAuth | undefined>;
 }
 
@@ -60,8 +66,19 @@ const FIELDS = [
   "socketPath",
   "dockerSocketPath",
   "platform",
+  "apiServerUrl",
+  "caCertificate",
+  "namespace",
 ] as const;
-const TARGET_FIELDS = ["mode", "host", "port", "username", "socketPath", "dockerSocketPath"] as const;
+const TARGET_FIELDS = [
+  "mode",
+  "host",
+  "port",
+  "username",
+  "socketPath",
+  "dockerSocketPath",
+  "apiServerUrl",
+] as const;
 
 /**
  * Across processes (PostgreSQL): update and delete lock the server's row before reading it

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, or } from "drizzle-orm";
 import { ConflictError } from "../errors.js";
 import { newId } from "../ids.js";
-import type { HealthCheckDefinition, ServiceKind } from "../schema/index.js";
+import type { HealthCheckDefinition, ServiceKind, WorkloadKind } from "../schema/index.js";
 import type { StoreTables } from "../schema/tables.js";
 import { found, ID, onDuplicate, pick, type RepositoryContext, read, type Tx, write } from "./context.js";
 
@@ -11,8 +11,13 @@ export interface NewService {
   serverId: string;
   containerImageId: string;
   name: string;
+  /** The container's, the Swarm service's or the Kubernetes workload's name. */
   containerName: string;
   kind?: ServiceKind;
+  /** A `k8s-workload`: where it is, what it is, and which of its containers runs the image. */
+  namespace?: string | null;
+  workloadKind?: WorkloadKind | null;
+  workloadContainer?: string | null;
   composeFile?: string | null;
   composeService?: string | null;
   healthCheck?: HealthCheckDefinition | null;
@@ -57,6 +62,9 @@ const FIELDS = [
   "composeService",
   "healthCheck",
   "deployedDigest",
+  "namespace",
+  "workloadKind",
+  "workloadContainer",
 ] as const;
 
 /**

@@ -23,6 +23,9 @@ export const servers = pgTable(
     socketPath: text("socket_path"),
     dockerSocketPath: text("docker_socket_path").notNull().default("/var/run/docker.sock"),
     platform: text("platform"),
+    apiServerUrl: text("api_server_url"),
+    caCertificate: text("ca_certificate"),
+    namespace: text("namespace"),
     ...timestamps(),
   },
   (t) => [
@@ -37,6 +40,7 @@ export const servers = pgTable(
       "servers_swarm_target_check",
       sql`${t.mode} <> 'swarm' OR ${t.socketPath} IS NOT NULL OR (${t.host} IS NOT NULL AND ${t.username} IS NOT NULL)`,
     ),
+    check("servers_kubernetes_target_check", sql`${t.mode} <> 'kubernetes' OR ${t.apiServerUrl} IS NOT NULL`),
     check("servers_port_check", sql`${t.port} BETWEEN 1 AND 65535`),
     check("servers_auth_pair_check", sql`(${t.authKind} IS NULL) = (${t.secretCiphertext} IS NULL)`),
   ],

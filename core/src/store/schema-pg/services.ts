@@ -1,7 +1,8 @@
-import { index, jsonb, pgTable, text, unique } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { check, index, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { HealthCheckDefinition } from "../schema/services.js";
-import { SERVICE_KINDS } from "../schema/values.js";
-import { oneOf, timestamps } from "./columns.js";
+import { SERVICE_KINDS, WORKLOAD_KINDS } from "../schema/values.js";
+import { nullOrOneOf, oneOf, timestamps } from "./columns.js";
 import { containerImages } from "./container-images.js";
 import { servers } from "./servers.js";
 
@@ -23,11 +24,25 @@ export const services = pgTable(
     composeService: text("compose_service"),
     healthCheck: jsonb("health_check").$type<HealthCheckDefinition>(),
     deployedDigest: text("deployed_digest"),
+    namespace: text("namespace"),
+    workloadKind: text("workload_kind", { enum: WORKLOAD_KINDS }),
+    workloadContainer: text("workload_container"),
     ...timestamps(),
   },
   (t) => [
-    unique("services_server_container_unique").on(t.serverId, t.containerName),
+    uniqueIndex("services_server_container_unique").on(
+      t.serverId,
+      sql`coalesce(${t.namespace}, '')`,
+      sql`coalesce(${t.workloadKind}, '')`,
+      t.containerName,
+      sql`coalesce(${t.workloadContainer}, '')`,
+    ),
     index("services_image_idx").on(t.containerImageId),
     oneOf("services_kind_check", t.kind, SERVICE_KINDS),
+    check(
+      "services_workload_check",
+      sql`(${t.kind} = 'k8s-workload') = (${t.namespace} IS NOT NULL AND ${t.workloadKind} IS NOT NULL AND ${t.workloadContainer} IS NOT NULL)`,
+    ),
+    nullOrOneOf("services_workload_kind_check", t.workloadKind, WORKLOAD_KINDS),
   ],
 );

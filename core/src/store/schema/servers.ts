@@ -5,9 +5,10 @@ import { environments } from "./environments.js";
 import { SERVER_AUTH_KINDS, SERVER_MODES } from "./values.js";
 
 /**
- * A Docker host, reached over SSH or through a local Docker Engine socket, or a Swarm manager
- * reached either way. The SSH private key or password is kept only as a cipher envelope in
- * `secretCiphertext`.
+ * A Docker host, reached over SSH or through a local Docker Engine socket, a Swarm manager
+ * reached either way, or a Kubernetes cluster (its API server URL and CA). The SSH private key or
+ * password, or the cluster's bearer token or client certificate and key, is kept only as a
+ * cipher envelope in `secretCiphertext`.
  */
 export const servers = sqliteTable(
   "servers",
@@ -28,6 +29,11 @@ export const servers = sqliteTable(
     socketPath: text("socket_path"),
     dockerSocketPath: text("docker_socket_path").notNull().default("/var/run/docker.sock"),
     platform: text("platform"),
+    // A cluster: its API server (https://...), the CA its certificate is checked against (PEM;
+    // null: the system's CAs), and the namespace discovery reads when it may not list namespaces.
+    apiServerUrl: text("api_server_url"),
+    caCertificate: text("ca_certificate"),
+    namespace: text("namespace"),
     ...timestamps(),
   },
   (t) => [
@@ -43,6 +49,7 @@ export const servers = sqliteTable(
       "servers_swarm_target_check",
       sql`${t.mode} <> 'swarm' OR ${t.socketPath} IS NOT NULL OR (${t.host} IS NOT NULL AND ${t.username} IS NOT NULL)`,
     ),
+    check("servers_kubernetes_target_check", sql`${t.mode} <> 'kubernetes' OR ${t.apiServerUrl} IS NOT NULL`),
     check("servers_port_check", sql`${t.port} BETWEEN 1 AND 65535`),
     // A secret without a kind could not be used; a kind without a secret is a half-saved server.
     check("servers_auth_pair_check", sql`(${t.authKind} IS NULL) = (${t.secretCiphertext} IS NULL)`),

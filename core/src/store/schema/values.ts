@@ -10,18 +10,27 @@ export const PUSHED_AT_SOURCES = ["registry", "config", "first_seen"] as const;
 export type PushedAtSource = (typeof PUSHED_AT_SOURCES)[number];
 
 /**
- * How a server is reached and what it is: a Docker host over SSH or through a local socket, or
- * a Swarm manager (over SSH when it has a host and user, else through its socket).
+ * How a server is reached and what it is: a Docker host over SSH or through a local socket, a
+ * Swarm manager (over SSH when it has a host and user, else through its socket), or a
+ * Kubernetes cluster (its API server).
  */
-export const SERVER_MODES = ["ssh", "socket", "swarm"] as const;
+export const SERVER_MODES = ["ssh", "socket", "swarm", "kubernetes"] as const;
 export type ServerMode = (typeof SERVER_MODES)[number];
 
-export const SERVER_AUTH_KINDS = ["key", "password"] as const;
+/** SSH: a private key or a password; a cluster: a bearer token or a client certificate and its key. */
+export const SERVER_AUTH_KINDS = ["key", "password", "token", "client-certificate"] as const;
 export type ServerAuthKind = (typeof SERVER_AUTH_KINDS)[number];
 
-/** What a service is on its server: a container, a compose service's container, or a Swarm service. */
-export const SERVICE_KINDS = ["container", "compose", "swarm-service"] as const;
+/**
+ * What a service is on its server: a container, a compose service's container, a Swarm service,
+ * or one container of a Kubernetes workload.
+ */
+export const SERVICE_KINDS = ["container", "compose", "swarm-service", "k8s-workload"] as const;
 export type ServiceKind = (typeof SERVICE_KINDS)[number];
+
+/** The Kubernetes workloads a `k8s-workload` service can be (all in the `apps/v1` API group). */
+export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet"] as const;
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 export const PLAN_STATUSES = [
   "pending",

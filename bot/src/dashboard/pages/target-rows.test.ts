@@ -5,8 +5,8 @@ import type { SessionView } from "../session.js";
 import { ServersPage } from "./servers-page.js";
 import { ServiceTable } from "./service-table.js";
 
-// A Swarm manager and a Swarm service in the dashboard's tables: how each is reached, and what
-// its name on the server names.
+// Swarm managers, Kubernetes clusters and their services in the dashboard's tables: how each
+// server is reached, and what a service's name on it names.
 
 const server = (over: Partial<Server>): Server => ({
   id: "s1",
@@ -22,6 +22,9 @@ const server = (over: Partial<Server>): Server => ({
   socketPath: null,
   dockerSocketPath: "/var/run/docker.sock",
   platform: null,
+  apiServerUrl: null,
+  caCertificate: null,
+  namespace: null,
   createdAt: "2026-12-01T00:00:00.000Z",
   updatedAt: "2026-12-01T00:00:00.000Z",
   ...over,
@@ -37,7 +40,7 @@ async function cells(node: ReturnType<typeof jsx>): Promise<string[][]> {
   );
 }
 
-describe("Swarm in the dashboard's tables", () => {
+describe("Swarm and Kubernetes in the dashboard's tables", () => {
   it("lists a Swarm manager with how it is reached: its SSH address and host key, or its socket", async () => {
     const rows = await cells(
       jsx(ServersPage, {
@@ -45,6 +48,7 @@ describe("Swarm in the dashboard's tables", () => {
         servers: [
           server({ id: "m1", name: "mgr-ssh", mode: "swarm", host: "10.0.0.5", username: "deploy" }),
           server({ id: "m2", name: "mgr-sock", mode: "swarm", socketPath: "/run/docker.sock" }),
+          server({ id: "k1", name: "cluster", mode: "kubernetes", apiServerUrl: "https://10.0.0.9:6443" }),
         ],
         serviceCounts: new Map([["m1", 2]]),
         session: viewer,
@@ -54,10 +58,11 @@ describe("Swarm in the dashboard's tables", () => {
     expect(rows.filter((r) => r.length > 0)).toEqual([
       ["mgr-ssh", "swarm manager (ssh)", "deploy@10.0.0.5:22", "⚠ not pinned", "2"],
       ["mgr-sock", "swarm manager (socket)", "/run/docker.sock", "—", "0"],
+      ["cluster", "kubernetes cluster", "https://10.0.0.9:6443", "—", "0"],
     ]);
   });
 
-  it("names what a service runs as: a container, a compose service or a Swarm service", async () => {
+  it("names what a service runs as: a container, a compose service, a Swarm service or a workload's container", async () => {
     const service = (id: string, kind: Service["kind"]): Service => ({
       id,
       serverId: "m1",
@@ -66,6 +71,10 @@ describe("Swarm in the dashboard's tables", () => {
       containerName: id,
       swarmService: kind === "swarm-service" ? id : null,
       kind,
+      workload:
+        kind === "k8s-workload"
+          ? { namespace: "team-a", kind: "Deployment", name: id, container: "app" }
+          : null,
       composeFile: null,
       composeService: null,
       healthCheck: null,
@@ -77,13 +86,19 @@ describe("Swarm in the dashboard's tables", () => {
     const rows = await cells(
       jsx(ServiceTable, {
         caption: "Services",
-        services: [service("web", "swarm-service"), service("db", "container"), service("api", "compose")],
+        services: [
+          service("web", "swarm-service"),
+          service("db", "container"),
+          service("api", "compose"),
+          service("shop", "k8s-workload"),
+        ],
       }),
     );
     expect(rows.filter((r) => r.length > 0).map((r) => r.slice(0, 2))).toEqual([
       ["web", "web Swarm service"],
       ["db", "db container"],
       ["api", "api compose service"],
+      ["shop", "team-a/Deployment/shop container app"],
     ]);
   });
 });
