@@ -164,10 +164,26 @@ describe("two stores on one PostgreSQL database", () => {
       ),
     );
     expect((await ours.store.jobs.list({ kind: "notify", status: "queued" })).length).toBe(1);
-    // Two senders asking for the head at once: one sends it, the other does not.
+    // Two live senders (running jobs with a lease: a head one of them holds is not taken over)
+    // asking for the head at once: one sends it, the other does not.
+    for (const name of ["a", "b"]) {
+      await ours.store.jobs.enqueue({ kind: `sender-${name}`, payload: {} });
+    }
+    const [senderA] = await ours.store.jobs.claim({
+      owner: "a",
+      leaseMs: 60_000,
+      limit: 1,
+      kinds: ["sender-a"],
+    });
+    const [senderB] = await other.store.jobs.claim({
+      owner: "b",
+      leaseMs: 60_000,
+      limit: 1,
+      kinds: ["sender-b"],
+    });
     const taken = await Promise.all([
-      ours.store.notificationDeliveries.takeNext(channel.id, "sender-a"),
-      other.store.notificationDeliveries.takeNext(channel.id, "sender-b"),
+      ours.store.notificationDeliveries.takeNext(channel.id, senderA?.id ?? ""),
+      other.store.notificationDeliveries.takeNext(channel.id, senderB?.id ?? ""),
     ]);
     expect(taken.filter((next) => next.kind === "send")).toHaveLength(1);
   });
