@@ -17,7 +17,6 @@ const BOT_MATRIX = [
   "test/bot/api-*.test.ts",
   "test/bot/jobs-*.test.ts",
   "test/bot/webhooks-*.test.ts",
-  "test/deploy/deploy-plan.test.ts",
   "test/notify/api-channels.test.ts",
   "test/notify/sync-and-lock-events.test.ts",
   "test/signatures/api-signing-keys.test.ts",

@@ -196,6 +196,7 @@ async function populate(store: Store) {
     finishedAt: new Date("2026-03-02T12:00:00.000Z"),
     signature,
   });
+  await store.planEvents.append(plan.id, { type: "plan", planId: plan.id, status: "success" });
   await store.locks.acquire({ scopes: ["environment:production"], holder: "octocat", reason: "/lock" });
   await store.history.record({
     containerImageId: image.id,

@@ -99,9 +99,11 @@ export function deployRoutes(deps: Pick<BotDeps, "store" | "plans" | "syncer" | 
       ...(body.context ? { triggerContext: body.context } : {}),
     });
     if (result.kind !== "planned") throw deployRefused(result);
-    if (!result.dryRun) deps.plans.start(result.planId);
+    // The plan as accepted, read before it starts: on PostgreSQL the runner's first write
+    // would otherwise race this read, and the answer would say pending or running by chance.
     const detail = await loadPlanDetail(store, result.planId);
     if (!detail) throw notFound("Deployment plan not found");
+    if (!result.dryRun) deps.plans.start(result.planId);
     return c.json({ planId: result.planId, detail }, 202);
   });
 }
