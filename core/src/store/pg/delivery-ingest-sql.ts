@@ -40,24 +40,32 @@ ON CONFLICT DO NOTHING`;
  * $1 jsonb array of the deliveries' ids, $2 the same jsonb array of JobTuple. Points each new
  * delivery at the jobs doing its work: its own, or the one with its coalesce key that it
  * joined. That one was queued when INSERT_JOBS ran; another replica may have claimed it since
- * (the statements run READ COMMITTED), so a running one with the key counts too.
+ * (the statements run READ COMMITTED), so a running one with the key counts too. A delivery
+ * whose jobs all vanished keeps the '[]' it was inserted with.
+ *
+ * It starts from the group's tuples and reaches each delivery by its primary key: the table
+ * holds every delivery of the retention period, and a plan that scanned it per group (as
+ * `UPDATE ... WHERE id IN (...)` with a correlated subquery was planned) grew with it.
  */
 export const SET_JOB_IDS = `
-UPDATE webhook_deliveries AS w SET job_ids = coalesce((
-  SELECT jsonb_agg(x.id ORDER BY x.n)
+UPDATE webhook_deliveries AS w SET job_ids = x.job_ids
+FROM (
+  SELECT r.delivery_id, jsonb_agg(r.job_id ORDER BY r.n) AS job_ids
   FROM (
-    SELECT j.n, coalesce(
+    SELECT j.value ->> 8 AS delivery_id, j.n, coalesce(
       (SELECT id FROM jobs WHERE id = j.value ->> 0),
       (SELECT id FROM jobs
         WHERE coalesce_key = j.value ->> 6 AND status IN ('queued', 'running')
         ORDER BY (status = 'queued') DESC, created_at DESC, id DESC
         LIMIT 1)
-    ) AS id
+    ) AS job_id
     FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS j(value, n)
-    WHERE j.value ->> 8 = w.id
-  ) AS x
-  WHERE x.id IS NOT NULL), '[]'::jsonb)
-WHERE w.id IN (SELECT jsonb_array_elements_text($1::jsonb))
+    WHERE j.value ->> 8 IN (SELECT jsonb_array_elements_text($1::jsonb))
+  ) AS r
+  WHERE r.job_id IS NOT NULL
+  GROUP BY r.delivery_id
+) AS x
+WHERE w.id = x.delivery_id
 RETURNING w.id, w.job_ids`;
 
 /** $1 source, $2 delivery key. */
