@@ -100,87 +100,107 @@ export function createNotificationDeliveryRepository(ctx: RepositoryContext): No
   const { environments, jobs, notificationChannels, notificationDeliveries: d } = ctx.tables;
   const getById = ctx.db.select().from(d).where(eq(d.id, ID)).prepare();
 
-  async function schedule(tx: Tx, channelId: string, at: Date, now: Date) {
-    const key = `${NOTIFY_JOB}:${channelId}`;
-    // Twice at most: another process may queue the channel's sender between the read and the insert.
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const [queued] = await tx
-        .select({ id: jobs.id, runAt: jobs.runAt })
+  /** Makes sure each channel has its sender job queued at `at` or earlier: a few statements for any number. */
+  async function schedule(tx: Tx, channelIds: readonly string[], at: Date, now: Date) {
+    const missing = new Map(channelIds.map((id) => [`${NOTIFY_JOB}:${id}`, id]));
+    // Twice at most: another process may queue a channel's sender between the read and the insert.
+    for (let attempt = 0; attempt < 2 && missing.size > 0; attempt++) {
+      const queued = await tx
+        .select({ id: jobs.id, key: jobs.coalesceKey, runAt: jobs.runAt })
         .from(jobs)
-        .where(and(eq(jobs.coalesceKey, key), eq(jobs.status, "queued")))
-        .limit(1);
-      if (queued) {
-        if (queued.runAt > at)
-          await tx.update(jobs).set({ runAt: at, updatedAt: now }).where(eq(jobs.id, queued.id));
-        return;
-      }
+        .where(and(inArray(jobs.coalesceKey, [...missing.keys()]), eq(jobs.status, "queued")));
+      const later = queued.filter((job) => job.runAt > at).map((job) => job.id);
+      if (later.length > 0)
+        await tx.update(jobs).set({ runAt: at, updatedAt: now }).where(inArray(jobs.id, later));
+      for (const job of queued) if (job.key !== null) missing.delete(job.key);
+      if (missing.size === 0) return;
       // Its attempts count only crashes mid-run and store errors: sending failures are the deliveries'.
-      const row = newJobRow(
-        {
-          kind: NOTIFY_JOB,
-          payload: { channelId },
-          coalesce: { key, afterRunningMs: 0 },
-          runAt: at,
-          maxAttempts: 100,
-        },
-        now,
+      const rows = [...missing].map(([key, channelId]) =>
+        newJobRow(
+          {
+            kind: NOTIFY_JOB,
+            payload: { channelId },
+            coalesce: { key, afterRunningMs: 0 },
+            runAt: at,
+            maxAttempts: 100,
+          },
+          now,
+        ),
       );
-      const inserted = await tx.insert(jobs).values(row).onConflictDoNothing().returning({ id: jobs.id });
-      if (inserted.length > 0) return;
+      const inserted = await tx
+        .insert(jobs)
+        .values(rows)
+        .onConflictDoNothing()
+        .returning({ key: jobs.coalesceKey });
+      for (const { key } of inserted) if (key !== null) missing.delete(key);
     }
   }
 
+  /**
+   * The event for every subscribed channel in one pass of a few statements, whatever the
+   * number of channels: their waiting messages read together, folded together, the new ones
+   * inserted and their senders scheduled together.
+   */
   async function recordIn(tx: Tx, event: NotificationEvent, options: RecordOptions, now: Date) {
     await ctx.dialect.lockForUpdate(tx, environments.id, event.environmentId);
-    const channels = await tx
-      .select({ id: notificationChannels.id, events: notificationChannels.events })
-      .from(notificationChannels)
-      .where(
-        and(
-          eq(notificationChannels.environmentId, event.environmentId),
-          eq(notificationChannels.enabled, true),
-        ),
-      );
+    const recorded: RecordedEvent = { queued: 0, folded: 0 };
+    const channels = (
+      await tx
+        .select({ id: notificationChannels.id, events: notificationChannels.events })
+        .from(notificationChannels)
+        .where(
+          and(
+            eq(notificationChannels.environmentId, event.environmentId),
+            eq(notificationChannels.enabled, true),
+          ),
+        )
+    ).filter((channel) => channel.events.includes(event.kind) && channel.id !== options.exceptChannelId);
+    if (channels.length === 0) return recorded;
     const once = ONCE_PER_SUBJECT.has(event.kind);
     const dueAt = new Date(now.getTime() + (once ? 0 : options.foldWindowMs));
     const subject = eventSubject(event);
-    const recorded: RecordedEvent = { queued: 0, folded: 0 };
-    for (const channel of channels) {
-      if (!channel.events.includes(event.kind) || channel.id === options.exceptChannelId) continue;
-      const foldKey = `${channel.id}:${event.kind}:${subject}`;
-      if (once) {
-        const [seen] = await tx.select({ id: d.id }).from(d).where(eq(d.foldKey, foldKey)).limit(1);
-        if (seen) continue;
-      } else {
-        // Only a message never tried yet takes repeats: one being retried stays as it was sent.
-        const [waiting] = await tx
-          .select({ id: d.id })
-          .from(d)
-          .where(and(eq(d.foldKey, foldKey), eq(d.status, "queued"), eq(d.attempts, 0)))
-          .limit(1);
-        if (waiting) {
-          await tx
-            .update(d)
-            .set({ folded: sql`${d.folded} + 1`, payload: event, updatedAt: now })
-            .where(eq(d.id, waiting.id));
-          recorded.folded++;
-          continue;
-        }
-      }
-      await tx.insert(d).values({
+    const foldKeyOf = (channelId: string) => `${channelId}:${event.kind}:${subject}`;
+    const foldKeys = channels.map((channel) => foldKeyOf(channel.id));
+    // Once per subject: any message at all means it was recorded. Otherwise only a message never
+    // tried yet takes repeats: one being retried stays as it was sent.
+    const found = await tx
+      .select({ id: d.id, foldKey: d.foldKey })
+      .from(d)
+      .where(
+        once
+          ? inArray(d.foldKey, foldKeys)
+          : and(inArray(d.foldKey, foldKeys), eq(d.status, "queued"), eq(d.attempts, 0)),
+      );
+    const waiting = new Map(found.map((row) => [row.foldKey, row.id]));
+    if (!once && waiting.size > 0) {
+      await tx
+        .update(d)
+        .set({ folded: sql`${d.folded} + 1`, payload: event, updatedAt: now })
+        .where(inArray(d.id, [...waiting.values()]));
+      recorded.folded = waiting.size;
+    }
+    const fresh = channels.filter((channel) => !waiting.has(foldKeyOf(channel.id)));
+    if (fresh.length === 0) return recorded;
+    await tx.insert(d).values(
+      fresh.map((channel) => ({
         id: newId(now.getTime()),
         channelId: channel.id,
         event: event.kind,
-        foldKey,
+        foldKey: foldKeyOf(channel.id),
         payload: event,
-        status: "queued",
+        status: "queued" as const,
         dueAt,
         createdAt: now,
         updatedAt: now,
-      });
-      await schedule(tx, channel.id, dueAt, now);
-      recorded.queued++;
-    }
+      })),
+    );
+    await schedule(
+      tx,
+      fresh.map((channel) => channel.id),
+      dueAt,
+      now,
+    );
+    recorded.queued = fresh.length;
     return recorded;
   }
 
@@ -306,7 +326,7 @@ export function createNotificationDeliveryRepository(ctx: RepositoryContext): No
         return row;
       }),
 
-    schedule: (channelId, at) => write(ctx, (tx) => schedule(tx, channelId, at, ctx.now())),
+    schedule: (channelId, at) => write(ctx, (tx) => schedule(tx, [channelId], at, ctx.now())),
 
     scheduleAll: () =>
       write(ctx, async (tx) => {
@@ -316,7 +336,7 @@ export function createNotificationDeliveryRepository(ctx: RepositoryContext): No
           .from(d)
           .where(inArray(d.status, UNFINISHED))
           .groupBy(d.channelId);
-        for (const { channelId, dueAt } of waiting) await schedule(tx, channelId, dueAt ?? now, now);
+        for (const { channelId, dueAt } of waiting) await schedule(tx, [channelId], dueAt ?? now, now);
         return waiting.length;
       }),
 
