@@ -42,7 +42,7 @@ export interface ExecuteDeps {
  */
 export async function executePlan(planId: string, deps: ExecuteDeps): Promise<void> {
   const lease = { planId, owner: deps.owner, leaseMs: deps.leaseMs ?? 60_000 };
-  await withPlanLease(deps.store, lease, async () => {
+  await withPlanLease(deps.store, lease, async (lost) => {
     const loaded = await deps.store.plans.getWithSteps(planId);
     if (loaded?.plan.status !== "pending") return;
     const now = deps.now ?? (() => new Date());
@@ -57,9 +57,15 @@ export async function executePlan(planId: string, deps: ExecuteDeps): Promise<vo
     if (gate.refused) return await refuseUnsigned({ store: deps.store, progress, now }, record, gate.refused);
     const results: StepResult[] = [];
     for (const level of run.plan.levels) {
-      const outcomes = await runLevel(run, level);
+      if (lost.aborted) break;
+      const outcomes = await runLevel(run, level, lost);
       results.push(...outcomes);
       if (outcomes.some((o) => o.kind === "failed")) break;
+    }
+    // Another runner holds the plan now (or may, any moment): it resolves it from the servers.
+    if (lost.aborted) {
+      deps.log?.warn({ planId, reason: String(lost.reason) }, "plan left to the runner that takes it over");
+      return;
     }
     for (const row of (await deps.store.plans.getWithSteps(planId))?.steps ?? []) {
       if (row.status === "pending") await deps.store.plans.updateStep(row.id, { status: "skipped" });
@@ -147,12 +153,14 @@ async function prepareRun(
 /**
  * One level's steps, at once when the plan is parallel, otherwise one after another until one
  * fails. With autoRollback, the first failure ends the others' health checks: they are going
- * back to their previous digest anyway, and every second counts in a rollback.
+ * back to their previous digest anyway, and every second counts in a rollback. A lost lease
+ * ends them too.
  */
-async function runLevel(run: StepRun, level: readonly PlanStep[]): Promise<StepResult[]> {
+async function runLevel(run: StepRun, level: readonly PlanStep[], lost: AbortSignal): Promise<StepResult[]> {
   const abort = new AbortController();
+  const signal = AbortSignal.any([abort.signal, lost]);
   const runStep = async (step: PlanStep) => {
-    const result = await executeStep(run, step, abort.signal);
+    const result = await executeStep(run, step, signal);
     if (result.kind === "failed" && run.plan.autoRollback)
       abort.abort("another service in this level failed");
     return result;
@@ -160,6 +168,7 @@ async function runLevel(run: StepRun, level: readonly PlanStep[]): Promise<StepR
   if (run.plan.parallel) return Promise.all(level.map(runStep));
   const results: StepResult[] = [];
   for (const step of level) {
+    if (lost.aborted) break;
     const result = await runStep(step);
     results.push(result);
     if (result.kind === "failed") break;

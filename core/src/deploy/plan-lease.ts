@@ -5,25 +5,52 @@ import type { Store } from "../store/index.js";
  * long deploy (or a long wait for a platform after a restart) keeps it. Afterwards the plan's
  * locks and lease are released, whatever happened. Undefined when another live runner holds it.
  *
+ * `lost` aborts when the lease is gone: a renewal found another runner holding it (this one's
+ * lease ran out and the plan was taken over), or no renewal got through for a whole lease (the
+ * database was unreachable that long, so another runner may take it over). The work then stops
+ * at its next step and leaves the plan, and its locks, to the runner that holds it.
+ *
  * @example
- * await withPlanLease(store, { planId, owner: "bot-1", leaseMs: 60_000 }, () => runPlan(...));
+ * await withPlanLease(store, { planId, owner: "bot-1", leaseMs: 60_000 }, (lost) => runPlan(lost));
  */
 export async function withPlanLease<T>(
   store: Store,
   lease: { planId: string; owner: string; leaseMs: number },
-  work: () => Promise<T>,
+  work: (lost: AbortSignal) => Promise<T>,
+  clock: () => number = Date.now,
 ): Promise<T | undefined> {
   const { planId, owner, leaseMs } = lease;
   if (!(await store.plans.claim(planId, owner, leaseMs))) return undefined;
-  const renew = setInterval(
-    () => void store.plans.claim(planId, owner, leaseMs).catch(() => undefined),
-    leaseMs / 3,
-  );
+  const lost = new AbortController();
+  let renewedAt = clock();
+  let renewing = false;
+  const renew = setInterval(() => {
+    if (renewing || lost.signal.aborted) return;
+    renewing = true;
+    store.plans
+      .claim(planId, owner, leaseMs)
+      .then(
+        (held) => {
+          if (held) renewedAt = clock();
+          else lost.abort("another runner took the plan over after this runner's lease ran out");
+        },
+        () => {
+          if (clock() - renewedAt >= leaseMs)
+            lost.abort(
+              `the plan's lease could not be renewed for ${leaseMs / 1000} s (database unreachable)`,
+            );
+        },
+      )
+      .finally(() => {
+        renewing = false;
+      });
+  }, leaseMs / 3);
   try {
-    return await work();
+    return await work(lost.signal);
   } finally {
     clearInterval(renew);
-    await store.locks.releasePlan(planId);
+    // A runner that lost the lease must not free the locks the plan's new runner now relies on.
+    if (!lost.signal.aborted) await store.locks.releasePlan(planId);
     await store.plans.releaseLease(planId, owner);
   }
 }
