@@ -1,5 +1,11 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
-import { databaseFilePath, describeDatabaseUrl, isPostgresUrl, trySessionLock } from "@bridgeport/core";
+import {
+  databaseFilePath,
+  describeDatabaseUrl,
+  isPostgresUrl,
+  type SessionLock,
+  trySessionLock,
+} from "@bridgeport/core";
 import { ConfigError } from "./config.js";
 
 /** Who holds the database: a running bot, or maintenance that needs every bot stopped (`doing` says what it does). */
@@ -17,7 +23,8 @@ export interface HeldDatabase {
  * - PostgreSQL, which has no lock file and where several bots (replicas) share one database:
  *   each bot holds the `bots` advisory lock SHARED on a session of its own, and maintenance
  *   takes it EXCLUSIVE, which fails while any bot runs and keeps bots from starting meanwhile.
- *   A process that dies loses its lock with its session.
+ *   A process that dies loses its lock with its session. A bot whose session ends under it
+ *   (the database restarted) takes the lock again as soon as the database answers.
  * - `:memory:`: nothing to hold.
  *
  * @example
@@ -28,16 +35,23 @@ export interface HeldDatabase {
 export async function holdDatabase(
   url: string,
   use: DatabaseUse,
-  onLost: (message: string) => void = () => undefined,
+  events: HoldEvents = {},
 ): Promise<HeldDatabase> {
   if (isPostgresUrl(url)) {
-    const mode = use.kind === "bot" ? "shared" : "exclusive";
     const where = describeDatabaseUrl(url);
-    const held = await trySessionLock(url, "bots", { mode, onLost }).catch((error: unknown) => {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new ConfigError(`Cannot reach the PostgreSQL database ${where}: ${reason}`);
-    });
-    if (held) return held;
+    if (use.kind === "bot") {
+      const held = await keepBotLock(url, events).catch((error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new ConfigError(`Cannot reach the PostgreSQL database ${where}: ${reason}`);
+      });
+      if (held) return held;
+    } else {
+      const held = await trySessionLock(url, "bots", { mode: "exclusive" }).catch((error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new ConfigError(`Cannot reach the PostgreSQL database ${where}: ${reason}`);
+      });
+      if (held) return held;
+    }
     throw new ConfigError(
       use.kind === "bot"
         ? `Maintenance that needs every bot stopped (the master key rotation or migrate-to-postgres) is working on ${where}: start the bot once it has finished`
@@ -54,6 +68,59 @@ export async function holdDatabase(
       ? `Another Bridgeport bot (PID ${lock.holder}) uses ${file}: stop it first, or give this one its own BRIDGEPORT_DATA_DIR or DATABASE_URL ${unless}`
       : `A Bridgeport bot (PID ${lock.holder}) uses ${file}: stop it before ${use.doing} ${unless}`,
   );
+}
+
+export interface HoldEvents {
+  /** PostgreSQL: the session holding a bot's lock ended under it (the lock is gone meanwhile). */
+  onLost?: (message: string) => void;
+  /** PostgreSQL: the bot holds its lock again after losing it. */
+  onRetaken?: () => void;
+  /** Between tries to take a lost lock again (default 2 s). */
+  retakeEveryMs?: number;
+}
+
+/**
+ * A bot's SHARED `bots` lock, taken again whenever its session ends: while it is gone,
+ * maintenance could start beside the running bot. Undefined when maintenance holds it now.
+ */
+async function keepBotLock(url: string, events: HoldEvents): Promise<HeldDatabase | undefined> {
+  const everyMs = events.retakeEveryMs ?? 2_000;
+  let current: SessionLock | undefined;
+  let released = false;
+  let timer: NodeJS.Timeout | undefined;
+  const take = async () => {
+    const held: SessionLock | undefined = await trySessionLock(url, "bots", {
+      mode: "shared",
+      // Only the session in use counts: an old one's late errors change nothing.
+      onLost: (message) => {
+        if (released || held === undefined || held !== current) return;
+        current = undefined;
+        events.onLost?.(message);
+        retake();
+      },
+    });
+    return held;
+  };
+  const retake = () => {
+    timer = setTimeout(async () => {
+      const held = await take().catch(() => undefined);
+      if (released) await held?.release();
+      else if (held) {
+        current = held;
+        events.onRetaken?.();
+      } else retake();
+    }, everyMs);
+    timer.unref();
+  };
+  current = await take();
+  if (!current) return undefined;
+  return {
+    async release() {
+      released = true;
+      clearTimeout(timer);
+      await current?.release();
+    },
+  };
 }
 
 export type DatabaseLock =

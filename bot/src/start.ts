@@ -79,8 +79,14 @@ export async function startBot(
   options: StartOptions = {},
 ): Promise<RunningBot> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const lock = await holdDatabase(config.databaseUrl, { kind: "bot" }, (message) =>
-    log.error({ err: message }, "the database session holding this bot's lock ended"),
+  const lock = await holdDatabase(
+    config.databaseUrl,
+    { kind: "bot" },
+    {
+      onLost: (message) =>
+        log.error({ err: message }, "the database session holding this bot's lock ended; taking it again"),
+      onRetaken: () => log.info("this bot holds its database lock again"),
+    },
   );
   const { database, store } = await openStore(config, log, env).catch(async (error: unknown) => {
     await lock.release();
