@@ -104,7 +104,7 @@ export async function startImageLab(options: DockerdOptions = {}): Promise<Image
 }
 
 /** The image the Dockerfile builds FROM by default (its NODE_IMAGE argument). */
-async function dockerfileBase(): Promise<string> {
+export async function dockerfileBase(): Promise<string> {
   const base = /^ARG NODE_IMAGE=(\S+)$/m.exec(await readRepoFile("Dockerfile"))?.[1];
   if (base === undefined) throw new Error("the Dockerfile names no ARG NODE_IMAGE=<base image>");
   return base;

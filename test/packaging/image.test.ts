@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { freePort, makeTempDir, removeTempDir, waitUntil } from "@bridgeport/test/harness";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -7,6 +7,7 @@ import { substituteOnce } from "../bot/readme-walkthrough-blocks.js";
 import { IMAGE, type ImageLab, startImageLab } from "./image-lab.js";
 import { runWalkthroughSteps } from "./readme-walkthrough-steps.js";
 import { readmeBlock, readRepoFile, repoRoot } from "./repo-files.js";
+import { loadStandInImages, STAND_INS } from "./stand-in-images.js";
 
 // The Dockerfile built on a private engine (one build for the whole file: it is most of its
 // time), then run the ways README runs it. The engine has no default bridge: each bot
@@ -249,6 +250,70 @@ describe("the image", () => {
       expect(container).toMatchObject({ HostConfig: { ReadonlyRootfs: true } });
     } finally {
       await compose("down --volumes");
+    }
+  });
+
+  it("runs PostgreSQL and two replicas behind the balancer as README shows, both serving one database", {
+    timeout: 300_000,
+  }, async () => {
+    await loadStandInImages(lab);
+    // The clone as README's block sees it: the two files it names, in a deploy/ of its own.
+    const project = join(dir, "replicas");
+    await mkdir(join(project, "deploy"), { recursive: true });
+    for (const file of ["compose.replicas.yaml", "haproxy-replicas.cfg"])
+      await copyFile(join(repoRoot, "deploy", file), join(project, "deploy", file));
+    const port = await freePort();
+    // Substituted: the image is built already, Debian's docker-compose 1.29 for the plugin, and
+    // the stand-ins for the Docker Hub images (set in the shell, which Compose prefers to the file).
+    let block = readmeBlock(await readRepoFile("README.md"), "run-it: compose-replicas");
+    block = substituteOnce(block, "docker build -t bridgeport:latest .\n", "");
+    block = substituteOnce(block, "docker compose --env-file", "docker-compose --env-file");
+    const shellEnv = [
+      `export COMPOSE_PROJECT_NAME=bpreplicas BRIDGEPORT_PORT=127.0.0.1:${port}`,
+      `export POSTGRES_IMAGE=${STAND_INS.postgres} BALANCER_IMAGE=${STAND_INS.haproxy}`,
+    ].join("\n");
+    const compose = (command: string) =>
+      lab.shell(
+        project,
+        "replicas-compose",
+        `${shellEnv}\ndocker-compose --env-file deploy/replicas.env -f deploy/compose.replicas.yaml ${command}`,
+      );
+    try {
+      await lab.shell(project, "replicas", `${shellEnv}\n${block}`, 240_000);
+      const secrets = new Map(
+        (await readFile(join(project, "deploy", "replicas.env"), "utf8"))
+          .trim()
+          .split("\n")
+          .map((line) => line.split("=") as [string, string]),
+      );
+      const token = secrets.get("BRIDGEPORT_ADMIN_TOKEN") ?? "";
+      expect(token).toMatch(/^[0-9a-f]{48}$/);
+      for (const replica of ["bpreplicas_bot-1_1", "bpreplicas_bot-2_1"])
+        await lab.waitHealthy(replica, 120_000);
+      const balancer = `http://127.0.0.1:${port}`;
+      await waitReady(balancer);
+      const created = await api(balancer, token, "/api/environments", { name: "replicated" });
+      expect(created.status).toBe(201);
+      // Each replica, asked on its own (inside its container), reads what went through the balancer.
+      for (const replica of ["bpreplicas_bot-1_1", "bpreplicas_bot-2_1"]) {
+        const { stdout } = await lab.docker([
+          "exec",
+          replica,
+          "node",
+          "-e",
+          "fetch('http://127.0.0.1:3000/api/environments', { headers: { authorization: 'Bearer ' + process.env.BRIDGEPORT_ADMIN_TOKEN } }).then((r) => r.text()).then(console.log)",
+        ]);
+        expect(
+          (JSON.parse(stdout) as { environments: { name: string }[] }).environments.map((e) => e.name),
+        ).toEqual(["replicated"]);
+      }
+      // The database is PostgreSQL's: the embedded file is in neither replica's /data.
+      for (const replica of ["bpreplicas_bot-1_1", "bpreplicas_bot-2_1"]) {
+        const { stdout } = await lab.docker(["exec", replica, "ls", "/data"]);
+        expect(stdout).not.toContain("bridgeport.db");
+      }
+    } finally {
+      await compose("down --volumes").catch(() => undefined);
     }
   });
 
