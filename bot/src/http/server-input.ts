@@ -157,12 +157,12 @@ type ServerInputFields = z.infer<z.ZodObject<typeof serverFields>>;
  * lacks; the text itself goes no further).
  *
  * @example
- * storedServerInput({ name: "prod", mode: "kubernetes", kubeconfig: text })
+ * await storedServerInput({ name: "prod", mode: "kubernetes", kubeconfig: text })
  * // => { fields: { name: "prod", mode: "kubernetes", apiServerUrl: "https://…", caCertificate: "-----BEGIN…", namespace: "team-a" }, auth: { kind: "token", secret: "…" } }
  */
-export function storedServerInput<T extends Partial<ServerInputFields>>(
+export async function storedServerInput<T extends Partial<ServerInputFields>>(
   input: T,
-): { fields: Omit<T, "auth" | "kubeconfig" | "kubeconfigContext">; auth?: ServerAuth | null } {
+): Promise<{ fields: Omit<T, "auth" | "kubeconfig" | "kubeconfigContext">; auth?: ServerAuth | null }> {
   const { auth, kubeconfig, kubeconfigContext, ...fields } = input;
   if (kubeconfig === undefined) {
     if (kubeconfigContext !== undefined) throw badRequest("kubeconfigContext", "only with kubeconfig");
@@ -171,7 +171,7 @@ export function storedServerInput<T extends Partial<ServerInputFields>>(
   for (const field of ["auth", "apiServerUrl", "caCertificate"] as const) {
     if (input[field] !== undefined) throw badRequest(field, "the kubeconfig gives it: send one or the other");
   }
-  const imported = importKubeconfig(kubeconfig, kubeconfigContext);
+  const imported = await importKubeconfig(kubeconfig, kubeconfigContext);
   if (!imported.ok) throw badRequest("kubeconfig", imported.message);
   const { apiServerUrl, caCertificate, namespace, credential } = imported.value;
   return {

@@ -225,7 +225,7 @@ export function serverActionRoutes(deps: Pick<BotDeps, "store" | "log">) {
       const result =
         server?.mode === "kubernetes"
           ? await onCluster(server, async () =>
-              discoverCluster(store, server, kubeCluster(await storedClusterAccess(store, id))),
+              discoverCluster(store, server, await kubeCluster(await storedClusterAccess(store, id))),
             )
           : await onHost(id, (host, found) => discoverServer(store, found, host));
       return result.ok ? c.json(result.value, 200) : c.json({ error: result.error }, 502);

@@ -65,7 +65,7 @@ export function serverRoutes(deps: Pick<BotDeps, "store">) {
     .openapi(create, async (c) => {
       const { envId } = c.req.valid("param");
       if (!(await store.environments.get(envId))) throw new NotFoundError("Environment", envId);
-      const { auth, fields } = storedServerInput(definedOnly(c.req.valid("json")));
+      const { auth, fields } = await storedServerInput(definedOnly(c.req.valid("json")));
       const problem = transportProblem({ ...transportOf(fields), authKind: auth?.kind ?? null });
       if (problem) throw badRequest(problem.field, problem.message);
       const server = await store.servers.create({
@@ -91,7 +91,7 @@ export function serverRoutes(deps: Pick<BotDeps, "store">) {
       const { id } = c.req.valid("param");
       const current = await store.servers.get(id);
       if (!current) throw new NotFoundError("Server", id);
-      const { auth, fields: input } = storedServerInput(definedOnly(c.req.valid("json")));
+      const { auth, fields: input } = await storedServerInput(definedOnly(c.req.valid("json")));
       // The same rules as on create, over the merged result.
       const merged = { ...current, ...input };
       const authKind = auth === undefined ? current.authKind : (auth?.kind ?? null);

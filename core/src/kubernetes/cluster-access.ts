@@ -1,5 +1,6 @@
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { z } from "zod";
+import { kubeClient } from "./kube-client.js";
 
 /** How the bot proves who it is to a cluster: a bearer token, or a client certificate and its key. */
 export type ClusterCredential =
@@ -50,10 +51,11 @@ export function clusterCredential(auth: { kind: string; secret: string }): Clust
  * file or the environment): the client library's clients are made from it.
  *
  * @example
- * const kc = kubeConfigFor({ name: "prod", apiServerUrl: "https://10.0.0.1:6443", caCertificate: pem, credential });
+ * const kc = await kubeConfigFor({ name: "prod", apiServerUrl: "https://10.0.0.1:6443", caCertificate: pem, credential });
  * kc.makeApiClient(AppsV1Api);
  */
-export function kubeConfigFor(access: ClusterAccess): KubeConfig {
+export async function kubeConfigFor(access: ClusterAccess): Promise<KubeConfig> {
+  const { KubeConfig } = await kubeClient();
   const kc = new KubeConfig();
   const b64 = (text: string) => Buffer.from(text).toString("base64");
   const { credential } = access;

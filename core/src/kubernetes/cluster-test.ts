@@ -1,9 +1,9 @@
 import { connect } from "node:tls";
-import { VersionApi } from "@kubernetes/client-node";
 import type { ServerTestResult } from "../remote/index.js";
 import type { WorkloadKind } from "../store/index.js";
 import { deployPermissions, describePermission, missingPermissions } from "./access-review.js";
 import { type ClusterAccess, kubeConfigFor } from "./cluster-access.js";
+import { kubeClient } from "./kube-client.js";
 import { kubeCluster } from "./kube-cluster.js";
 import { KubeApiError, kubeCall } from "./kube-error.js";
 
@@ -28,7 +28,7 @@ export async function testKubernetesServer(
 ): Promise<ServerTestResult> {
   const tls = await tlsCheck(access);
   if (tls !== null) return { ok: false, ...tls };
-  const cluster = kubeCluster(access);
+  const cluster = await kubeCluster(access);
   let version: string;
   try {
     // Every authenticated identity may ask a SelfSubjectAccessReview: a 401 is the credential.
@@ -42,7 +42,8 @@ export async function testKubernetesServer(
     }
     if (missing.length > 0)
       return { ok: false, failed: "permissions", error: `forbidden: ${missing.join("; ")}` };
-    const api = kubeConfigFor(access).makeApiClient(VersionApi);
+    const { VersionApi } = await kubeClient();
+    const api = (await kubeConfigFor(access)).makeApiClient(VersionApi);
     version = (await kubeCall({ verb: "get", resource: "/version" }, () => api.getCode())).gitVersion;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

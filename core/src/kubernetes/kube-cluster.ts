@@ -1,6 +1,7 @@
-import { AppsV1Api, AuthorizationV1Api, CoreV1Api, Watch } from "@kubernetes/client-node";
+import type { AppsV1Api, AuthorizationV1Api, CoreV1Api, Watch } from "@kubernetes/client-node";
 import type { Store } from "../store/index.js";
 import { type ClusterAccess, clusterCredential, kubeConfigFor } from "./cluster-access.js";
+import { kubeClient } from "./kube-client.js";
 
 /** The API clients of one cluster, made from its stored server. */
 export interface KubeCluster {
@@ -21,11 +22,12 @@ export interface ClusterProvider {
  * The clients for a cluster, from decrypted access data.
  *
  * @example
- * const cluster = kubeCluster({ name: "prod", apiServerUrl, caCertificate, credential: { kind: "token", token } });
+ * const cluster = await kubeCluster({ name: "prod", apiServerUrl, caCertificate, credential: { kind: "token", token } });
  * await cluster.apps.readNamespacedDeployment({ name: "web", namespace: "team-a" });
  */
-export function kubeCluster(access: ClusterAccess): KubeCluster {
-  const kc = kubeConfigFor(access);
+export async function kubeCluster(access: ClusterAccess): Promise<KubeCluster> {
+  const { AppsV1Api, AuthorizationV1Api, CoreV1Api, Watch } = await kubeClient();
+  const kc = await kubeConfigFor(access);
   return {
     name: access.name,
     apps: kc.makeApiClient(AppsV1Api),

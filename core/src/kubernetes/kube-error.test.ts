@@ -1,6 +1,12 @@
 import { ApiException } from "@kubernetes/client-node";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { kubeClient } from "./kube-client.js";
 import { kubeError } from "./kube-error.js";
+
+// The errors are the client's own: kubeError knows them once the bot has loaded it.
+beforeAll(async () => {
+  await kubeClient();
+});
 
 const status = (code: number, message: string) =>
   new ApiException(code, "", JSON.stringify({ kind: "Status", message }), {

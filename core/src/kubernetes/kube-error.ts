@@ -1,5 +1,5 @@
-import { ApiException } from "@kubernetes/client-node";
 import { z } from "zod";
+import { loadedKubeClient } from "./kube-client.js";
 
 /** One API call, as a failure names it: `patch` on `deployments.apps` in `team-a`. */
 export interface KubeAction {
@@ -38,7 +38,8 @@ const statusSchema = z.object({ message: z.string().optional(), reason: z.string
 export function kubeError(error: unknown, action: KubeAction): KubeApiError {
   if (error instanceof KubeApiError) return error;
   const where = action.namespace === undefined ? "" : ` in ${action.namespace}`;
-  if (!(error instanceof ApiException)) {
+  const client = loadedKubeClient();
+  if (!(client && error instanceof client.ApiException)) {
     const reason = error instanceof Error ? error.message : String(error);
     return new KubeApiError(
       `${action.verb} ${action.resource}${where}: the API server did not answer (${reason})`,

@@ -26,8 +26,8 @@ const config = (extra: { users?: object[]; clusters?: object[]; current?: string
   });
 
 describe("importKubeconfig", () => {
-  it("reads the current context's cluster, CA, token and namespace", () => {
-    expect(importKubeconfig(config())).toEqual({
+  it("reads the current context's cluster, CA, token and namespace", async () => {
+    expect(await importKubeconfig(config())).toEqual({
       ok: true,
       value: {
         apiServerUrl: "https://10.0.0.1:6443",
@@ -38,8 +38,8 @@ describe("importKubeconfig", () => {
     });
   });
 
-  it("reads a named context's client certificate and key", () => {
-    const imported = importKubeconfig(config(), "cert");
+  it("reads a named context's client certificate and key", async () => {
+    const imported = await importKubeconfig(config(), "cert");
     expect(imported).toMatchObject({
       ok: true,
       value: { namespace: null, credential: { kind: "client-certificate", certificate: "CERT", key: "KEY" } },
@@ -75,8 +75,8 @@ describe("importKubeconfig", () => {
       "file paths cannot be read here: inline them (certificate-authority-data, client-certificate-data, client-key-data)",
     ],
     ["not YAML at all", "{{{", undefined, /^not a kubeconfig/],
-  ])("refuses %s", (_, text, context, message) => {
-    const imported = importKubeconfig(text, context);
+  ])("refuses %s", async (_, text, context, message) => {
+    const imported = await importKubeconfig(text, context);
     expect(imported.ok).toBe(false);
     if (!imported.ok) expect(imported.message).toMatch(message);
   });

@@ -1,5 +1,5 @@
-import { KubeConfig } from "@kubernetes/client-node";
 import type { ClusterCredential } from "./cluster-access.js";
+import { kubeClient } from "./kube-client.js";
 
 /** What a pasted kubeconfig gives a cluster server: where, which CA, who, and its namespace. */
 export interface ImportedKubeconfig {
@@ -18,10 +18,11 @@ export type KubeconfigImport = { ok: true; value: ImportedKubeconfig } | { ok: f
  * exec or auth-provider plugins would run programs. The text itself is not kept.
  *
  * @example
- * importKubeconfig(text) // => { ok: true, value: { apiServerUrl: "https://10.0.0.1:6443", credential: { kind: "token", ... }, ... } }
- * importKubeconfig(text, "staging") // => { ok: false, message: "the kubeconfig has no context named staging" }
+ * await importKubeconfig(text) // => { ok: true, value: { apiServerUrl: "https://10.0.0.1:6443", credential: { kind: "token", ... }, ... } }
+ * await importKubeconfig(text, "staging") // => { ok: false, message: "the kubeconfig has no context named staging" }
  */
-export function importKubeconfig(text: string, context?: string): KubeconfigImport {
+export async function importKubeconfig(text: string, context?: string): Promise<KubeconfigImport> {
+  const { KubeConfig } = await kubeClient();
   const kc = new KubeConfig();
   try {
     kc.loadFromString(text);

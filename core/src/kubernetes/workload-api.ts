@@ -1,4 +1,4 @@
-import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { kubeClient } from "./kube-client.js";
 import type { KubeCluster } from "./kube-cluster.js";
 import { type KubeAction, kubeCall } from "./kube-error.js";
 import { describeWorkload, WORKLOAD_RESOURCES, type Workload, type WorkloadRef } from "./workloads.js";
@@ -52,6 +52,7 @@ export async function mustReadWorkload(cluster: KubeCluster, ref: Named): Promis
  */
 export async function patchWorkload(cluster: KubeCluster, ref: Named, body: object): Promise<Workload> {
   const { name, namespace } = ref;
+  const { PatchStrategy, setHeaderOptions } = await kubeClient();
   const options = setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch);
   return kubeCall(actionOn(ref, "patch"), async () => {
     switch (ref.kind) {
