@@ -39,19 +39,13 @@ export async function holdDatabase(
 ): Promise<HeldDatabase> {
   if (isPostgresUrl(url)) {
     const where = describeDatabaseUrl(url);
-    if (use.kind === "bot") {
-      const held = await keepBotLock(url, events).catch((error: unknown) => {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new ConfigError(`Cannot reach the PostgreSQL database ${where}: ${reason}`);
-      });
-      if (held) return held;
-    } else {
-      const held = await trySessionLock(url, "bots", { mode: "exclusive" }).catch((error: unknown) => {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new ConfigError(`Cannot reach the PostgreSQL database ${where}: ${reason}`);
-      });
-      if (held) return held;
-    }
+    const taking =
+      use.kind === "bot" ? keepBotLock(url, events) : trySessionLock(url, "bots", { mode: "exclusive" });
+    const held = await taking.catch((error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ConfigError(`Cannot reach the PostgreSQL database ${where}: ${reason}`);
+    });
+    if (held) return held;
     throw new ConfigError(
       use.kind === "bot"
         ? `Maintenance that needs every bot stopped (the master key rotation or migrate-to-postgres) is working on ${where}: start the bot once it has finished`

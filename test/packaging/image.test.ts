@@ -288,14 +288,14 @@ describe("the image", () => {
       );
       const token = secrets.get("BRIDGEPORT_ADMIN_TOKEN") ?? "";
       expect(token).toMatch(/^[0-9a-f]{48}$/);
-      for (const replica of ["bpreplicas_bot-1_1", "bpreplicas_bot-2_1"])
-        await lab.waitHealthy(replica, 120_000);
+      const replicas = ["bpreplicas_bot-1_1", "bpreplicas_bot-2_1"];
+      for (const replica of replicas) await lab.waitHealthy(replica, 120_000);
       const balancer = `http://127.0.0.1:${port}`;
       await waitReady(balancer);
       const created = await api(balancer, token, "/api/environments", { name: "replicated" });
       expect(created.status).toBe(201);
       // Each replica, asked on its own (inside its container), reads what went through the balancer.
-      for (const replica of ["bpreplicas_bot-1_1", "bpreplicas_bot-2_1"]) {
+      for (const replica of replicas) {
         const { stdout } = await lab.docker([
           "exec",
           replica,
@@ -308,7 +308,7 @@ describe("the image", () => {
         ).toEqual(["replicated"]);
       }
       // The database is PostgreSQL's: the embedded file is in neither replica's /data.
-      for (const replica of ["bpreplicas_bot-1_1", "bpreplicas_bot-2_1"]) {
+      for (const replica of replicas) {
         const { stdout } = await lab.docker(["exec", replica, "ls", "/data"]);
         expect(stdout).not.toContain("bridgeport.db");
       }

@@ -17,12 +17,11 @@ export async function withPlanLease<T>(
   store: Store,
   lease: { planId: string; owner: string; leaseMs: number },
   work: (lost: AbortSignal) => Promise<T>,
-  clock: () => number = Date.now,
 ): Promise<T | undefined> {
   const { planId, owner, leaseMs } = lease;
   if (!(await store.plans.claim(planId, owner, leaseMs))) return undefined;
   const lost = new AbortController();
-  let renewedAt = clock();
+  let renewedAt = Date.now();
   let renewing = false;
   const renew = setInterval(() => {
     if (renewing || lost.signal.aborted) return;
@@ -31,11 +30,11 @@ export async function withPlanLease<T>(
       .claim(planId, owner, leaseMs)
       .then(
         (held) => {
-          if (held) renewedAt = clock();
+          if (held) renewedAt = Date.now();
           else lost.abort("another runner took the plan over after this runner's lease ran out");
         },
         () => {
-          if (clock() - renewedAt >= leaseMs)
+          if (Date.now() - renewedAt >= leaseMs)
             lost.abort(
               `the plan's lease could not be renewed for ${leaseMs / 1000} s (database unreachable)`,
             );
